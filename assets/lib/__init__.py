@@ -1,0 +1,1 @@
+"""Pure, Dagster-free functions that turn raw policy texts into table rows."""

@@ -1,0 +1,40 @@
+"""Find responsibility annotations (`（牵头单位：…；配合单位：…）`) so they stay out of a measure's text.
+
+This module only locates them; reading the units inside is a later stage.
+"""
+import re
+
+from .normalize import ANNOTATION_LINE
+
+ROLE_WORDS = re.compile(r"牵头|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|完成时限|按职责分工负责|督办")
+OPEN_TO_CLOSE = {"（": "）", "〔": "〕", "[": "]", "【": "】"}
+
+
+def split_trailing_annotation(text: str) -> tuple[str, str | None]:
+    """(text without its trailing bracketed annotation, the annotation or None).
+
+    The annotation is the last bracket group, closing at the end of the text (a `。` or `；` after
+    it is dropped too), whose content names a role (`牵头单位`, `…牵头`, `责任单位`, …).
+    """
+    stripped = text.rstrip(" 。；;")
+    if not stripped or stripped[-1] not in OPEN_TO_CLOSE.values():
+        return text, None
+    close = stripped[-1]
+    depth = 0
+    for i in range(len(stripped) - 1, -1, -1):
+        ch = stripped[i]
+        if ch == close:
+            depth += 1
+        elif OPEN_TO_CLOSE.get(ch) == close:
+            depth -= 1
+            if depth == 0:
+                inner = stripped[i + 1:-1]
+                if not ROLE_WORDS.search(inner) or i == 0:
+                    return text, None
+                return text[:i].rstrip(), stripped[i:]
+    return text, None
+
+
+def is_annotation_line(line: str) -> bool:
+    """A line that is a responsibility field on its own (`责任单位：…`, `督办领导：…`)."""
+    return bool(ANNOTATION_LINE.match(line))

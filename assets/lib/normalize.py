@@ -1,0 +1,269 @@
+"""Normalize a decoded policy text: one clean paragraph per line, simplified script, unified punctuation.
+
+Each step is a small function so tests can pin its rule; `normalize_text` runs them in order.
+"""
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+
+from .labels import LABEL_RE, match_label
+
+TERMINAL = "。；！？"
+HSPACE = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+ANNOTATION_LINE = re.compile(
+    r"^(?:督办领导|总牵头单位|牵头责任单位|牵头单位|牵头部门|责任单位|责任部门|配合单位|协办单位|参与单位|完成时限|完成时间|时间节点|责任领导)\s*[:：]")
+FILE_NAME = re.compile(r"^[^\s/\\]{1,150}\.(?:pdf|docx?|wps|ofd|xlsx?|html?)$", re.IGNORECASE)
+DISCLAIMER = re.compile(r"如有侵权|版权归原作者|转载请注明|联系删除|本站不承担")
+PAGE_FURNITURE = re.compile(r"^(?:[-—－]\s*\d{1,3}\s*[-—－]|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
+PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[（(][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+TAIWAN_MARKERS = ("最佳化", "網際網路", "資訊", "軟體", "數位", "網路", "行動裝置")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A normalized document text and what the normalizer noticed on the way."""
+
+    text: str
+    script: str  # "simplified" or "traditional" (the script of the raw text; `text` is always simplified)
+    was_html: bool = False
+    removed: tuple[str, ...] = field(default=())  # debris lines dropped, for the log
+    file_name: str | None = None  # a trailing file name such as "XX行动方案.pdf", dropped from the text
+
+
+def normalize_text(raw: str) -> Normalized:
+    """Run every normalization step; the result has one paragraph per line and no blank lines."""
+    text = ZERO_WIDTH.sub("", unify_newlines(raw))
+    was_html = looks_like_html(text)
+    if was_html:
+        text = strip_html(text)
+    text, script = to_simplified(text)
+    text = PINYIN.sub("", text)
+    text = unify_width(text)
+    removed: list[str] = []
+    lines = split_table_cells(text.split("\n"), removed)
+    lines = drop_repeated_title(lines, removed)
+    lines = split_run_on_lines(lines)
+    lines = [remove_spurious_spaces(line) for line in lines]
+    lines = join_wrapped_lines([line for line in lines if line])
+    lines, file_name = drop_debris(lines, removed)
+    return Normalized("\n".join(lines), script, was_html, tuple(removed), file_name)
+
+
+def unify_newlines(text: str) -> str:
+    return re.sub(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]", "\n", text)
+
+
+def looks_like_html(text: str) -> bool:
+    return len(re.findall(r"</?(?:p|div|br|span|td|tr|table|body|html|h[1-6]|li|section|article)\b[^>]*>", text[:200_000], re.I)) >= 2
+
+
+class _TextExtractor(HTMLParser):
+    BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "title", "ul", "ol"}
+    CELL = {"td", "th"}
+    SKIP = {"script", "style", "head", "noscript"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+        elif tag in self.CELL:
+            self.parts.append(" | ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def strip_html(text: str) -> str:
+    """Text content of an HTML page: tags removed, entities decoded, block elements on their own lines."""
+    parser = _TextExtractor()
+    parser.feed(text)
+    parser.close()
+    return html.unescape("".join(parser.parts))
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str):
+    import opencc  # imported lazily: only documents in Traditional script need it
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> tuple[str, str]:
+    """Convert Traditional text to Simplified; mainland text is returned unchanged.
+
+    A text counts as Traditional when at least 3% of its Han characters change under OpenCC's t2s
+    (mainland text changes well under 0.5%). Taiwan phrasing (`網際網路`, `最佳化`) selects `tw2sp`.
+    """
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    if not han:
+        return text, "simplified"
+    converted = _converter("t2s").convert(text)
+    changed = sum(1 for a, b in zip(text, converted) if a != b) if len(converted) == len(text) else han
+    if changed < max(3, 0.03 * han):
+        return text, "simplified"
+    if any(marker in text for marker in TAIWAN_MARKERS):
+        converted = _converter("tw2sp").convert(text)
+    return converted, "traditional"
+
+
+_FULL_TO_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULL_TO_ASCII.update({0x3000: 0x20, 0xFF61: ord("。"), 0xFF64: ord("、"), 0xFF62: ord("「"), 0xFF63: ord("」")})
+_TO_FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
+
+
+def unify_width(text: str) -> str:
+    """Full-width letters/digits/symbols become ASCII; Chinese punctuation becomes full-width.
+
+    `,` and `:` between two digits stay ASCII (`1,000`, `3:2`, `12:15`), as does `:` in `://`;
+    `!` and `?` become full-width only after a Chinese character.
+    """
+    text = text.translate(_FULL_TO_ASCII)
+    out = []
+    for i, ch in enumerate(text):
+        full = _TO_FULL.get(ch)
+        if full is None:
+            out.append(ch)
+            continue
+        prev, nxt = text[i - 1:i], text[i + 1:i + 2]
+        if ch in ",:" and prev.isdigit() and nxt.isdigit():
+            out.append(ch)
+        elif ch == ":" and text.startswith("//", i + 1):
+            out.append(ch)
+        elif ch in "!?" and not ("\u4e00" <= prev <= "\u9fff"):
+            out.append(ch)
+        else:
+            out.append(full)
+    return "".join(out)
+
+
+def split_table_cells(lines: list[str], removed: list[str]) -> list[str]:
+    """Scraped table rows (`A | B |||`) become one line per non-empty cell; pipe-only rows are dropped."""
+    out = []
+    for line in lines:
+        if "|" not in line:
+            out.append(line)
+            continue
+        cells = [cell.strip() for cell in line.split("|")]
+        kept = [cell for cell in cells if cell]
+        if not kept:
+            removed.append(line.strip())
+        out.extend(kept)
+    return out
+
+
+def drop_repeated_title(lines: list[str], removed: list[str]) -> list[str]:
+    """A page that repeats its title at the start of a later line (`标题 为深入贯彻…`) keeps it once."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return lines
+    title = lines[first].strip()
+    if not (4 <= len(title) <= 100):
+        return lines
+    out = lines[:first + 1]
+    for line in lines[first + 1:]:
+        stripped = line.strip()
+        if stripped == title:
+            removed.append(stripped)
+            continue
+        if stripped.startswith(title) and re.match(HSPACE, stripped[len(title):len(title) + 1]):
+            removed.append(title)
+            stripped = stripped[len(title):].strip()
+        out.append(stripped)
+    return out
+
+
+_BREAK = re.compile(rf"(?:(?<=[{TERMINAL}”])|{HSPACE}+)(?={LABEL_RE.pattern})")
+
+
+def split_run_on_lines(lines: list[str], min_breaks: int = 3) -> list[str]:
+    """Break a one-line document (one line holding most of the text) into paragraphs.
+
+    Breaks go before numbering labels that follow a space or a sentence end, and only when the
+    line holds over half of the document and at least `min_breaks` such labels.
+    """
+    total = sum(len(line) for line in lines) or 1
+    out = []
+    for line in lines:
+        if len(line) * 2 < total:
+            out.append(line)
+            continue
+        cuts = [m.end() for m in _BREAK.finditer(line) if match_label(line, m.end())]
+        if len(cuts) < min_breaks:
+            out.append(line)
+            continue
+        starts = [0] + cuts
+        out.extend(line[a:b].strip() for a, b in zip(starts, starts[1:] + [len(line)]))
+    return out
+
+
+_SPACE_RUN = re.compile(rf"{HSPACE}+")
+
+
+def remove_spurious_spaces(line: str) -> str:
+    """Drop spaces that PDF extraction put between characters, keeping one between two Latin words or numbers."""
+    line = line.strip(" \t\u00a0\u3000")
+
+    def keep(m: re.Match) -> str:
+        a = line[m.start() - 1:m.start()]
+        b = line[m.end():m.end() + 1]
+        return " " if (a.isascii() and a.isalnum() and b.isascii() and b.isalnum()) else ""
+
+    return _SPACE_RUN.sub(keep, line)
+
+
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Rejoin a paragraph that a PDF wrapped across lines.
+
+    A line is continued by the next when it ends mid-sentence: with `，` or `、`, or with a
+    character after a full sentence (`。`) earlier on the line, which headings and titles lack.
+    A next line that opens with a label or a responsibility field always starts a paragraph.
+    """
+    out: list[str] = []
+    for line in lines:
+        if out and _continues(out[-1], line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(prev: str, line: str) -> bool:
+    if match_label(line) or ANNOTATION_LINE.match(line) or ANNOTATION_LINE.match(prev):
+        return False
+    last = prev[-1]
+    if last in "，、":
+        return True
+    return "。" in prev and ("\u4e00" <= last <= "\u9fff" or last.isalnum())
+
+
+def drop_debris(lines: list[str], removed: list[str]) -> tuple[list[str], str | None]:
+    """Remove scrape debris: a trailing file name, disclaimers, page numbers, empty lines."""
+    file_name = None
+    out = []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if FILE_NAME.match(line) and i >= len(lines) - 3:
+            file_name = line
+            removed.append(line)
+        elif DISCLAIMER.search(line) or PAGE_FURNITURE.match(line):
+            removed.append(line)
+        else:
+            out.append(line)
+    return out, file_name

@@ -1,0 +1,223 @@
+"""Outline of a normalized document: numbered headings and provisions, with their part (`kind`).
+
+A provision is a numbered item at the deepest level that has body text; a numbered heading with
+numbered items under it is a section. Levels come from the order in which numbering styles first
+appear (the usual `一、` → `（一）` → `1.` → `（1）`), so any nesting of any styles is read the same way.
+"""
+import re
+from dataclasses import dataclass, field
+
+from .annotations import is_annotation_line, split_trailing_annotation
+from .labels import Label, match_label
+
+ANNEX = re.compile(r"^附件\s*\d*\s*(?:[:：]|$)|^附件\s*\d+\s*\S{0,40}$|^附表\s*\d*\s*[:：]")
+CLOSING = re.compile(r"^本(?:[\u4e00-\u9fff]{0,12})(?:自|从).{0,30}(?:施行|实施|执行)|^本(?:[\u4e00-\u9fff]{0,12})由.{0,30}(?:负责)?(?:解释|解读)")
+DATE_LINE = re.compile(r"^(?:\d{4}|[二〇○零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
+PART_KINDS = (
+    ("goal", re.compile(r"^(?:总体|基本|主要|工作|发展|预期|具体)?目标(?:任务|要求)?$")),
+    ("principle", re.compile(r"^(?:指导思想|总体要求|基本原则|工作原则|总体思路|工作思路|指导思想和(?:基本原则|总体目标))$")),
+    ("safeguard", re.compile(r"^(?:(?:加强|强化|健全|完善|落实)?(?:组织|制度|工作|实施|政策|要素)?(?:保障|领导)(?:措施|机制|举措)?"
+                             r"|组织实施|工作要求|工作机制|推进机制|实施步骤|保障措施|有关要求)$")),
+)
+
+
+@dataclass
+class Node:
+    label: Label
+    line_no: int
+    head: str  # text on the label's line after the label
+    head_start: int  # offset of `head` in the document text
+    depth: int
+    parent: "Node | None"
+    body: list[tuple[int, str]] = field(default_factory=list)  # (offset, line) of unnumbered lines below
+    annotation_lines: list[str] = field(default_factory=list)
+    children: list["Node"] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        """The node's heading: its head up to the first `。`, or the whole head line."""
+        cut = self.head.find("。")
+        return self.head[:cut + 1] if cut >= 0 else self.head
+
+
+@dataclass(frozen=True)
+class Provision:
+    seq: int
+    kind: str
+    number: int
+    label: str
+    section_path: tuple[str, ...]
+    title: str
+    text: str
+    char_start: int
+    char_end: int
+    annotation: str | None  # trailing bracketed responsibility annotation, as written
+    annotation_lines: tuple[str, ...]  # responsibility fields on lines of their own under this provision
+    section_annotation_lines: tuple[str, ...]  # responsibility fields closing the provision's section
+
+
+@dataclass(frozen=True)
+class Outline:
+    provisions: tuple[Provision, ...]
+    warnings: tuple[str, ...]
+    annex_line: str | None  # the line where the annex starts, if there is one
+
+
+def parse_outline(text: str) -> Outline:
+    """Provisions of a normalized document, in document order, with numbering warnings."""
+    roots, annex_line = _build_tree(text)
+    provisions: list[Provision] = []
+    for node in _walk(roots):
+        if node.children or not (node.head or node.body):
+            continue
+        provisions.append(_provision(node, len(provisions) + 1))
+    return Outline(tuple(provisions), tuple(_numbering_warnings(roots)), annex_line)
+
+
+def _lines(text: str):
+    offset = 0
+    for line_no, line in enumerate(text.split("\n")):
+        yield line_no, offset, line
+        offset += len(line) + 1
+
+
+def _build_tree(text: str) -> tuple[list[Node], str | None]:
+    roots: list[Node] = []
+    stack: list[Node] = []
+    annex_line = None
+    previous_line = ""
+    for line_no, offset, line in _lines(text):
+        if not line:
+            continue
+        if stack and (ANNEX.match(line) or CLOSING.match(line)):
+            annex_line = line if ANNEX.match(line) else None
+            break
+        if stack and DATE_LINE.match(line):
+            _drop_signature(stack[-1], previous_line)
+            break
+        label = None if is_annotation_line(line) else match_label(line)
+        if label is None:
+            if not stack:
+                continue  # preamble
+            if is_annotation_line(line):
+                stack[-1].annotation_lines.append(line)
+            else:
+                stack[-1].body.append((offset, line))
+            previous_line = line
+            continue
+        styles = [node.label.style for node in stack]
+        if label.style in styles:
+            del stack[styles.index(label.style):]
+        parent = stack[-1] if stack else None
+        head = line[label.end:].lstrip("、.． ")
+        node = Node(label, line_no, head, offset + len(line) - len(head), len(stack), parent)
+        (parent.children if parent else roots).append(node)
+        stack.append(node)
+        previous_line = line
+    return roots, annex_line
+
+
+SIGNATURE_END = re.compile(r"(?:人民政府|办公室|办公厅|委员会|领导小组|管委会|局|委|厅|部|院|中心)$")
+
+
+def _drop_signature(node: Node, previous_line: str) -> None:
+    """The issuer line above a closing date is a signature, not body text."""
+    if node.body and node.body[-1][1] == previous_line and len(previous_line) <= 40 and SIGNATURE_END.search(previous_line):
+        node.body.pop()
+
+
+def _walk(nodes: list[Node]):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _ancestors(node: Node) -> list[Node]:
+    chain = []
+    parent = node.parent
+    while parent is not None:
+        chain.append(parent)
+        parent = parent.parent
+    return chain[::-1]
+
+
+def part_kind(heading: str) -> str | None:
+    """The part a heading names (`goal`, `principle`, `safeguard`), or None for an ordinary heading."""
+    bare = heading.rstrip("。：:").strip()
+    for kind, pattern in PART_KINDS:
+        if pattern.match(bare):
+            return kind
+    return None
+
+
+def _kind(node: Node, ancestors: list[Node]) -> str:
+    # The innermost named part wins; a top-level leaf names its own part ("一、总体要求").
+    candidates = ancestors + ([node] if node.depth == 0 else [])
+    for item in reversed(candidates):
+        kind = part_kind(item.heading)
+        if kind:
+            return kind
+    return "measure"
+
+
+def _provision(node: Node, seq: int) -> Provision:
+    ancestors = _ancestors(node)
+    pieces = [(node.head_start, node.head)] + node.body
+    pieces = [(start, piece) for start, piece in pieces if piece]
+    last_start, last = pieces[-1]
+    stripped, annotation = split_trailing_annotation(last)
+    if annotation is not None:
+        pieces[-1] = (last_start, stripped)
+        if not stripped:
+            pieces.pop()
+    text = "\n".join(piece for _, piece in pieces)
+    char_start = pieces[0][0] if pieces else node.head_start
+    char_end = pieces[-1][0] + len(pieces[-1][1]) if pieces else node.head_start
+    title_source = node.head if node.head else text
+    cut = title_source.find("。")
+    title = title_source[:cut + 1] if cut >= 0 else title_source
+    if annotation and title.endswith(annotation):
+        title = title[: -len(annotation)].rstrip()
+    section_lines = tuple(line for a in ancestors for line in a.annotation_lines)
+    return Provision(
+        seq=seq,
+        kind=_kind(node, ancestors),
+        number=node.label.number,
+        label=node.label.text,
+        section_path=tuple(a.label.text + a.heading for a in ancestors),
+        title=title,
+        text=text,
+        char_start=char_start,
+        char_end=char_end,
+        annotation=annotation,
+        annotation_lines=tuple(node.annotation_lines),
+        section_annotation_lines=section_lines,
+    )
+
+
+def _numbering_warnings(roots: list[Node]) -> list[str]:
+    """Gaps, repeats and restarts in numbering among siblings (numbering that continues across sections is fine)."""
+    warnings = []
+    last_by_style: dict[str, int] = {}
+    for parent_path, siblings in _sibling_groups(roots):
+        expected = None
+        for node in siblings:
+            number, style = node.label.number, node.label.style
+            if expected is None:
+                continuing = last_by_style.get(style)
+                if number != 1 and (continuing is None or number != continuing + 1):
+                    warnings.append(f"{parent_path}{node.label.text}: numbering starts at {number}")
+            elif number == expected - 1:
+                warnings.append(f"{parent_path}{node.label.text}: label repeated")
+            elif number != expected:
+                warnings.append(f"{parent_path}{node.label.text}: expected {expected}, found {number}")
+            expected = number + 1
+            last_by_style[style] = number
+    return warnings
+
+
+def _sibling_groups(roots: list[Node]):
+    yield "", roots
+    for node in _walk(roots):
+        if node.children:
+            yield node.label.text + node.heading[:12] + " › ", node.children
