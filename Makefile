@@ -1,0 +1,34 @@
+# Two commands do everything on a fresh machine: `make build` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export RAW_DIR ?= raw
+export WAREHOUSE_DIR ?= warehouse
+
+.PHONY: build test dev install clean
+
+build: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## run every asset on RAW_DIR, publish to WAREHOUSE_DIR
+	$(PY) -m pipelines.build
+
+test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## run the test suite
+	$(PY) -m pytest -q
+
+dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## Dagster UI (and daemon) on http://127.0.0.1:3000
+	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+clean:
+	rm -rf $(VENV) $(DAGSTER_HOME) warehouse

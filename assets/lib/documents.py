@@ -1,0 +1,130 @@
+"""One raw file → one normalized document with metadata, and its provisions as `measures` rows."""
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+
+from .decode import InputError, decode_bytes
+from .inventory import RawFile
+from .metadata import Metadata, infer_metadata
+from .normalize import normalize_text
+from .outline import Outline, parse_outline
+
+# Bump when a change to parsing changes output for unchanged input (cache keys and release notes use it).
+PARSER_VERSION = "2.1"
+
+
+@dataclass(frozen=True)
+class NormalizedDocument:
+    doc_id: str
+    source_file: str
+    sha256: str
+    text: str
+    encoding: str
+    script: str
+    source_format: str | None
+    metadata: Metadata
+    removed: tuple[str, ...]  # debris lines the normalizer dropped
+
+
+def doc_id_for(source_file: str) -> str:
+    """Stable document id: the first 12 hex digits of SHA-1 over the path relative to RAW_DIR."""
+    return hashlib.sha1(f"doc:{source_file}".encode("utf-8")).hexdigest()[:12]
+
+
+def read_document(raw: RawFile) -> NormalizedDocument:
+    """Decode, normalize and describe one raw file; raise InputError when it cannot be published."""
+    if raw.problem:
+        raise raw.problem
+    try:
+        data = raw.path.read_bytes()
+    except OSError as exc:
+        raise InputError("inventory", f"cannot be read ({exc.strerror or exc})") from exc
+    decoded = decode_bytes(data)
+    normalized = normalize_text(decoded.text)
+    if not normalized.text.strip():
+        raise InputError("normalize", "no text left after removing markup and scrape debris")
+    inferred = infer_metadata(normalized.text, normalized.file_name)
+    metadata = inferred.overridden_by(raw.manifest)
+    fmt = raw.manifest.get("format") or ("html" if normalized.was_html else None)
+    return NormalizedDocument(
+        doc_id=doc_id_for(raw.source_file),
+        source_file=raw.source_file,
+        sha256=raw.sha256,
+        text=normalized.text,
+        encoding=decoded.encoding,
+        script=normalized.script,
+        source_format=fmt,
+        metadata=metadata,
+        removed=normalized.removed,
+    )
+
+
+def extract_outline(doc: NormalizedDocument) -> Outline:
+    """The document's provisions; raise InputError(stage='outline') when it has none."""
+    outline = parse_outline(doc.text)
+    if not outline.provisions:
+        raise InputError("outline", "no numbered provisions found (expected labels such as 一、 （一） 1. （1）)")
+    return outline
+
+
+def document_row(doc: NormalizedDocument, outline: Outline) -> dict:
+    md = doc.metadata
+    kinds = Counter(p.kind for p in outline.provisions)
+    return {
+        "doc_id": doc.doc_id,
+        "source_file": doc.source_file,
+        "sha256": doc.sha256,
+        "title": md.title or doc.source_file.rsplit("/", 1)[-1].rsplit(".", 1)[0],
+        "issuer": md.issuer,
+        "issue_date": md.issue_date,
+        "doc_number": md.doc_number,
+        "region": md.region,
+        "duplicate_of": None,
+        "admin_level": md.admin_level,
+        "encoding": doc.encoding,
+        "script": doc.script,
+        "source_format": doc.source_format,
+        "char_count": len(doc.text),
+        "measure_count": kinds.get("measure", 0),
+        "provision_count": len(outline.provisions),
+    }
+
+
+def measure_rows(doc_id: str, outline: Outline) -> list[dict]:
+    """`measures` rows; a label repeated within a kind gets an occurrence suffix in its id."""
+    seen: Counter = Counter()
+    rows = []
+    for p in outline.provisions:
+        seen[(p.kind, p.number)] += 1
+        occurrence = seen[(p.kind, p.number)]
+        measure_id = f"{doc_id}-{p.kind}-{p.number:03d}" + (f"-{occurrence}" if occurrence > 1 else "")
+        own = [p.annotation] if p.annotation else []
+        rows.append({
+            "measure_id": measure_id,
+            "doc_id": doc_id,
+            "seq": p.seq,
+            "kind": p.kind,
+            "number": p.number,
+            "label": p.label,
+            "section_path": list(p.section_path),
+            "title": p.title,
+            "text": p.text,
+            "cluster_id": measure_id,
+            "char_start": p.char_start,
+            "char_end": p.char_end,
+            "responsibility_text": "\n".join(own + list(p.annotation_lines)) or None,
+            "section_responsibility_text": "\n".join(p.section_annotation_lines) or None,
+        })
+    return rows
+
+
+def mark_exact_duplicates(rows: list[dict], texts: dict[str, str]) -> None:
+    """Files whose normalized texts are identical are one document: all but the first by
+    source_file point `duplicate_of` at it."""
+    kept: dict[str, str] = {}
+    for row in sorted(rows, key=lambda r: r["source_file"]):
+        key = hashlib.sha256(texts[row["doc_id"]].encode("utf-8")).hexdigest()
+        if key in kept:
+            row["duplicate_of"] = kept[key]
+        else:
+            kept[key] = row["doc_id"]

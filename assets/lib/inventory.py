@@ -1,0 +1,56 @@
+"""The raw files of a build: every `*.txt` under RAW_DIR at any depth, hashed, with its manifest row."""
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .decode import InputError
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RawFile:
+    source_file: str  # POSIX path relative to RAW_DIR
+    path: Path
+    sha256: str | None
+    size: int
+    manifest: dict = field(default_factory=dict, hash=False, compare=False)
+    problem: InputError | None = None  # set when the file cannot even be read
+
+
+def scan_raw_dir(raw_dir: Path, manifest_rows: dict[str, dict] | None = None) -> list[RawFile]:
+    """All `*.txt` files below `raw_dir`, sorted by relative path (so builds are deterministic)."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"RAW_DIR {raw_dir} is not a folder")
+    root = raw_dir.resolve()
+    manifest_rows = manifest_rows or {}
+    files = []
+    for path in sorted(raw_dir.rglob("*.txt"), key=lambda p: p.relative_to(raw_dir).as_posix()):
+        rel = path.relative_to(raw_dir).as_posix()
+        row = manifest_rows.get(rel, {})
+        problem = _problem(path, root)
+        if problem:
+            files.append(RawFile(rel, path, None, 0, row, problem))
+            continue
+        data = path.read_bytes()
+        files.append(RawFile(rel, path, hashlib.sha256(data).hexdigest(), len(data), row))
+    return files
+
+
+def _problem(path: Path, root: Path) -> InputError | None:
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        return InputError("inventory", f"cannot be resolved ({exc.__class__.__name__}: {exc}); a broken or looping symlink?")
+    if path.is_symlink() and not resolved.is_relative_to(root):
+        return InputError("inventory", f"is a symlink pointing outside RAW_DIR (to {resolved}); not read")
+    if not resolved.is_file():
+        return InputError("inventory", "is not a regular file")
+    size = resolved.stat().st_size
+    if size > MAX_BYTES:
+        return InputError("inventory", f"is {size} bytes, over the {MAX_BYTES} byte limit for one policy text")
+    if not os.access(resolved, os.R_OK):
+        return InputError("inventory", "is not readable (permission denied)")
+    return None

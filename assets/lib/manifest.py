@@ -1,0 +1,60 @@
+"""The optional sources manifest (`sources.csv` in RAW_DIR): per-file metadata that overrides inference."""
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .normalize import unify_width
+
+MANIFEST_NAME = "sources.csv"
+COLUMNS = ("file", "title", "issuer", "region", "admin_level", "issue_date", "doc_number", "format", "source_note")
+
+
+@dataclass
+class Manifest:
+    rows: dict[str, dict[str, object]] = field(default_factory=dict)  # keyed by path relative to RAW_DIR
+    problems: list[str] = field(default_factory=list)  # messages naming the manifest and the row
+
+
+def read_manifest(raw_dir: Path) -> Manifest:
+    """Read `RAW_DIR/sources.csv`; a missing manifest is fine, a malformed one is reported and ignored."""
+    path = raw_dir / MANIFEST_NAME
+    manifest = Manifest()
+    if not path.exists():
+        return manifest
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+        header = reader.fieldnames or []
+        if "file" not in header:
+            manifest.problems.append(f"{MANIFEST_NAME}: no 'file' column in the header {header!r}; manifest ignored")
+            return manifest
+        rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        manifest.problems.append(f"{MANIFEST_NAME}: not a readable UTF-8 CSV ({exc}); manifest ignored")
+        return manifest
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        manifest.problems.append(f"{MANIFEST_NAME}: unknown column(s) {', '.join(unknown)} ignored")
+    for line_no, row in enumerate(rows, start=2):
+        if None in row:
+            manifest.problems.append(f"{MANIFEST_NAME} line {line_no}: more cells than columns; row ignored")
+            continue
+        name = (row.get("file") or "").strip()
+        if not name:
+            manifest.problems.append(f"{MANIFEST_NAME} line {line_no}: empty 'file' cell; row ignored")
+            continue
+        clean = {k: unify_width((v or "").strip()) for k, v in row.items() if k in COLUMNS and k not in ("file", "source_note")}
+        clean["source_note"] = (row.get("source_note") or "").strip()
+        if clean.get("issue_date"):
+            try:
+                clean["issue_date"] = dt.date.fromisoformat(clean["issue_date"])
+            except ValueError:
+                manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): issue_date {clean['issue_date']!r} is not YYYY-MM-DD; ignored")
+                clean["issue_date"] = ""
+        if name in manifest.rows:
+            manifest.problems.append(f"{MANIFEST_NAME} line {line_no}: {name} listed twice; the first row is used")
+            continue
+        manifest.rows[name] = clean
+    return manifest

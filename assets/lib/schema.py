@@ -1,0 +1,97 @@
+"""Every published table and column, with types and descriptions: the one source for Parquet schemas,
+DuckDB comments, and (later) validation suites and the data dictionary. Contract columns are marked."""
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = False
+    contract: bool = False  # listed in shared/CONTRACT.md: renaming or retyping needs a major version bump
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, referenced table, referenced column)
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in self.columns])
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def C(name, type_, description, nullable=False, contract=True) -> Column:
+    return Column(name, type_, description, nullable, contract)
+
+
+def X(name, type_, description, nullable=False) -> Column:
+    """A column beyond the contract."""
+    return Column(name, type_, description, nullable, contract=False)
+
+
+STR, INT, DBL = pa.string(), pa.int64(), pa.float64()
+
+TABLES: dict[str, Table] = {t.name: t for t in (
+    Table("documents", "One row per raw file that was parsed and published.", (
+        C("doc_id", STR, "Stable id of the document: a hash of its path relative to RAW_DIR."),
+        C("source_file", STR, "Path of the raw file relative to RAW_DIR."),
+        C("sha256", STR, "Lowercase hex SHA-256 of the raw file's bytes."),
+        C("title", STR, "The plan's title, from the sources manifest or inferred from the text (file stem as last resort)."),
+        C("issuer", STR, "Issuing body or bodies (joined with 、).", nullable=True),
+        C("issue_date", pa.date32(), "Date of issue.", nullable=True),
+        C("doc_number", STR, "Document number (文号), e.g. 青委办字〔2020〕55号.", nullable=True),
+        C("region", STR, "Issuing region as named in the text, e.g. 巴音郭楞蒙古自治州.", nullable=True),
+        C("duplicate_of", STR, "doc_id of the copy kept when this file is the same document.", nullable=True),
+        X("admin_level", STR, "province, prefecture or county: from the manifest or the region's suffix.", nullable=True),
+        X("encoding", STR, "Encoding the raw bytes were decoded from (utf-8, utf-8-sig, gb18030, utf-16, ...)."),
+        X("script", STR, "Script of the raw text: simplified or traditional (published text is always simplified)."),
+        X("source_format", STR, "How the text was obtained (manifest 'format'; 'html' when markup was stripped).", nullable=True),
+        X("char_count", INT, "Characters in the normalized text."),
+        X("measure_count", INT, "Provisions of kind 'measure' in the document."),
+        X("provision_count", INT, "Provisions of any kind in the document."),
+    ), primary_key=("doc_id",)),
+    Table("document_texts", "The normalized text of each document; measures and targets point into it by character offsets.", (
+        C("doc_id", STR, "The document.", contract=False),
+        X("text", STR, "Normalized text: one paragraph per line, simplified script, full-width Chinese punctuation."),
+    ), primary_key=("doc_id",), foreign_keys=(("doc_id", "documents", "doc_id"),)),
+    Table("measures", "One row per numbered provision of a document (measures, safeguards, goals, ...).", (
+        C("measure_id", STR, "Stable id: doc_id, kind, number and (for a repeated label) its occurrence."),
+        C("doc_id", STR, "The document."),
+        C("seq", INT, "Order within the document, from 1."),
+        C("kind", STR, "measure (a task of the plan's main part), safeguard (保障/组织实施 items), goal (目标 parts), principle (指导思想/总体要求)."),
+        C("number", INT, "The provision's own number as written, Chinese numerals converted: (三十一) → 31."),
+        C("label", STR, "The number as written in the normalized text, e.g. （4）, 43., （七）."),
+        C("section_path", pa.list_(STR), "The headings above the provision, outermost first."),
+        C("title", STR, "Its heading: the text up to the first 。, or the heading line when it stands alone."),
+        C("text", STR, "Its whole normalized text, without the responsibility annotation."),
+        C("cluster_id", STR, "Measures with the same value say the same thing (until deduplication lands: the measure's own id)."),
+        X("char_start", INT, "Offset of `text` in the document's normalized text (document_texts.text)."),
+        X("char_end", INT, "End offset (exclusive) of `text` in the document's normalized text."),
+        X("responsibility_text", STR, "The responsibility annotation as written (bracketed, or own-line fields), removed from `text`.", nullable=True),
+        X("section_responsibility_text", STR, "Responsibility fields written once for the provision's whole section.", nullable=True),
+    ), primary_key=("measure_id",), foreign_keys=(("doc_id", "documents", "doc_id"),)),
+    Table("quarantine", "Raw files that could not be published, with the reason.", (
+        C("source_file", STR, "Path relative to RAW_DIR."),
+        C("sha256", STR, "Hex SHA-256 of its bytes, when they could be read.", nullable=True),
+        C("stage", STR, "Where it failed: inventory, manifest, decode, outline."),
+        C("reason", STR, "What is wrong, in words a person understands."),
+    )),
+    Table("parse_warnings", "Things the parser noticed but published anyway (numbering gaps, repeated labels, manifest issues).", (
+        X("source_file", STR, "Path relative to RAW_DIR."),
+        X("doc_id", STR, "The document, when it was published.", nullable=True),
+        X("stage", STR, "Where it was noticed."),
+        X("message", STR, "What was noticed."),
+    )),
+)}

@@ -1,0 +1,111 @@
+"""Write the published tables (Parquet + DuckDB) atomically.
+
+Each build is written to `WAREHOUSE_DIR/builds/<build_id>/` and becomes visible by one atomic
+symlink swap of `WAREHOUSE_DIR/current`; `tables/` and the DuckDB file are fixed links through
+`current`. Readers see the old build or the new one, never a half-written mix, and a crash at any
+point leaves the previous build in place.
+"""
+import datetime as dt
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .schema import TABLES
+
+DB_NAME = "policy_measures.duckdb"
+KEEP_BUILDS = 3
+
+
+def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
+    """`frame` as an Arrow table with exactly the schema declared for `name` (column order, types)."""
+    table = TABLES[name]
+    missing = [c for c in table.column_names if c not in frame.columns]
+    if missing:
+        raise ValueError(f"table {name} lacks column(s) {', '.join(missing)}")
+    records = frame[table.column_names].astype(object).where(frame[table.column_names].notna(), None)
+    return pa.Table.from_pylist(records.to_dict("records"), schema=table.arrow_schema()) if len(frame) else table.arrow_schema().empty_table()
+
+
+def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | None = None) -> Path:
+    """Write every table to a new build folder and switch `current` to it; return the build folder."""
+    warehouse_dir = Path(warehouse_dir)
+    builds = warehouse_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    _recover_layout(warehouse_dir)
+    build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    staging = builds / f".staging-{build_id}-{uuid.uuid4().hex[:6]}"
+    (staging / "tables").mkdir(parents=True)
+    arrow = {name: to_arrow(name, frame) for name, frame in frames.items()}
+    for name, table in arrow.items():
+        pq.write_table(table, staging / "tables" / f"{name}.parquet", compression="zstd")
+    _write_duckdb(staging / DB_NAME, arrow)
+    counts = {name: t.num_rows for name, t in arrow.items()}
+    (staging / "build_info.json").write_text(json.dumps({"build_id": build_id, "row_counts": counts, **(info or {})},
+                                                        ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    _fsync_tree(staging)
+    final = builds / build_id
+    os.rename(staging, final)
+    _swap_symlink(warehouse_dir / "current", Path("builds") / build_id)
+    _ensure_link(warehouse_dir / "tables", Path("current") / "tables")
+    _ensure_link(warehouse_dir / DB_NAME, Path("current") / DB_NAME)
+    _prune(builds, keep=KEEP_BUILDS, current=final)
+    return final
+
+
+def _write_duckdb(path: Path, arrow: dict[str, pa.Table]) -> None:
+    with duckdb.connect(str(path)) as con:
+        for name, table in arrow.items():
+            con.register("incoming", table)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
+            con.unregister("incoming")
+            spec = TABLES[name]
+            con.execute(f"COMMENT ON TABLE \"{name}\" IS {_sql_literal(spec.description)}")
+            for column in spec.columns:
+                con.execute(f'COMMENT ON COLUMN "{name}"."{column.name}" IS {_sql_literal(column.description)}')
+
+
+def _sql_literal(text: str) -> str:
+    """Quote our own schema descriptions for DDL (COMMENT ON takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _swap_symlink(link: Path, target: Path) -> None:
+    tmp = link.with_name(f".{link.name}.{uuid.uuid4().hex[:8]}")
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _ensure_link(link: Path, target: Path) -> None:
+    if link.is_symlink() and os.readlink(link) == str(target):
+        return
+    if link.exists() and not link.is_symlink():
+        # A plain folder or file from an older layout: keep it aside rather than delete it.
+        os.rename(link, link.with_name(f"{link.name}.pre-symlink-{uuid.uuid4().hex[:6]}"))
+    _swap_symlink(link, target)
+
+
+def _recover_layout(warehouse_dir: Path) -> None:
+    """Remove staging folders that a killed build left behind."""
+    for leftover in (warehouse_dir / "builds").glob(".staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _prune(builds: Path, keep: int, current: Path) -> None:
+    done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    for old in done[:-keep]:
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())

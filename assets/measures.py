@@ -1,0 +1,58 @@
+"""Stage 3 — measures: the numbered provisions of each document, with their part (measure, safeguard, goal, ...)."""
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+from dagster import AssetExecutionContext, MetadataValue, asset
+
+from .lib.decode import InputError
+from .lib.documents import document_row, extract_outline, mark_exact_duplicates, measure_rows
+from .normalized_documents import NormalizedCorpus
+from .previews import markdown_table
+
+
+@dataclass
+class StructuredCorpus:
+    documents: pd.DataFrame
+    document_texts: pd.DataFrame
+    measures: pd.DataFrame
+    quarantine: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+
+@asset(group_name="structure", description="Outline of each document: numbered headings → sections and provisions; "
+                                           "documents with no numbered provision are quarantined.")
+def measures(context: AssetExecutionContext, normalized_documents: NormalizedCorpus) -> StructuredCorpus:
+    doc_rows, texts, rows, quarantine, warnings = [], {}, [], [], []
+    for doc in normalized_documents.documents:
+        try:
+            outline = extract_outline(doc)
+        except InputError as err:
+            context.log.warning(f"{doc.source_file}: quarantined at {err.stage}: {err.reason}")
+            quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": err.stage, "reason": err.reason})
+            continue
+        doc_rows.append(document_row(doc, outline))
+        texts[doc.doc_id] = doc.text
+        rows.extend(measure_rows(doc.doc_id, outline))
+        kinds = Counter(p.kind for p in outline.provisions)
+        context.log.info(f"{doc.source_file}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+                         + (f"; {len(outline.warnings)} numbering warning(s)" if outline.warnings else ""))
+        for message in outline.warnings:
+            context.log.warning(f"{doc.source_file}: {message}")
+            warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
+    mark_exact_duplicates(doc_rows, texts)
+    documents = pd.DataFrame(doc_rows)
+    measure_frame = pd.DataFrame(rows)
+    text_frame = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
+    per_doc = (measure_frame.groupby(["doc_id", "kind"]).size().unstack(fill_value=0).reset_index()
+               if len(measure_frame) else pd.DataFrame())
+    context.add_output_metadata({
+        "documents": len(documents),
+        "measures": len(measure_frame),
+        "by_kind": MetadataValue.json(measure_frame["kind"].value_counts().to_dict() if len(measure_frame) else {}),
+        "numbering_warnings": len(warnings),
+        "quarantined": len(quarantine),
+        "per_document": MetadataValue.md(markdown_table(per_doc, limit=50)),
+        "preview": MetadataValue.md(markdown_table(measure_frame[["measure_id", "kind", "label", "title"]] if len(measure_frame) else measure_frame)),
+    })
+    return StructuredCorpus(documents, text_frame, measure_frame, quarantine, warnings)

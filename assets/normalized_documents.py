@@ -1,0 +1,48 @@
+"""Stage 2 — normalized documents: decoded, cleaned, simplified text with metadata; bad files quarantined."""
+import sys
+from dataclasses import dataclass, field
+
+import pandas as pd
+from dagster import AssetExecutionContext, MetadataValue, asset
+from tqdm import tqdm
+
+from .lib.decode import InputError
+from .lib.documents import NormalizedDocument, read_document
+from .previews import markdown_table
+from .raw_files import RawInventory
+
+
+@dataclass
+class NormalizedCorpus:
+    documents: list[NormalizedDocument]
+    quarantine: list[dict] = field(default_factory=list)
+
+
+@asset(group_name="normalize", description="Decode (UTF-8/GB18030/UTF-16), strip markup and scrape debris, unify punctuation, "
+                                           "remove PDF spacing, convert Traditional script; read title, issuer, date, 文号, region.")
+def normalized_documents(context: AssetExecutionContext, raw_files: RawInventory) -> NormalizedCorpus:
+    corpus = NormalizedCorpus([])
+    for raw in tqdm(raw_files.files, desc="normalize", unit="doc", disable=not sys.stderr.isatty()):
+        try:
+            doc = read_document(raw)
+        except InputError as err:
+            context.log.warning(f"{raw.source_file}: quarantined at {err.stage}: {err.reason}")
+            corpus.quarantine.append({"source_file": raw.source_file, "sha256": raw.sha256, "stage": err.stage, "reason": err.reason})
+            continue
+        corpus.documents.append(doc)
+        context.log.info(f"{raw.source_file}: {doc.encoding}, {doc.script}, {len(doc.text)} chars, "
+                         f"title {doc.metadata.title or '(none)'}; dropped {len(doc.removed)} debris line(s)")
+    for name in raw_files.missing_from_disk:
+        corpus.quarantine.append({"source_file": name, "sha256": None, "stage": "manifest",
+                                  "reason": "listed in sources.csv but no such file under RAW_DIR"})
+    frame = pd.DataFrame([{"source_file": d.source_file, "encoding": d.encoding, "script": d.script, "chars": len(d.text),
+                           "title": d.metadata.title, "region": d.metadata.region} for d in corpus.documents])
+    context.add_output_metadata({
+        "documents": len(corpus.documents),
+        "quarantined": len(corpus.quarantine),
+        "encodings": MetadataValue.json(frame["encoding"].value_counts().to_dict() if len(frame) else {}),
+        "traditional_script": int((frame["script"] == "traditional").sum()) if len(frame) else 0,
+        "preview": MetadataValue.md(markdown_table(frame, limit=20)),
+        "quarantine": MetadataValue.md(markdown_table(pd.DataFrame(corpus.quarantine), limit=20, width=80)),
+    })
+    return corpus

@@ -1,0 +1,41 @@
+"""Stage 1 — raw files: the `*.txt` files under RAW_DIR and the sources manifest."""
+from dataclasses import dataclass, field
+
+import pandas as pd
+from dagster import AssetExecutionContext, MetadataValue, asset
+
+from .lib.inventory import RawFile, scan_raw_dir
+from .lib.manifest import read_manifest
+from .previews import markdown_table
+from .settings import PipelineSettings
+
+
+@dataclass
+class RawInventory:
+    files: list[RawFile]
+    manifest_problems: list[str] = field(default_factory=list)
+    missing_from_disk: list[str] = field(default_factory=list)  # manifest rows naming files that do not exist
+
+
+@asset(group_name="ingest", description="Every *.txt file under RAW_DIR (any depth), hashed, with its sources-manifest row.")
+def raw_files(context: AssetExecutionContext, settings: PipelineSettings) -> RawInventory:
+    manifest = read_manifest(settings.raw_path)
+    for problem in manifest.problems:
+        context.log.warning(problem)
+    files = scan_raw_dir(settings.raw_path, manifest.rows)
+    on_disk = {f.source_file for f in files}
+    missing = sorted(name for name in manifest.rows if name not in on_disk)
+    for name in missing:
+        context.log.warning(f"sources.csv lists {name}, which does not exist under RAW_DIR")
+    frame = pd.DataFrame([{"source_file": f.source_file, "bytes": f.size, "sha256": (f.sha256 or "")[:12],
+                           "in_manifest": bool(f.manifest), "problem": f.problem.reason if f.problem else ""} for f in files])
+    context.add_output_metadata({
+        "raw_dir": settings.raw_dir,
+        "files": len(files),
+        "bytes": int(sum(f.size for f in files)),
+        "in_manifest": sum(1 for f in files if f.manifest),
+        "unreadable": sum(1 for f in files if f.problem),
+        "manifest_problems": len(manifest.problems) + len(missing),
+        "preview": MetadataValue.md(markdown_table(frame, limit=20)),
+    })
+    return RawInventory(files, manifest.problems, missing)

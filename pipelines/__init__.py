@@ -1,0 +1,1 @@
+"""Dagster definitions, jobs and the build command."""

@@ -1,0 +1,56 @@
+"""`make build`: run the build job in-process on RAW_DIR and print a summary of what was published."""
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from dagster import DagsterInstance
+
+from assets.lib.store import DB_NAME
+from pipelines.definitions import build_job, defs
+
+
+def main() -> int:
+    started = time.perf_counter()
+    settings = defs.resources["settings"]
+    print(f"build: RAW_DIR={settings.raw_dir} WAREHOUSE_DIR={settings.warehouse_dir}", file=sys.stderr)
+    job = defs.resolve_job_def(build_job.name)
+    quiet = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    result = job.execute_in_process(run_config=quiet, instance=DagsterInstance.get(), raise_on_error=False)
+    elapsed = time.perf_counter() - started
+    if not result.success:
+        for event in result.all_events:
+            if event.is_failure:
+                print(f"build: FAILED: {event.message}", file=sys.stderr)
+        print(f"build: failed after {elapsed:.1f}s; the previously published tables are unchanged", file=sys.stderr)
+        return 1
+    print(summary(Path(settings.warehouse_dir)))
+    print(f"\nbuilt in {elapsed:.1f}s → {settings.warehouse_dir}/tables/*.parquet and {settings.warehouse_dir}/{DB_NAME}")
+    return 0
+
+
+def summary(warehouse_dir: Path) -> str:
+    """A plain-text table: one line per document, then the quarantine."""
+    tables = warehouse_dir / "tables"
+    docs = pq.read_table(tables / "documents.parquet").to_pylist()
+    measures = pq.read_table(tables / "measures.parquet", columns=["doc_id", "kind"]).to_pylist()
+    quarantine = pq.read_table(tables / "quarantine.parquet").to_pylist()
+    warnings = pq.read_table(tables / "parse_warnings.parquet").to_pylist()
+    kinds = sorted({m["kind"] for m in measures})
+    counts = {(m["doc_id"], m["kind"]): 0 for m in measures}
+    for m in measures:
+        counts[(m["doc_id"], m["kind"])] += 1
+    width = max([len(d["source_file"]) for d in docs] + [len("document")])
+    lines = [f"{'document':<{width}}  {'enc':<9} {'script':<11} " + " ".join(f"{k:>9}" for k in kinds) + "  warnings"]
+    for d in docs:
+        n_warn = sum(1 for w in warnings if w["doc_id"] == d["doc_id"])
+        lines.append(f"{d['source_file']:<{width}}  {d['encoding']:<9} {d['script']:<11} "
+                     + " ".join(f"{counts.get((d['doc_id'], k), 0):>9}" for k in kinds) + f"  {n_warn:>8}")
+    lines.append(f"{len(docs)} documents published, {len(measures)} provisions, {len(quarantine)} quarantined")
+    for q in quarantine:
+        lines.append(f"  quarantined {q['source_file']} [{q['stage']}]: {q['reason']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

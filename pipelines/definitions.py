@@ -1,0 +1,22 @@
+"""The Dagster code location: assets in pipeline order, the settings resource and the build job."""
+from dagster import AssetSelection, Definitions, define_asset_job
+
+from assets.measures import measures
+from assets.normalized_documents import normalized_documents
+from assets.published_tables import published_tables
+from assets.raw_files import raw_files
+from assets.settings import PipelineSettings
+
+ALL_ASSETS = [raw_files, normalized_documents, measures, published_tables]
+
+build_job = define_asset_job(
+    "build",
+    selection=AssetSelection.assets(*ALL_ASSETS),
+    description="Everything from RAW_DIR to the published tables in WAREHOUSE_DIR.",
+)
+
+defs = Definitions(
+    assets=ALL_ASSETS,
+    resources={"settings": PipelineSettings.from_env()},
+    jobs=[build_job],
+)
