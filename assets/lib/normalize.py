@@ -9,6 +9,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 
 from .labels import LABEL_RE, match_label
+from .parts import part_kind
 
 TERMINAL = "。；！？"
 HSPACE = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
@@ -63,7 +64,7 @@ def looks_like_html(text: str) -> bool:
 class _TextExtractor(HTMLParser):
     BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "title", "ul", "ol"}
     CELL = {"td", "th"}
-    SKIP = {"script", "style", "head", "noscript"}
+    SKIP = {"script", "style", "noscript", "template"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -188,14 +189,17 @@ def drop_repeated_title(lines: list[str], removed: list[str]) -> list[str]:
     return out
 
 
-_BREAK = re.compile(rf"(?:(?<=[{TERMINAL}”])|{HSPACE}+)(?={LABEL_RE.pattern})")
+_BREAK = re.compile(rf"(?:(?<=[{TERMINAL}”])|{HSPACE}+)(?=\S)")
+_HEADING_THEN_BODY = re.compile(rf"^(\S{{2,16}}?){HSPACE}+(?=[\u4e00-\u9fff])")
 
 
 def split_run_on_lines(lines: list[str], min_breaks: int = 3) -> list[str]:
     """Break a one-line document (one line holding most of the text) into paragraphs.
 
-    Breaks go before numbering labels that follow a space or a sentence end, and only when the
-    line holds over half of the document and at least `min_breaks` such labels.
+    Breaks go before numbering labels that follow a space or a sentence end (PDF spaces inside a
+    label, `(三十 一 )`, are allowed), and after a part heading followed by its body
+    (`一、总体要求 以…`), only when the line holds over half of the document and at least
+    `min_breaks` labels.
     """
     total = sum(len(line) for line in lines) or 1
     out = []
@@ -203,13 +207,30 @@ def split_run_on_lines(lines: list[str], min_breaks: int = 3) -> list[str]:
         if len(line) * 2 < total:
             out.append(line)
             continue
-        cuts = [m.end() for m in _BREAK.finditer(line) if match_label(line, m.end())]
+        cuts = [m.end() for m in _BREAK.finditer(line) if _label_at(line, m.end())]
         if len(cuts) < min_breaks:
             out.append(line)
             continue
         starts = [0] + cuts
-        out.extend(line[a:b].strip() for a, b in zip(starts, starts[1:] + [len(line)]))
+        for a, b in zip(starts, starts[1:] + [len(line)]):
+            out.extend(_split_part_heading(line[a:b].strip()))
     return out
+
+
+def _label_at(line: str, pos: int):
+    return match_label(_SPACE_RUN.sub("", line[pos:pos + 24]))
+
+
+def _split_part_heading(paragraph: str) -> list[str]:
+    label = _label_at(paragraph, 0)
+    if label is None:
+        return [paragraph]
+    head = _SPACE_RUN.sub("", paragraph[:24])[label.end:]
+    m = _HEADING_THEN_BODY.match(paragraph[len(label.text):].lstrip()) if paragraph.startswith(label.text) else None
+    if m and part_kind(m.group(1)) and head.startswith(m.group(1)):
+        cut = paragraph.index(m.group(1), len(label.text)) + len(m.group(1))
+        return [paragraph[:cut], paragraph[cut:].strip()]
+    return [paragraph]
 
 
 _SPACE_RUN = re.compile(rf"{HSPACE}+")

@@ -12,11 +12,11 @@ def chinese_to_int(text: str) -> int | None:
     """Value of a Chinese numeral, or None when `text` is not one.
 
     Handles positional forms (`三十一`, `一百零五`, `十五`, `两万`) and digit-by-digit
-    forms used in years (`二〇二二`).
+    forms used in years (`二〇二二`, three or more digits or a zero).
     """
     if not text or any(ch not in NUMERAL_CHARS for ch in text):
         return None
-    if all(ch in DIGITS for ch in text) and len(text) > 1:
+    if all(ch in DIGITS for ch in text) and (len(text) >= 3 or any(ch in "零〇○Ｏ" for ch in text)):
         value = 0
         for ch in text:
             value = value * 10 + DIGITS[ch]

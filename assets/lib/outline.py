@@ -9,18 +9,11 @@ from dataclasses import dataclass, field
 
 from .annotations import is_annotation_line, split_trailing_annotation
 from .labels import Label, match_label
+from .parts import part_kind
 
 ANNEX = re.compile(r"^附件\s*\d*\s*(?:[:：]|$)|^附件\s*\d+\s*\S{0,40}$|^附表\s*\d*\s*[:：]")
 CLOSING = re.compile(r"^本(?:[\u4e00-\u9fff]{0,12})(?:自|从).{0,30}(?:施行|实施|执行)|^本(?:[\u4e00-\u9fff]{0,12})由.{0,30}(?:负责)?(?:解释|解读)")
 DATE_LINE = re.compile(r"^(?:\d{4}|[二〇○零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
-PART_KINDS = (
-    ("goal", re.compile(r"^(?:总体|基本|主要|工作|发展|预期|具体)?目标(?:任务|要求)?$")),
-    ("principle", re.compile(r"^(?:指导思想|总体要求|基本原则|工作原则|总体思路|工作思路|指导思想和(?:基本原则|总体目标))$")),
-    ("safeguard", re.compile(r"^(?:(?:加强|强化|健全|完善|落实)?(?:组织|制度|工作|实施|政策|要素)?(?:保障|领导)(?:措施|机制|举措)?"
-                             r"|组织实施|工作要求|工作机制|推进机制|实施步骤|保障措施|有关要求)$")),
-)
-
-
 @dataclass
 class Node:
     label: Label
@@ -66,6 +59,7 @@ class Outline:
 def parse_outline(text: str) -> Outline:
     """Provisions of a normalized document, in document order, with numbering warnings."""
     roots, annex_line = _build_tree(text)
+    _lift_section_blocks(roots)
     provisions: list[Provision] = []
     for node in _walk(roots):
         if node.children or not (node.head or node.body):
@@ -117,6 +111,18 @@ def _build_tree(text: str) -> tuple[list[Node], str | None]:
     return roots, annex_line
 
 
+def _lift_section_blocks(nodes: list[Node]) -> None:
+    """Responsibility fields after the last item of a section, where no other item has its own,
+    are written once for the whole section (the Xishan plan's 督办领导/总牵头单位/责任单位 blocks)."""
+    for node in nodes:
+        _lift_section_blocks(node.children)
+        children = node.children
+        if children and children[-1].annotation_lines and not children[-1].children \
+                and not any(child.annotation_lines for child in children[:-1]):
+            node.annotation_lines.extend(children[-1].annotation_lines)
+            children[-1].annotation_lines.clear()
+
+
 SIGNATURE_END = re.compile(r"(?:人民政府|办公室|办公厅|委员会|领导小组|管委会|局|委|厅|部|院|中心)$")
 
 
@@ -139,15 +145,6 @@ def _ancestors(node: Node) -> list[Node]:
         chain.append(parent)
         parent = parent.parent
     return chain[::-1]
-
-
-def part_kind(heading: str) -> str | None:
-    """The part a heading names (`goal`, `principle`, `safeguard`), or None for an ordinary heading."""
-    bare = heading.rstrip("。：:").strip()
-    for kind, pattern in PART_KINDS:
-        if pattern.match(bare):
-            return kind
-    return None
 
 
 def _kind(node: Node, ancestors: list[Node]) -> str:
