@@ -33,3 +33,9 @@ def test_rejects_bad_bytes_with_a_reason(data, words):
         decode_bytes(data)
     assert err.value.stage == "decode"
     assert words in err.value.reason
+
+
+def test_input_error_survives_pickling():
+    import pickle
+    err = pickle.loads(pickle.dumps(InputError("decode", "the file is empty")))
+    assert (err.stage, err.reason) == ("decode", "the file is empty")

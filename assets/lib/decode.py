@@ -11,6 +11,9 @@ class InputError(ValueError):
         self.stage = stage
         self.reason = reason
 
+    def __reduce__(self):  # picklable, so it can travel between Dagster steps
+        return (InputError, (self.stage, self.reason))
+
 
 @dataclass(frozen=True)
 class Decoded:

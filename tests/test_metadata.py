@@ -1,0 +1,93 @@
+import datetime as dt
+
+import pytest
+
+from assets.lib.manifest import read_manifest
+from assets.lib.metadata import Metadata, admin_level, infer_metadata, parse_date, region_of
+
+NOTICE = """中共某市某区委办公室 某市某区人民政府办公室关于印发《某区优化营商环境三年行动方案》的通知
+各街道：现印发给你们，请认真贯彻落实（见某发〔2021〕3号）。
+中共某市某区委办公室
+某市某区人民政府办公室
+2022年12月12日
+某区优化营商环境三年行动方案
+一、总体要求"""
+
+
+def test_notice_wrapper():
+    md = infer_metadata(NOTICE.replace(" ", ""))
+    assert md.title == "某区优化营商环境三年行动方案"
+    assert md.issuer == "中共某市某区委办公室、某市某区人民政府办公室"
+    assert md.issue_date == dt.date(2022, 12, 12)
+    assert md.doc_number is None  # a number cited in a sentence is another document's
+    assert md.region == "某市某区" and md.admin_level == "county"
+
+
+def test_labeled_fields_and_plan_title():
+    text = "文号：青委办字〔2020〕55号\n签发单位：\n签发时间：2020-11-23\n某州2022年优化营商环境工作方案\n一、总体要求"
+    md = infer_metadata(text)
+    assert md.doc_number == "青委办字〔2020〕55号" and md.issue_date == dt.date(2020, 11, 23)
+    assert md.title == "某州2022年优化营商环境工作方案" and md.issuer is None
+
+
+def test_title_from_trailing_file_name():
+    md = infer_metadata("为激发活力，制定本方案。\n一、总体要求\n内容。", file_name="某区市场主体倍增行动方案.pdf")
+    assert md.title == "某区市场主体倍增行动方案" and md.region == "某区"
+
+
+@pytest.mark.parametrize("text, date", [
+    ("2022年2月17日", dt.date(2022, 2, 17)), ("二〇二二年二月十七日", dt.date(2022, 2, 17)),
+    ("2022-05-18 12:15", dt.date(2022, 5, 18)), ("2022.5.8", dt.date(2022, 5, 8)),
+    ("2022年2月30日", None), ("到2022年底", None),
+])
+def test_dates(text, date):
+    assert parse_date(text) == date
+
+
+@pytest.mark.parametrize("name, region, level", [
+    ("巴音郭楞蒙古自治州人民政府办公室", "巴音郭楞蒙古自治州", "prefecture"),
+    ("中共昆明市西山区委办公室", "昆明市西山区", "county"),
+    ("云南省人民政府", "云南省", "province"),
+    ("关于进一步优化营商环境的若干措施", None, None),
+])
+def test_regions(name, region, level):
+    assert region_of(name) == region and admin_level(region) == level
+
+
+def test_title_region_takes_only_the_first_place():
+    assert region_of("天山区贯彻落实乌鲁木齐市《措施》实施方案", chain=False) == "天山区"
+    assert region_of("2022年度巴州优化营商环境工作方案", chain=False) == "巴州"
+
+
+def test_manifest_overrides_and_recomputes_level():
+    md = Metadata(title="推断标题", region="某区", admin_level="county")
+    merged = md.overridden_by({"title": "清单标题", "region": "某省", "issuer": ""})
+    assert merged.title == "清单标题" and merged.region == "某省" and merged.admin_level == "province"
+    assert merged.issuer is None
+
+
+def test_manifest_rows_and_problems(tmp_path):
+    (tmp_path / "sources.csv").write_text(
+        "file,title,issue_date,colour\na.txt,标题(一),2022-01-02,red\nb.txt,,not-a-date,\na.txt,dup,,\n,,,\n", encoding="utf-8")
+    manifest = read_manifest(tmp_path)
+    assert manifest.rows["a.txt"]["title"] == "标题（一）"
+    assert manifest.rows["a.txt"]["issue_date"] == dt.date(2022, 1, 2)
+    assert manifest.rows["b.txt"]["issue_date"] == ""
+    text = "\n".join(manifest.problems)
+    assert "colour" in text and "not-a-date" in text and "listed twice" in text and "empty 'file'" in text
+
+
+@pytest.mark.parametrize("content, words", [
+    ("name,title\na.txt,x\n", "no 'file' column"),
+    (b"\xff\xfe\x00garbage", "not a readable UTF-8 CSV"),
+    ('file,title\n"a.txt,unclosed\n', "not a readable UTF-8 CSV"),
+])
+def test_malformed_manifest_is_reported_and_ignored(tmp_path, content, words):
+    path = tmp_path / "sources.csv"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    manifest = read_manifest(tmp_path)
+    assert manifest.rows == {} and words in manifest.problems[0] and "sources.csv" in manifest.problems[0]
+
+
+def test_no_manifest_is_fine(tmp_path):
+    assert read_manifest(tmp_path).rows == {} and read_manifest(tmp_path).problems == []

@@ -1,0 +1,44 @@
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from assets.lib import store
+from assets.lib.schema import TABLES
+
+
+def frames(n: int) -> dict[str, pd.DataFrame]:
+    return {"quarantine": pd.DataFrame([{"source_file": f"f{i}.txt", "sha256": None, "stage": "decode", "reason": "bad"} for i in range(n)])}
+
+
+def rows(warehouse) -> int:
+    return pq.read_table(warehouse / "tables" / "quarantine.parquet").num_rows
+
+
+def test_publish_switches_to_the_new_build_and_prunes(tmp_path):
+    for n in range(1, 6):
+        store.publish(frames(n), tmp_path)
+        assert rows(tmp_path) == n
+    assert len([p for p in (tmp_path / "builds").iterdir()]) == store.KEEP_BUILDS
+
+
+def test_failure_while_writing_leaves_previous_build(tmp_path, monkeypatch):
+    store.publish(frames(2), tmp_path)
+
+    def broken(path, arrow):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "_write_duckdb", broken)
+    with pytest.raises(OSError):
+        store.publish(frames(7), tmp_path)
+    assert rows(tmp_path) == 2
+    monkeypatch.undo()
+    store.publish(frames(3), tmp_path)  # the next build succeeds and cleans the leftover staging folder
+    assert rows(tmp_path) == 3
+    assert not list((tmp_path / "builds").glob(".staging-*"))
+
+
+def test_schema_is_enforced(tmp_path):
+    with pytest.raises(ValueError, match="lacks column"):
+        store.to_arrow("quarantine", pd.DataFrame([{"source_file": "a"}]))
+    empty = store.to_arrow("measures", pd.DataFrame(columns=TABLES["measures"].column_names))
+    assert empty.schema == TABLES["measures"].arrow_schema()
