@@ -9,24 +9,31 @@ from .measures import StructuredCorpus
 from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table
 from .raw_files import RawInventory
+from .lib.units import ResponsibilityTables
 from .settings import PipelineSettings
 
 
 @asset(group_name="publish", description="Writes every table to WAREHOUSE_DIR/tables/*.parquet and WAREHOUSE_DIR/policy_measures.duckdb "
                                          "in one atomic switch; the previous build stays readable until then.")
 def published_tables(context: AssetExecutionContext, settings: PipelineSettings, raw_files: RawInventory,
-                     normalized_documents: NormalizedCorpus, measures: StructuredCorpus) -> dict[str, int]:
+                     normalized_documents: NormalizedCorpus, measures: StructuredCorpus,
+                     responsibilities: ResponsibilityTables) -> dict[str, int]:
     quarantine = normalized_documents.quarantine + measures.quarantine
-    warnings = measures.warnings + [{"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m}
-                                    for m in raw_files.manifest_problems]
+    warnings = measures.warnings + responsibilities.warnings + [
+        {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
+    measure_frame = measures.measures
+    if len(measure_frame):
+        measure_frame = measure_frame.merge(responsibilities.measure_fields, on="measure_id", how="left", validate="one_to_one")
     frames = {
         "documents": measures.documents,
         "document_texts": measures.document_texts,
-        "measures": measures.measures,
+        "measures": measure_frame,
+        "units": responsibilities.units,
+        "measure_units": responsibilities.measure_units,
         "quarantine": pd.DataFrame(quarantine, columns=TABLES["quarantine"].column_names),
         "parse_warnings": pd.DataFrame(warnings, columns=TABLES["parse_warnings"].column_names),
     }
-    for name in ("documents", "document_texts", "measures"):
+    for name in ("documents", "document_texts", "measures", "units", "measure_units"):
         if frames[name].empty:
             frames[name] = pd.DataFrame(columns=TABLES[name].column_names)
     build = publish(frames, settings.warehouse_path, info={"parser_version": PARSER_VERSION, "schema_version": SCHEMA_VERSION,

@@ -135,3 +135,9 @@ def test_trailing_annotation_split():
     assert text == "推进改革。" and note == "（市发展改革委牵头，市级各有关部门按职责分工负责）"
     assert split_trailing_annotation("依法保护（含装饰装修）")[1] is None
     assert split_trailing_annotation("推进改革。〔责任单位：区财政局〕")[1] == "〔责任单位：区财政局〕"
+
+
+def test_parenthetical_inside_a_sentence_is_not_an_annotation():
+    text = "每年出台一个行动方案（区营商环境办负责）及子方案（总牵头单位负责）。"
+    assert split_trailing_annotation(text) == (text, None)
+    assert split_trailing_annotation("推进改革（牵头单位：区财政局）")[1] == "（牵头单位：区财政局）"

@@ -7,6 +7,7 @@ import re
 from .normalize import ANNOTATION_LINE
 
 ROLE_WORDS = re.compile(r"牵头|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|完成时限|按职责分工负责|督办")
+ROLE_FIELD = re.compile(r"(?:总牵头单位|牵头责任单位|牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|协助单位|参与单位|完成时限|完成时间)\s*[:：]")
 OPEN_TO_CLOSE = {"（": "）", "〔": "〕", "[": "]", "【": "】"}
 
 
@@ -14,7 +15,9 @@ def split_trailing_annotation(text: str) -> tuple[str, str | None]:
     """(text without its trailing bracketed annotation, the annotation or None).
 
     The annotation is the last bracket group, closing at the end of the text (a `。` or `；` after
-    it is dropped too), whose content names a role (`牵头单位`, `…牵头`, `责任单位`, …).
+    it is dropped too), whose content names a role (`牵头单位`, `…牵头`, `责任单位`, …) and which
+    either holds a `role：` field or follows a finished sentence: `…子方案（总牵头单位负责）。` is a
+    parenthetical inside the sentence, not an annotation.
     """
     stripped = text.rstrip(" 。；;")
     if not stripped or stripped[-1] not in OPEN_TO_CLOSE.values():
@@ -29,7 +32,10 @@ def split_trailing_annotation(text: str) -> tuple[str, str | None]:
             depth -= 1
             if depth == 0:
                 inner = stripped[i + 1:-1]
+                before = stripped[:i].rstrip()
                 if not ROLE_WORDS.search(inner) or i == 0:
+                    return text, None
+                if not ROLE_FIELD.search(inner) and before and before[-1] not in "。；！？":
                     return text, None
                 return text[:i].rstrip(), stripped[i:]
     return text, None

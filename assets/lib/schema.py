@@ -81,7 +81,25 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         X("char_end", INT, "End offset (exclusive) of `text` in the document's normalized text."),
         X("responsibility_text", STR, "The responsibility annotation as written (bracketed, or own-line fields), removed from `text`.", nullable=True),
         X("section_responsibility_text", STR, "Responsibility fields written once for the provision's whole section.", nullable=True),
+        X("deadline_text", STR, "Deadline stated with the responsibility annotation (…，6月底完成; 完成时限：…), as written.", nullable=True),
+        X("supervisors", STR, "Supervising leaders (督办领导) named for the provision's section, people not units, joined with 、.", nullable=True),
     ), primary_key=("measure_id",), foreign_keys=(("doc_id", "documents", "doc_id"),)),
+    Table("units", "One row per distinct responsible body in a region.", (
+        C("unit_id", STR, "Stable id: a hash of the region and the name (the same name in two regions is two units)."),
+        C("name", STR, "The body's name as written, completed with the level prefix or shared suffix it takes from its neighbours."),
+        X("region", STR, "Region of the documents that name it (documents.region).", nullable=True),
+        X("unit_type", STR, "government_department, party_organ, court_or_procuratorate, peoples_government, "
+                            "development_zone_committee, state_enterprise, financial_institution_or_regulator, collective."),
+        X("function", STR, "What the body does, comparable across regions (market_regulation, tax, development_reform, ...): "
+                           "see assets/lib/data/unit_functions.csv.", nullable=True),
+    ), primary_key=("unit_id",)),
+    Table("measure_units", "Who is responsible for what: one row per measure, unit and role.", (
+        C("measure_id", STR, "The measure."),
+        C("unit_id", STR, "The body."),
+        C("role", STR, "lead (牵头单位, 总牵头单位), cooperating (配合单位, 协办单位), responsible (责任单位)."),
+        X("source", STR, "measure: from the provision's own annotation; section: from a block written once for its section."),
+    ), primary_key=("measure_id", "unit_id", "role"),
+       foreign_keys=(("measure_id", "measures", "measure_id"), ("unit_id", "units", "unit_id"))),
     Table("quarantine", "Raw files that could not be published, with the reason.", (
         C("source_file", STR, "Path relative to RAW_DIR."),
         C("sha256", STR, "Hex SHA-256 of its bytes, when they could be read.", nullable=True),

@@ -1,0 +1,76 @@
+"""Names of responsible bodies as a reader reads them: split a list, complete each name from its neighbours."""
+import re
+
+from .metadata import ADMIN
+from .unit_classes import LEVEL_CHARS, is_bare_department, split_level_prefix
+
+SEPARATORS = re.compile(r"[、，,；;]")
+ETC_COLLECTIVE = re.compile(r"^(?P<head>.+?)等(?P<tail>各(?:相关|有关)?(?:单位|部门|机构))$")
+ETC = re.compile(r"^(?P<head>.+?)等(?:相关|有关|其他)?(?:单位|部门|机构|成员单位)?$")
+ORG_END = "局委办部院心会行司处所队站"
+GLUED = re.compile(rf"(?<=[{ORG_END}])(?=[{LEVEL_CHARS}](?!场|委|级|直)[\u4e00-\u9fff]{{2,}}[{ORG_END}])")
+QUOTES = re.compile(r"[“”\"'‘’《》]")
+INNER_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def split_names(value: str) -> list[str]:
+    """Names in a role's list, in order, with `等…单位` trimmed and glued names split."""
+    names = []
+    for part in SEPARATORS.split(value):
+        part = INNER_SPACE.sub("", QUOTES.sub("", part)).strip(" 。：:")
+        if not part:
+            continue
+        m = ETC_COLLECTIVE.match(part)
+        if m:
+            names.extend(_unglue(m.group("head")) + [m.group("tail")])
+            continue
+        m = ETC.match(part)
+        if m and len(m.group("head")) >= 2:
+            part = m.group("head")
+        names.extend(_unglue(part))
+    return names
+
+
+def _unglue(name: str) -> list[str]:
+    """`区文化和旅游局区金融办` → two names; a level prefix after a body's ending starts a new name."""
+    return [piece for piece in GLUED.split(name) if piece]
+
+
+def complete_names(names: list[str], prefix: str = "") -> tuple[list[str], str]:
+    """Names with level prefixes and shared suffixes filled in from their neighbours.
+
+    A bare department (`税务局`) takes the level prefix of the last prefixed name before it in the
+    same run (`州市场监管局、税务局` → `州税务局`); a bare place (`库尔勒市`) takes the suffix of the
+    next name made of a place and a body (`尉犁县人民政府` → `库尔勒市人民政府`). Returns the names,
+    duplicates dropped in order, and the prefix in force at the end (to carry into the next role).
+    """
+    done: list[str] = []
+    for i, name in enumerate(names):
+        head, _ = split_level_prefix(name)
+        if head:
+            prefix = head
+        elif is_bare_department(name) and prefix:
+            name = prefix + name
+        elif _is_bare_place(name):
+            suffix = _shared_suffix(names[i + 1:])
+            if suffix:
+                name += suffix
+        if name not in done:
+            done.append(name)
+    return done, prefix
+
+
+def _is_bare_place(name: str) -> bool:
+    m = ADMIN.fullmatch(name)
+    return bool(m) and name[-1] in "市县区旗州盟" and not is_bare_department(name)
+
+
+def _shared_suffix(following: list[str]) -> str | None:
+    for name in following:
+        if _is_bare_place(name):
+            continue
+        m = ADMIN.match(name)
+        if m and m.end() < len(name):
+            return name[m.end():]
+        return None
+    return None

@@ -1,0 +1,67 @@
+"""Responsibility annotations of all measures → `units`, `measure_units` and per-measure deadline/supervisors."""
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .responsibility import read_responsibility
+from .unit_classes import unit_function, unit_type
+
+
+@dataclass
+class ResponsibilityTables:
+    units: pd.DataFrame
+    measure_units: pd.DataFrame
+    measure_fields: pd.DataFrame  # measure_id, deadline_text, supervisors
+    warnings: list[dict] = field(default_factory=list)  # source_file, doc_id, stage, message
+
+
+def unit_id_for(region_key: str, name: str) -> str:
+    """Stable unit id: the same name in the same region is one unit, in two regions two units."""
+    return hashlib.sha1(f"unit:{region_key}|{name}".encode("utf-8")).hexdigest()[:12]
+
+
+def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame) -> ResponsibilityTables:
+    docs = documents.set_index("doc_id") if len(documents) else pd.DataFrame()
+    units: dict[str, dict] = {}
+    links: dict[tuple[str, str, str], dict] = {}
+    fields, warnings = [], []
+    lead_count: Counter = Counter()
+    measure_count: Counter = Counter()
+    for m in measures.itertuples(index=False):
+        doc = docs.loc[m.doc_id]
+        region_key = doc["region"] if isinstance(doc["region"], str) and doc["region"] else f"doc:{m.doc_id}"
+        deadline, supervisors, has_lead = None, [], False
+        for source, annotation in (("measure", m.responsibility_text), ("section", m.section_responsibility_text)):
+            if not isinstance(annotation, str) or not annotation:
+                continue
+            parsed = read_responsibility(annotation)
+            for problem in parsed.problems:
+                warnings.append(_warning(doc, m, f"{m.label}: {problem}"))
+            deadline = deadline or parsed.deadline
+            supervisors += [s for s in parsed.supervisors if s not in supervisors]
+            for role, name in parsed.roles:
+                uid = unit_id_for(region_key, name)
+                units.setdefault(uid, {"unit_id": uid, "name": name, "region": None if region_key.startswith("doc:") else region_key,
+                                       "unit_type": unit_type(name), "function": unit_function(name)})
+                links.setdefault((m.measure_id, uid, role), {"measure_id": m.measure_id, "unit_id": uid, "role": role, "source": source})
+                has_lead |= role == "lead"
+        fields.append({"measure_id": m.measure_id, "deadline_text": deadline, "supervisors": "、".join(supervisors) or None})
+        if m.kind == "measure":
+            measure_count[m.doc_id] += 1
+            lead_count[m.doc_id] += has_lead
+            if not has_lead:
+                warnings.append(_warning(doc, m, f"{m.label}: no lead unit", kind="no_lead"))
+    # "No lead" is only worth saying where most measures of the document do name one.
+    warnings = [w for w in warnings if w.pop("kind", None) != "no_lead" or lead_count[w["doc_id"]] * 2 > measure_count[w["doc_id"]]]
+    return ResponsibilityTables(
+        units=pd.DataFrame(sorted(units.values(), key=lambda u: (u["region"] or "", u["name"]))),
+        measure_units=pd.DataFrame(list(links.values())),
+        measure_fields=pd.DataFrame(fields),
+        warnings=warnings,
+    )
+
+
+def _warning(doc, m, message: str, kind: str = "") -> dict:
+    return {"source_file": doc["source_file"], "doc_id": m.doc_id, "stage": "responsibility", "message": message, "kind": kind}

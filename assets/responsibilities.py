@@ -1,0 +1,31 @@
+"""Stage 4a — responsibilities: who leads, cooperates and is responsible for each measure (`units`, `measure_units`)."""
+import pandas as pd
+from dagster import AssetExecutionContext, MetadataValue, asset
+
+from .lib.units import ResponsibilityTables, build_responsibility_tables
+from .measures import StructuredCorpus
+from .previews import markdown_table
+
+
+@asset(group_name="extract", description="Reads responsibility annotations (brackets, own-line fields, section blocks) into "
+                                         "units with type and cross-region function, and measure–unit roles.")
+def responsibilities(context: AssetExecutionContext, measures: StructuredCorpus) -> ResponsibilityTables:
+    tables = build_responsibility_tables(measures.measures, measures.documents)
+    for w in tables.warnings:
+        context.log.warning(f"{w['source_file']}: {w['message']}")
+    units, links = tables.units, tables.measure_units
+    unknown = units[units["function"].isna()]["name"].tolist() if len(units) else []
+    if unknown:
+        context.log.warning(f"{len(unknown)} unit(s) with no known function: {'、'.join(unknown[:20])}")
+    top = (links[links["role"] == "lead"].merge(units, on="unit_id").groupby("name").size().sort_values(ascending=False)
+           .head(10).rename("measures_led").reset_index()) if len(links) else pd.DataFrame()
+    context.add_output_metadata({
+        "units": len(units),
+        "measure_units": len(links),
+        "by_role": MetadataValue.json(links["role"].value_counts().to_dict() if len(links) else {}),
+        "by_type": MetadataValue.json(units["unit_type"].value_counts().to_dict() if len(units) else {}),
+        "without_function": len(unknown),
+        "warnings": len(tables.warnings),
+        "top_leads": MetadataValue.md(markdown_table(top)),
+    })
+    return tables
