@@ -26,6 +26,7 @@ def responsibilities(context: AssetExecutionContext, measures: StructuredCorpus)
         "by_type": MetadataValue.json(units["unit_type"].value_counts().to_dict() if len(units) else {}),
         "without_function": len(unknown),
         "warnings": len(tables.warnings),
+        "warnings_preview": MetadataValue.md(markdown_table(pd.DataFrame(tables.warnings, columns=["source_file", "message"]), limit=20, width=60)),
         "top_leads": MetadataValue.md(markdown_table(top)),
     })
     return tables

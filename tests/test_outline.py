@@ -141,3 +141,9 @@ def test_parenthetical_inside_a_sentence_is_not_an_annotation():
     text = "每年出台一个行动方案（区营商环境办负责）及子方案（总牵头单位负责）。"
     assert split_trailing_annotation(text) == (text, None)
     assert split_trailing_annotation("推进改革（牵头单位：区财政局）")[1] == "（牵头单位：区财政局）"
+
+
+def test_unclosed_annotation_bracket_is_still_split_off():
+    assert split_trailing_annotation("推进改革。（牵头单位：区财政局；配合单位：区税务局") == (
+        "推进改革。", "（牵头单位：区财政局；配合单位：区税务局")
+    assert split_trailing_annotation("推进改革（试点）") == ("推进改革（试点）", None)

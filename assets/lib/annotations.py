@@ -20,8 +20,10 @@ def split_trailing_annotation(text: str) -> tuple[str, str | None]:
     parenthetical inside the sentence, not an annotation.
     """
     stripped = text.rstrip(" 。；;")
-    if not stripped or stripped[-1] not in OPEN_TO_CLOSE.values():
+    if not stripped:
         return text, None
+    if stripped[-1] not in OPEN_TO_CLOSE.values():
+        return _unclosed(text)
     close = stripped[-1]
     depth = 0
     for i in range(len(stripped) - 1, -1, -1):
@@ -39,6 +41,17 @@ def split_trailing_annotation(text: str) -> tuple[str, str | None]:
                     return text, None
                 return text[:i].rstrip(), stripped[i:]
     return text, None
+
+
+UNCLOSED = re.compile(r"[（〔\[【](?=(?:总牵头单位|牵头单位|牵头部门|责任单位|配合单位)\s*[:：])[^（）〔〕\[\]【】]*$")
+
+
+def _unclosed(text: str) -> tuple[str, str | None]:
+    """A bracket opened for a `role：` field and never closed: the rest of the text is the annotation."""
+    m = UNCLOSED.search(text)
+    if not m or m.start() == 0:
+        return text, None
+    return text[:m.start()].rstrip(), text[m.start():].rstrip(" 。；;")
 
 
 def is_annotation_line(line: str) -> bool:
