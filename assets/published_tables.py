@@ -17,7 +17,7 @@ from .settings import PipelineSettings
                                          "in one atomic switch; the previous build stays readable until then.")
 def published_tables(context: AssetExecutionContext, settings: PipelineSettings, raw_files: RawInventory,
                      normalized_documents: NormalizedCorpus, measures: StructuredCorpus,
-                     responsibilities: ResponsibilityTables) -> dict[str, int]:
+                     responsibilities: ResponsibilityTables, targets: pd.DataFrame) -> dict[str, int]:
     quarantine = normalized_documents.quarantine + measures.quarantine
     warnings = measures.warnings + responsibilities.warnings + [
         {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
@@ -30,10 +30,11 @@ def published_tables(context: AssetExecutionContext, settings: PipelineSettings,
         "measures": measure_frame,
         "units": responsibilities.units,
         "measure_units": responsibilities.measure_units,
+        "targets": targets,
         "quarantine": pd.DataFrame(quarantine, columns=TABLES["quarantine"].column_names),
         "parse_warnings": pd.DataFrame(warnings, columns=TABLES["parse_warnings"].column_names),
     }
-    for name in ("documents", "document_texts", "measures", "units", "measure_units"):
+    for name in ("documents", "document_texts", "measures", "units", "measure_units", "targets"):
         if frames[name].empty:
             frames[name] = pd.DataFrame(columns=TABLES[name].column_names)
     build = publish(frames, settings.warehouse_path, info={"parser_version": PARSER_VERSION, "schema_version": SCHEMA_VERSION,

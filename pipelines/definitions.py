@@ -6,9 +6,10 @@ from assets.normalized_documents import normalized_documents
 from assets.published_tables import published_tables
 from assets.raw_files import raw_files
 from assets.responsibilities import responsibilities
+from assets.targets import targets
 from assets.settings import PipelineSettings
 
-ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, published_tables]
+ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targets, published_tables]
 
 build_job = define_asset_job(
     "build",

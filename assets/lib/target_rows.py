@@ -1,0 +1,38 @@
+"""`targets` table rows: targets of every measure and goal, with offsets into the document's text."""
+import pandas as pd
+
+from .schema import TABLES
+from .targets import extract_targets
+
+TARGET_KINDS = ("measure", "goal")
+
+
+def target_rows(measures: pd.DataFrame, document_texts: pd.DataFrame) -> pd.DataFrame:
+    columns = TABLES["targets"].column_names
+    if measures.empty:
+        return pd.DataFrame(columns=columns)
+    texts = dict(zip(document_texts["doc_id"], document_texts["text"]))
+    rows = []
+    for m in measures.itertuples(index=False):
+        if m.kind not in TARGET_KINDS:
+            continue
+        doc_text = texts[m.doc_id]
+        for k, t in enumerate(extract_targets(m.text), start=1):
+            start = _offset_in_document(doc_text, m.char_start, m.text, t.start, t.text)
+            rows.append({
+                "target_id": f"{m.measure_id}-t{k:02d}", "measure_id": m.measure_id, "value": t.value, "value_max": t.value_max,
+                "unit": t.unit, "comparator": t.comparator, "baseline": t.baseline, "year": t.year, "metric": t.metric,
+                "text": t.text, "doc_id": m.doc_id, "char_start": start, "char_end": start + len(t.text),
+            })
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _offset_in_document(doc_text: str, measure_start: int, measure_text: str, local: int, span: str) -> int:
+    """Where `span` (found at `local` in the measure's text) stands in the document's text."""
+    guess = measure_start + local
+    if doc_text[guess:guess + len(span)] == span:
+        return guess
+    found = doc_text.find(span, measure_start)  # the measure's text skipped an own-line annotation
+    if found < 0:
+        raise ValueError(f"target span {span!r} not found in the document text")
+    return found

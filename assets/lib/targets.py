@@ -1,0 +1,284 @@
+"""Quantitative targets in a provision's text: value, range, unit, comparator, baseline, due year, metric.
+
+A number is a target when it carries a unit and is a promise about the plan's own action: numbers in
+names, quotes, dates, hotlines, service labels and scope conditions are not. When in doubt the
+rules prefer precision. `分别`/`均` constructions are distributed over their metrics and years.
+"""
+import re
+from dataclasses import dataclass
+
+from .quantities import Quantity, find_quantities
+
+PROTECTED = re.compile(r"“[^”]{0,80}”|《[^》]{0,120}》|「[^」]{0,80}」|〈[^〉]{0,80}〉|\"[^\"]{0,80}\"")
+SENTENCE_END = "。！？\n"
+CLAUSE_END = SENTENCE_END + "；"
+YEAR = re.compile(r"(?P<y1>(?:19|20)\d{2})(?:\s*[—\-－~至到]\s*(?P<y2>(?:19|20)\d{2}))?\s*年(?!代)")
+COMPARISON_BEFORE_YEAR = re.compile(r"(?:较|比|相比|同比|与|对比|比照)$")
+
+SUFFIX = re.compile(r"^(?:及以下|以下|以内|之内|内|及以上|以上|左右|上下)")
+SUFFIX_COMPARATOR = {"及以下": "<=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
+                     "及以上": ">=", "以上": ">=", "左右": "~", "上下": "~"}
+LE_WORDS = ("不超过", "不高于", "不多于", "不大于", "少于", "低于", "控制在", "压缩至", "压缩到", "压减至", "压减到", "缩短至",
+            "缩短到", "缩减至", "缩减到", "降至", "降到", "降低至", "降低到", "减少至", "减少到", "减至", "短至", "下降至", "压降至",
+            "上限", "最多", "≤", "<")
+GE_WORDS = ("不低于", "不少于", "不小于", "达到", "达", "提升至", "提升到", "提高至", "提高到", "增加到", "增加至", "增至", "增长",
+            "超过", "突破", "至少", "扩大至", "扩大到", "提升", "≥", ">")
+VERB_BEFORE = re.compile("(?:" + "|".join(sorted(map(re.escape, LE_WORDS + GE_WORDS + ("为", "压缩", "压减", "缩减", "缩短", "减少", "降低")),
+                                                 key=len, reverse=True)) + r")\s*$")
+BASELINE_GAP = re.compile(r"^\s*(?:个|个工作日)?\s*(?:缩短|压缩|压减|减少|降低|下降|降|短|提高|提升|增加|增长|扩大|调整|缩减)?(?:至|到|为)\s*$")
+NAME_AFTER = re.compile(r"^.{0,3}?(?:措施|清单|举措|条例|意见|规定|政策|方面|制度|行动|工程|攻坚|计划|规划|大)")
+LEADING_TIME = re.compile(r"^(?:(?:力争|确保|争取|要|将|并|全面|基本)?(?:到|至|于|在)?(?:(?:19|20)\d{2}(?:[—\-至](?:19|20)\d{2})?年)?"
+                          r"(?:底|末|内|前|上半年|下半年|年底|\d{1,2}月(?:底|末)?)?(?:前|以前)?[，,]?)+")
+LEADING_VERB = re.compile(r"^(?:实现|确保|力争|争取|推动|推进|使|让|将|把|对|新增|新建|培育|引进|完成|建成|打造|全区|全市|全县|全州|全省)+")
+FOLLOWING_NOUN = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,14}?(?=[，、；。：（）并和及与以且的]|$)")
+DISTRIBUTE = re.compile(r"分别|(?<![平人年户日月])均(?=[达为压缩控不实在超提降须应要能可已])")
+LIST_GAP = re.compile(r"^\s*(?P<sep>[、，,]|和|及|与)\s*$")
+
+
+@dataclass(frozen=True)
+class Target:
+    value: float
+    value_max: float | None
+    unit: str
+    comparator: str  # <=, >=, =, ~, range
+    baseline: float | None
+    year: int | None
+    metric: str
+    text: str  # the exact span of the provision's text the target was read from
+    start: int  # offsets of `text` in the provision's text
+    end: int
+
+
+def extract_targets(text: str) -> list[Target]:
+    """All targets of one provision's text, in order of appearance."""
+    quantities = find_quantities(text)
+    protected = [m.span() for m in PROTECTED.finditer(text)]
+    title_year = _title_year(text)
+    baselines = {i: _baseline(text, quantities, i) for i in range(len(quantities))}
+    consumed = {i - 1 for i, b in baselines.items() if b is not None}  # a baseline is not a target of its own
+    targets: list[Target] = []
+    for clause_start, clause_end in _spans(text, CLAUSE_END):
+        in_clause = [i for i, q in enumerate(quantities) if clause_start <= q.start < clause_end and i not in consumed]
+        targets.extend(_distributed(text, clause_start, in_clause, quantities, protected, consumed, title_year))
+    for i, q in enumerate(quantities):
+        if i in consumed or _excluded(text, q, protected, quantities):
+            continue
+        targets.append(_simple_target(text, q, baselines[i], protected, title_year))
+    return sorted(targets, key=lambda t: (t.start, t.end))
+
+
+def _spans(text: str, ends: str):
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in ends:
+            yield start, i + 1
+            start = i + 1
+    if start < len(text):
+        yield start, len(text)
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(ch, 0, pos) for ch in SENTENCE_END) + 1
+    ends = [i for i in (text.find(ch, pos) for ch in SENTENCE_END) if i >= 0]
+    return start, (min(ends) + 1 if ends else len(text))
+
+
+def _inside(spans, pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _years_before(text: str, pos: int, protected) -> tuple[int, ...] | None:
+    """Years stated before `pos` in its sentence (the last mention; a range gives every year)."""
+    start, _ = _sentence(text, pos)
+    last = None
+    for m in YEAR.finditer(text, start, pos):
+        if _inside(protected, m.start()) or COMPARISON_BEFORE_YEAR.search(text[max(start, m.start() - 2):m.start()]):
+            continue
+        if text[m.end():m.end() + 1] == "内" or text[m.start() - 1:m.start()].isdigit():
+            continue
+        y1, y2 = int(m.group("y1")), int(m.group("y2") or m.group("y1"))
+        if y2 != y1 and "；" in text[m.end():pos]:
+            continue  # a range of years belongs to its own clause (`2022—2024年，…分别…；…`)
+        last = tuple(range(y1, y2 + 1)) if y2 >= y1 else (y1,)
+    return last
+
+
+def _title_year(text: str) -> int | None:
+    first = text.split("。", 1)[0]
+    m = YEAR.search(first)
+    return int(m.group("y2") or m.group("y1")) if m else None
+
+
+def _excluded(text: str, q: Quantity, protected, quantities) -> bool:
+    """Why a number with a unit is not a promise: names, quotes, dates, labels, conditions."""
+    if q.unit is None or _inside(protected, q.start):
+        return True
+    before, after = text[max(0, q.start - 12):q.start], text[q.end:q.end + 16]
+    prev = before[-1:] if before else ""
+    if prev.isascii() and prev.isalpha() or prev in "×*xX×第.·" or after[:1] in "×*":
+        return True
+    written = text[q.start:q.end]
+    if q.chinese and (q.value == 1 or re.match(r"^[千百万]", written)):
+        return True  # 一次办, 一件事, 千家万户: words, not counts
+    if q.unit == "年":
+        return q.value >= 1900 or not VERB_BEFORE.search(before) or q.chinese and NAME_AFTER.match(after)
+    if q.unit == "日" and (re.search(r"\d月$|每月$|月份$", before) or after.startswith("前")):
+        return True  # a date (每月12日, 6月30日前)
+    if q.unit == "月" and re.search(r"每$", before):
+        return True
+    if q.category == "count" and NAME_AFTER.match(after):
+        return True  # 10项正面清单, 11条措施, 三项制度
+    if q.unit == "次" and "每" in _clause_before(text, q.start):
+        return True  # a frequency of routine work (每半年进行1次审查)
+    return _is_condition(text, q, quantities)
+
+
+def _clause_before(text: str, pos: int) -> str:
+    start = max(text.rfind(ch, 0, pos) for ch in CLAUSE_END + "，")
+    return text[start + 1:pos]
+
+
+def _is_condition(text: str, q: Quantity, quantities) -> bool:
+    """`建筑面积不大于3000平方米的厂房`, `年产值达20亿元以上大型企业3户`: the number qualifies a noun."""
+    rest = text[q.end:]
+    m = SUFFIX.match(rest)
+    rest = rest[m.end():] if m else rest
+    if rest.startswith("的"):
+        return True
+    if rest[:1] and "\u4e00" <= rest[0] <= "\u9fff":
+        clause_end = min([i for i in (rest.find(ch) for ch in CLAUSE_END + "，") if i >= 0] or [len(rest)])
+        after_start = len(text) - len(rest)
+        return any(after_start <= other.start < after_start + clause_end and other.unit for other in quantities)
+    return False
+
+
+def _baseline(text: str, quantities: list[Quantity], i: int) -> float | None:
+    """The starting value in `由/从 X … 至/到/为 Y`, when quantity i is Y."""
+    if i == 0:
+        return None
+    prev, q = quantities[i - 1], quantities[i]
+    if not BASELINE_GAP.match(text[prev.end:q.start]):
+        return None
+    lead = text[max(_sentence(text, prev.start)[0], prev.start - 24):prev.start]
+    if not re.search(r"[由从][^，。；]*$", lead):
+        return None
+    if prev.unit not in (None, q.unit, "个") and prev.category != q.category:
+        return None
+    return prev.value
+
+
+def _comparator(text: str, q: Quantity, baseline: float | None) -> tuple[str, int]:
+    """(comparator, end of the suffix word) from the words after and before the number."""
+    if q.value_max is not None:
+        m = SUFFIX.match(text[q.end:])
+        return "range", q.end + (m.end() if m else 0)
+    m = SUFFIX.match(text[q.end:])
+    if m:
+        return SUFFIX_COMPARATOR[m.group(0)], q.end + m.end()
+    before = text[max(0, q.start - 8):q.start]
+    verb = VERB_BEFORE.search(before)
+    if verb:
+        word = verb.group(0).strip()
+        if word in LE_WORDS:
+            return "<=", q.end
+        if word in GE_WORDS:
+            return ">=", q.end
+    if baseline is not None:
+        return ("<=" if q.value < baseline else ">="), q.end
+    return {"time": "<=", "rate": ">="}.get(q.category or "", "="), q.end
+
+
+def _metric_and_span(text: str, q: Quantity, end: int) -> tuple[str, int, int]:
+    after = FOLLOWING_NOUN.match(text[end:])
+    before_start = max(text.rfind(ch, 0, q.start) for ch in CLAUSE_END + "，：（）") + 1
+    before = text[before_start:q.start]
+    verb = VERB_BEFORE.search(before)
+    phrase = before[:verb.start()] if verb else before
+    phrase = re.sub(r"[由从][^，。；]*$", "", phrase)
+    lead = LEADING_TIME.match(phrase)
+    phrase_start = before_start + (lead.end() if lead else 0)
+    phrase = text[phrase_start:before_start + len(phrase)]
+    verb_lead = LEADING_VERB.match(phrase)
+    metric = phrase[verb_lead.end():] if verb_lead else phrase
+    if (len(metric) < 2 or text[end:end + 1] not in "，。；、（" and after) and after:
+        return after.group(0), q.start if len(metric) < 2 else phrase_start, end + after.end()
+    return metric or phrase, phrase_start, end
+
+
+def _simple_target(text: str, q: Quantity, baseline: float | None, protected, title_year: int | None) -> Target:
+    comparator, end = _comparator(text, q, baseline)
+    metric, start, end = _metric_and_span(text, q, end)
+    years = _years_before(text, q.start, protected)
+    year = years[-1] if years else title_year
+    return Target(q.value, q.value_max, q.unit, comparator, baseline, year, metric, text[start:end], start, end)
+
+
+def _distributed(text, clause_start, in_clause, quantities, protected, consumed, title_year) -> list[Target]:
+    """`A、B分别达X和Y、…` and `A、B均达X`: one row per metric (and per year of a year range)."""
+    clause_end = next((i + 1 for i in range(clause_start, len(text)) if text[i] in CLAUSE_END), len(text))
+    found = [m for m in DISTRIBUTE.finditer(text, clause_start, clause_end) if not _inside(protected, m.start())]
+    m = next((m for m in found if m.group(0) == "分别"), found[0] if found else None)
+    if not m:
+        return []
+    word_at = m.start()
+    values = [i for i in in_clause if quantities[i].start > word_at and not _inside(protected, quantities[i].start)]
+    run_idx = _list_run(text, [quantities[i] for i in values], values)
+    run = [quantities[i] for i in run_idx]
+    if not run or not run[-1].unit:
+        return []
+    head_start = max(text.rfind(ch, clause_start, word_at) for ch in "，：") + 1
+    head_start = max(head_start, clause_start)
+    head = text[head_start:word_at]
+    lead = LEADING_TIME.match(head)
+    metrics = [part for part in re.split(r"[、和及与]", head[lead.end() if lead else 0:]) if part]
+    if not metrics:
+        return []
+    groups = _groups(text, run)
+    unit_q = run[-1]
+    years = _years_before(text, word_at, protected) or ()
+    comparator, end = _comparator(text, unit_q, None)
+    if comparator == "range":
+        return []
+    verb = VERB_BEFORE.search(text[word_at + len(m.group(0)):run[0].start])
+    if not SUFFIX.match(text[unit_q.end:]) and verb:
+        word = verb.group(0).strip()
+        comparator = "<=" if word in LE_WORDS else ">=" if word in GE_WORDS else comparator
+    span = text[head_start:end]
+    rows: list[tuple[str, int | None, Quantity]] = []
+    if len(years) > 1 and len(groups) == len(years) and all(len(g) == len(metrics) for g in groups):
+        rows = [(metrics[i], years[j], group[i]) for j, group in enumerate(groups) for i in range(len(metrics))]
+    elif len(metrics) == 1 and len(years) > 1 and len(run) == len(years):
+        rows = [(metrics[0], years[j], q) for j, q in enumerate(run)]
+    elif len(run) == len(metrics):
+        rows = [(metrics[i], years[-1] if years else title_year, q) for i, q in enumerate(run)]
+    elif len(run) == 1 and m.group(0) == "均":
+        rows = [(metric, years[-1] if years else title_year, run[0]) for metric in metrics]
+    if not rows:
+        return []
+    consumed.update(run_idx)
+    out = []
+    for metric, year, q in rows:
+        unit = q.unit if q.unit not in (None, "个") or unit_q.unit == "个" else unit_q.unit
+        out.append(Target(q.value, q.value_max, unit, comparator, None, year, metric, span, head_start, end))
+    return out
+
+
+def _list_run(text: str, values: list[Quantity], indices: list[int]) -> list[int]:
+    """Indices of the numbers that follow one another separated only by `、` `和` `及` `与` `，`."""
+    run: list[int] = []
+    for q, i in zip(values, indices):
+        if run and not LIST_GAP.match(text[values[len(run) - 1].end:q.start]):
+            break
+        run.append(i)
+    return run
+
+
+def _groups(text: str, run: list[Quantity]) -> list[list[Quantity]]:
+    groups = [[run[0]]]
+    for prev, q in zip(run, run[1:]):
+        sep = LIST_GAP.match(text[prev.end:q.start]).group("sep")
+        if sep in "、，,":
+            groups.append([q])
+        else:
+            groups[-1].append(q)
+    return groups

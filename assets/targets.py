@@ -1,0 +1,25 @@
+"""Stage 4b — targets: every numeric promise of a measure or goal as a typed, comparable row."""
+import pandas as pd
+from dagster import AssetExecutionContext, MetadataValue, asset
+
+from .lib.target_rows import TARGET_KINDS, target_rows
+from .measures import StructuredCorpus
+from .previews import markdown_table
+
+
+@asset(group_name="extract", description="Reads quantitative targets (value, range, unit, comparator, baseline, due year, metric) "
+                                         f"from provisions of kind {', '.join(TARGET_KINDS)}; 分别/均 constructions are distributed.")
+def targets(context: AssetExecutionContext, measures: StructuredCorpus) -> pd.DataFrame:
+    frame = target_rows(measures.measures, measures.document_texts)
+    per_doc = frame.groupby("doc_id").size().to_dict() if len(frame) else {}
+    for doc in measures.documents.itertuples(index=False):
+        context.log.info(f"{doc.source_file}: {per_doc.get(doc.doc_id, 0)} target(s)")
+    context.add_output_metadata({
+        "targets": len(frame),
+        "by_unit": MetadataValue.json(frame["unit"].value_counts().head(15).to_dict() if len(frame) else {}),
+        "by_comparator": MetadataValue.json(frame["comparator"].value_counts().to_dict() if len(frame) else {}),
+        "with_year": int(frame["year"].notna().sum()) if len(frame) else 0,
+        "preview": MetadataValue.md(markdown_table(frame[["measure_id", "value", "unit", "comparator", "year", "metric"]]
+                                                   if len(frame) else frame, limit=15)),
+    })
+    return frame
