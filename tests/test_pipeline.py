@@ -54,6 +54,11 @@ def test_seed_build_publishes_documents_and_measures(raw_copy, tmp_path):
             assert texts[m["doc_id"]][m["char_start"]:m["char_end"]] == m["text"]
             assert "（牵头单位：" not in m["text"]
     assert len({m["measure_id"] for m in measures}) == len(measures)
+    targets = table(warehouse, "targets")
+    assert len(targets) > 100
+    for t in targets:
+        assert texts[t["doc_id"]][t["char_start"]:t["char_end"]] == t["text"]
+    assert {t["measure_id"] for t in targets} <= {m["measure_id"] for m in measures}
     assert docs["chengdu-qingyang-district_2020_implementation-plan.txt"]["doc_number"] == "青委办字〔2020〕55号"
     assert table(warehouse, "quarantine") == []
     metadata = result.asset_materializations_for_node("measures")[0].metadata

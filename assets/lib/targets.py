@@ -26,11 +26,14 @@ GE_WORDS = ("不低于", "不少于", "不小于", "达到", "达", "提升至",
 VERB_BEFORE = re.compile("(?:" + "|".join(sorted(map(re.escape, LE_WORDS + GE_WORDS + ("为", "压缩", "压减", "缩减", "缩短", "减少", "降低")),
                                                  key=len, reverse=True)) + r")\s*$")
 BASELINE_GAP = re.compile(r"^\s*(?:个|个工作日)?\s*(?:缩短|压缩|压减|减少|降低|下降|降|短|提高|提升|增加|增长|扩大|调整|缩减)?(?:至|到|为)\s*$")
-NAME_AFTER = re.compile(r"^.{0,3}?(?:措施|清单|举措|条例|意见|规定|政策|方面|制度|行动|工程|攻坚|计划|规划|大)")
+NAME_AFTER = re.compile(r"^[^，。；、：]{0,3}?(?:措施|清单|举措|条例|意见|规定|政策|方面|制度|行动|工程|攻坚|计划|规划)")
 LEADING_TIME = re.compile(r"^(?:(?:力争|确保|争取|要|将|并|全面|基本)?(?:到|至|于|在)?(?:(?:19|20)\d{2}(?:[—\-至](?:19|20)\d{2})?年)?"
                           r"(?:底|末|内|前|上半年|下半年|年底|\d{1,2}月(?:底|末)?)?(?:前|以前)?[，,]?)+")
 LEADING_VERB = re.compile(r"^(?:实现|确保|力争|争取|推动|推进|使|让|将|把|对|新增|新建|培育|引进|完成|建成|打造|全区|全市|全县|全州|全省)+")
 FOLLOWING_NOUN = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,14}?(?=[，、；。：（）并和及与以且的]|$)")
+CONTEXT_BEFORE = re.compile(r"(?:基于|立足|围绕|依托|按照|根据|对照|结合|针对|参照|对于|已经|已有|已形成|已建成|已实现|已)[^，。；]{0,12}$")
+TARGET_VERB_BEFORE = re.compile(r"(?:新增|新建|建成|建设|培育|引进|打造|完成|实现|达到|达|不少于|不低于|增加|增至|提高到|提升至|至少|再)\s*$")
+LABEL_AFTER = re.compile(r"^(?:以内|内)?[\u4e00-\u9fff]{0,8}?(?:服务圈|办事圈|生活圈|圈|机制|热线|专窗|窗口|不打烊|在线|值守|响应机制)(?![\u4e00-\u9fff]{0,2}[，、；。]?\d)")
 DISTRIBUTE = re.compile(r"分别|(?<![平人年户日月])均(?=[达为压缩控不实在超提降须应要能可已])")
 LIST_GAP = re.compile(r"^\s*(?P<sep>[、，,]|和|及|与)\s*$")
 
@@ -103,10 +106,16 @@ def _years_before(text: str, pos: int, protected) -> tuple[int, ...] | None:
     return last
 
 
-def _title_year(text: str) -> int | None:
-    first = text.split("。", 1)[0]
-    m = YEAR.search(first)
-    return int(m.group("y2") or m.group("y1")) if m else None
+def _title_year(text: str) -> tuple[int, int] | None:
+    """(year, end of the first sentence) when the provision's first sentence names a year: it holds
+    for the sentences after it that name none."""
+    end = text.find("。")
+    m = YEAR.search(text, 0, end) if end >= 0 else None
+    return (int(m.group("y2") or m.group("y1")), end) if m else None
+
+
+def _fallback_year(title_year: tuple[int, int] | None, pos: int) -> int | None:
+    return title_year[0] if title_year and pos > title_year[1] else None
 
 
 def _excluded(text: str, q: Quantity, protected, quantities) -> bool:
@@ -114,23 +123,37 @@ def _excluded(text: str, q: Quantity, protected, quantities) -> bool:
     if q.unit is None or _inside(protected, q.start):
         return True
     before, after = text[max(0, q.start - 12):q.start], text[q.end:q.end + 16]
-    prev = before[-1:] if before else ""
-    if prev.isascii() and prev.isalpha() or prev in "×*xX×第.·" or after[:1] in "×*":
+    prev, nxt = before[-1:], after[:1]
+    if prev and (prev.isascii() and prev.isalpha() or prev in "×*第.·") or nxt and nxt in "×*":
         return True
     written = text[q.start:q.end]
-    if q.chinese and (q.value == 1 or re.match(r"^[千百万]", written)):
+    if q.chinese and (q.value == 1 or re.match(r"^[千百万](?!分之)", written)):
         return True  # 一次办, 一件事, 千家万户: words, not counts
     if q.unit == "年":
         return q.value >= 1900 or not VERB_BEFORE.search(before) or q.chinese and NAME_AFTER.match(after)
-    if q.unit == "日" and (re.search(r"\d月$|每月$|月份$", before) or after.startswith("前")):
+    if q.unit == "日" and (re.search(r"(?:\d月|每月|月份)(?:\d{1,2}日[和、及至-])*$", before) or after.startswith("前")):
         return True  # a date (每月12日, 6月30日前)
     if q.unit == "月" and re.search(r"每$", before):
         return True
     if q.category == "count" and NAME_AFTER.match(after):
         return True  # 10项正面清单, 11条措施, 三项制度
+    if q.chinese and q.category == "count" and q.value <= 10 and not TARGET_VERB_BEFORE.search(before):
+        return True  # 三张牌, 三次产业, 两个国控点: small Chinese-numeral counts are words unless promised
+    if CONTEXT_BEFORE.search(_clause_before(text, q.start)):
+        return True  # 基于八个重点产业链, 已形成50个清单: context or past achievement, not a promise
+    if q.category in ("time", "count") and LABEL_AFTER.match(after):
+        return True  # 24小时办税服务机制, 15分钟文化服务圈: the name of a service
     if q.unit == "次" and "每" in _clause_before(text, q.start):
         return True  # a frequency of routine work (每半年进行1次审查)
-    return _is_condition(text, q, quantities)
+    return _in_scope_clause(text, q) or _is_condition(text, q, quantities)
+
+
+def _in_scope_clause(text: str, q: Quantity) -> bool:
+    """`对…的，` / `凡…的，`: a clause that says to what a rule applies, not what is promised."""
+    start = max(text.rfind(ch, 0, q.start) for ch in CLAUSE_END + "，") + 1
+    ends = [i for i in (text.find(ch, q.end) for ch in CLAUSE_END + "，") if i >= 0]
+    clause = text[start:min(ends) if ends else len(text)]
+    return bool(re.match(r"^(?:对|对于|凡|凡是|针对)", clause)) and clause.endswith("的")
 
 
 def _clause_before(text: str, pos: int) -> str:
@@ -139,17 +162,18 @@ def _clause_before(text: str, pos: int) -> str:
 
 
 def _is_condition(text: str, q: Quantity, quantities) -> bool:
-    """`建筑面积不大于3000平方米的厂房`, `年产值达20亿元以上大型企业3户`: the number qualifies a noun."""
+    """`建筑面积不大于3000平方米的厂房`, `年产值达20亿元以上大型企业3户`: the number qualifies a noun
+    (followed by 的, or by a short noun phrase and then the count that is the promise)."""
     rest = text[q.end:]
     m = SUFFIX.match(rest)
     rest = rest[m.end():] if m else rest
-    if rest.startswith("的"):
+    if rest.startswith("的") or re.match(r"^[\u4e00-\u9fff]{1,4}?(?:及以下|以下|以内|及以上|以上)的", rest):
         return True
-    if rest[:1] and "\u4e00" <= rest[0] <= "\u9fff":
-        clause_end = min([i for i in (rest.find(ch) for ch in CLAUSE_END + "，") if i >= 0] or [len(rest)])
-        after_start = len(text) - len(rest)
-        return any(after_start <= other.start < after_start + clause_end and other.unit for other in quantities)
-    return False
+    noun = re.match(r"[\u4e00-\u9fff]{1,8}", rest)
+    if not noun:
+        return False
+    next_start = q.end + (m.end() if m else 0) + noun.end()
+    return q.category != "count" and any(other.start == next_start and other.category == "count" for other in quantities)
 
 
 def _baseline(text: str, quantities: list[Quantity], i: int) -> float | None:
@@ -205,11 +229,11 @@ def _metric_and_span(text: str, q: Quantity, end: int) -> tuple[str, int, int]:
     return metric or phrase, phrase_start, end
 
 
-def _simple_target(text: str, q: Quantity, baseline: float | None, protected, title_year: int | None) -> Target:
+def _simple_target(text: str, q: Quantity, baseline: float | None, protected, title_year: tuple[int, int] | None) -> Target:
     comparator, end = _comparator(text, q, baseline)
     metric, start, end = _metric_and_span(text, q, end)
     years = _years_before(text, q.start, protected)
-    year = years[-1] if years else title_year
+    year = years[-1] if years else _fallback_year(title_year, q.start)
     return Target(q.value, q.value_max, q.unit, comparator, baseline, year, metric, text[start:end], start, end)
 
 
@@ -250,9 +274,9 @@ def _distributed(text, clause_start, in_clause, quantities, protected, consumed,
     elif len(metrics) == 1 and len(years) > 1 and len(run) == len(years):
         rows = [(metrics[0], years[j], q) for j, q in enumerate(run)]
     elif len(run) == len(metrics):
-        rows = [(metrics[i], years[-1] if years else title_year, q) for i, q in enumerate(run)]
+        rows = [(metrics[i], years[-1] if years else _fallback_year(title_year, word_at), q) for i, q in enumerate(run)]
     elif len(run) == 1 and m.group(0) == "均":
-        rows = [(metric, years[-1] if years else title_year, run[0]) for metric in metrics]
+        rows = [(metric, years[-1] if years else _fallback_year(title_year, word_at), run[0]) for metric in metrics]
     if not rows:
         return []
     consumed.update(run_idx)
