@@ -15,6 +15,8 @@ class RawInventory:
     files: list[RawFile]
     manifest_problems: list[str] = field(default_factory=list)
     missing_from_disk: list[str] = field(default_factory=list)  # manifest rows naming files that do not exist
+    manifest_unusable: bool = False  # the manifest exists but could not be read at all
+    manifest_sha256: str | None = None
 
 
 @asset(group_name="ingest", description="Every *.txt file under RAW_DIR (any depth), hashed, with its sources-manifest row.")
@@ -38,4 +40,4 @@ def raw_files(context: AssetExecutionContext, settings: PipelineSettings) -> Raw
         "manifest_problems": len(manifest.problems) + len(missing),
         "preview": MetadataValue.md(markdown_table(frame, limit=20)),
     })
-    return RawInventory(files, manifest.problems, missing)
+    return RawInventory(files, manifest.problems, missing, manifest.unusable, manifest.sha256)

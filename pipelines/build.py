@@ -1,4 +1,5 @@
 """`make build`: run the build job in-process on RAW_DIR and print a summary of what was published."""
+import json
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,9 @@ def summary(warehouse_dir: Path) -> str:
     measures = pq.read_table(tables / "measures.parquet", columns=["doc_id", "kind"]).to_pylist()
     quarantine = pq.read_table(tables / "quarantine.parquet").to_pylist()
     warnings = pq.read_table(tables / "parse_warnings.parquet").to_pylist()
+    targets = pq.read_table(tables / "targets.parquet", columns=["target_id"]).num_rows
+    units = pq.read_table(tables / "units.parquet", columns=["unit_id"]).num_rows
+    report = json.loads((warehouse_dir / "current" / "validation_report.json").read_text(encoding="utf-8"))
     kinds = sorted({m["kind"] for m in measures})
     counts = {(m["doc_id"], m["kind"]): 0 for m in measures}
     for m in measures:
@@ -46,7 +50,11 @@ def summary(warehouse_dir: Path) -> str:
         n_warn = sum(1 for w in warnings if w["doc_id"] == d["doc_id"])
         lines.append(f"{d['source_file']:<{width}}  {d['encoding']:<9} {d['script']:<11} "
                      + " ".join(f"{counts.get((d['doc_id'], k), 0):>9}" for k in kinds) + f"  {n_warn:>8}")
-    lines.append(f"{len(docs)} documents published, {len(measures)} provisions, {len(quarantine)} quarantined")
+    lines.append(f"{len(docs)} documents published, {len(measures)} provisions, {units} units, {targets} targets, "
+                 f"{len(quarantine)} quarantined")
+    lines.append(f"validation passed: {len(report['results'])} expectations, {report['warnings']} warning(s)"
+                 + "".join(f"\n  warning: {r['check']}: {r['description']}" for r in report["results"]
+                           if not r["success"] and r["severity"] == "warning"))
     for q in quarantine:
         lines.append(f"  quarantined {q['source_file']} [{q['stage']}]: {q['reason']}")
     return "\n".join(lines)

@@ -7,18 +7,21 @@ from assets.published_tables import published_tables
 from assets.raw_files import raw_files
 from assets.responsibilities import responsibilities
 from assets.targets import targets
+from assets.validated_tables import table_expectations, validated_tables
 from assets.settings import PipelineSettings
 
-ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targets, published_tables]
+ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targets, validated_tables, published_tables]
+ALL_CHECKS = [table_expectations]
 
 build_job = define_asset_job(
     "build",
-    selection=AssetSelection.assets(*ALL_ASSETS),
+    selection=AssetSelection.assets(*ALL_ASSETS),  # includes the assets' checks
     description="Everything from RAW_DIR to the published tables in WAREHOUSE_DIR.",
 )
 
 defs = Definitions(
     assets=ALL_ASSETS,
+    asset_checks=ALL_CHECKS,
     resources={"settings": PipelineSettings.from_env()},
     jobs=[build_job],
 )

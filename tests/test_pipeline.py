@@ -10,14 +10,14 @@ from dagster import materialize
 
 from assets.lib.store import DB_NAME
 from assets.settings import PipelineSettings
-from pipelines.definitions import ALL_ASSETS, defs
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, defs
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "seed_expectations.json").read_text(encoding="utf-8"))
 
 
 def build(raw_dir: Path, warehouse: Path):
     settings = PipelineSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse))
-    result = materialize(ALL_ASSETS, resources={"settings": settings})
+    result = materialize(ALL_ASSETS + ALL_CHECKS, resources={"settings": settings}, raise_on_error=False)
     assert result.success
     return result
 
@@ -28,7 +28,8 @@ def table(warehouse: Path, name: str) -> list[dict]:
 
 def test_definitions_load_with_every_stage():
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert keys == {"raw_files", "normalized_documents", "measures", "responsibilities", "targets", "published_tables"}
+    assert keys == {"raw_files", "normalized_documents", "measures", "responsibilities", "targets", "validated_tables",
+                    "published_tables"}
 
 
 def test_seed_build_publishes_documents_and_measures(raw_copy, tmp_path):

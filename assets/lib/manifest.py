@@ -1,6 +1,7 @@
 """The optional sources manifest (`sources.csv` in RAW_DIR): per-file metadata that overrides inference."""
 import csv
 import datetime as dt
+import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ COLUMNS = ("file", "title", "issuer", "region", "admin_level", "issue_date", "do
 class Manifest:
     rows: dict[str, dict[str, object]] = field(default_factory=dict)  # keyed by path relative to RAW_DIR
     problems: list[str] = field(default_factory=list)  # messages naming the manifest and the row
+    unusable: bool = False  # present but ignored as a whole (malformed)
+    sha256: str | None = None
 
 
 def read_manifest(raw_dir: Path) -> Manifest:
@@ -23,16 +26,20 @@ def read_manifest(raw_dir: Path) -> Manifest:
     manifest = Manifest()
     if not path.exists():
         return manifest
+    data = path.read_bytes()
+    manifest.sha256 = hashlib.sha256(data).hexdigest()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = reader.fieldnames or []
         if "file" not in header:
             manifest.problems.append(f"{MANIFEST_NAME}: no 'file' column in the header {header!r}; manifest ignored")
+            manifest.unusable = True
             return manifest
         rows = list(reader)
     except (UnicodeDecodeError, csv.Error) as exc:
         manifest.problems.append(f"{MANIFEST_NAME}: not a readable UTF-8 CSV ({exc}); manifest ignored")
+        manifest.unusable = True
         return manifest
     unknown = [c for c in header if c not in COLUMNS]
     if unknown:

@@ -33,7 +33,8 @@ def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pylist(records.to_dict("records"), schema=table.arrow_schema()) if len(frame) else table.arrow_schema().empty_table()
 
 
-def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | None = None) -> Path:
+def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | None = None,
+            extra_files: dict[str, Path] | None = None) -> Path:
     """Write every table to a new build folder and switch `current` to it; return the build folder."""
     warehouse_dir = Path(warehouse_dir)
     builds = warehouse_dir / "builds"
@@ -49,6 +50,8 @@ def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | N
     counts = {name: t.num_rows for name, t in arrow.items()}
     (staging / "build_info.json").write_text(json.dumps({"build_id": build_id, "row_counts": counts, **(info or {})},
                                                         ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    for name, source in (extra_files or {}).items():
+        shutil.copyfile(source, staging / name)
     _fsync_tree(staging)
     final = builds / build_id
     os.rename(staging, final)

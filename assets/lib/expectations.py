@@ -1,0 +1,343 @@
+"""Expectation suites for every published table, built from `schema.py` plus per-table rules, and the
+great-expectations run that checks a build's tables against them.
+
+Suites live as JSON in `expectations/` (written by `python -m pipelines.expectations`); a test keeps
+them equal to what this module generates, so the schema, the checks and the data dictionary cannot
+drift apart. Each expectation carries `meta.check` (a stable name, the Dagster check name) and
+`meta.description`; `severity` is `critical` (blocks publication) or `warning` (recorded only).
+"""
+import datetime as dt
+import json
+import logging
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .quantities import UNITS
+from .schema import TABLES
+from .unit_classes import UNIT_TYPES, functions
+
+SUITE_DIR = Path(__file__).resolve().parents[2] / "expectations"
+CRITICAL, WARNING = "critical", "warning"
+KINDS = ["measure", "safeguard", "goal", "principle"]
+ROLES = ["lead", "cooperating", "responsible"]
+COMPARATORS = ["<=", ">=", "=", "~", "range"]
+STAGES = ["inventory", "manifest", "decode", "normalize", "outline"]
+WARNING_STAGES = ["outline", "responsibility", "manifest"]
+GROWTH_OR_REDUCTION = r"增长|增幅|增速|提高|提升|降低|下降|减少|压减|压缩|缩减|精简|缩短"
+DERIVED_COLUMNS = {"measures": ["check_span", "check_numbering"], "targets": ["check_share", "check_range", "check_span"]}
+MAX_ROWS_PER_DOCUMENT = {"measures": 2000, "units": 1000, "measure_units": 20000, "targets": 2000, "parse_warnings": 2000}
+
+
+def _e(check: str, type_: str, description: str, severity: str = CRITICAL, **kwargs) -> dict:
+    return {"type": type_, "kwargs": kwargs, "meta": {"check": check, "description": description}, "severity": severity}
+
+
+def expected_suites() -> dict[str, dict]:
+    """The suite of every published table, as JSON-ready dicts (deterministic: no generated ids)."""
+    return {name: {"name": name, "expectations": _table_expectations(name)} for name in TABLES}
+
+
+def _table_expectations(name: str) -> list[dict]:
+    table = TABLES[name]
+    out = [_e(f"{name}__columns", "expect_table_columns_to_match_set", f"{name} has exactly the documented columns",
+              column_set=table.column_names + DERIVED_COLUMNS.get(name, []), exact_match=True)]
+    for column in table.columns:
+        if not column.nullable:
+            out.append(_e(f"{name}__{column.name}__not_null", "expect_column_values_to_not_be_null",
+                          f"{name}.{column.name} is never empty", column=column.name))
+    if len(table.primary_key) == 1:
+        out.append(_e(f"{name}__{table.primary_key[0]}__unique", "expect_column_values_to_be_unique",
+                      f"{name}.{table.primary_key[0]} identifies a row", column=table.primary_key[0]))
+    elif table.primary_key:
+        out.append(_e(f"{name}__primary_key__unique", "expect_compound_columns_to_be_unique",
+                      f"({', '.join(table.primary_key)}) identifies a row of {name}", column_list=list(table.primary_key)))
+    for column, ref_table, ref_column in table.foreign_keys:
+        out.append(_e(f"{name}__{column}__in_{ref_table}", "expect_column_values_to_be_in_set",
+                      f"every {name}.{column} exists in {ref_table}.{ref_column}", column=column,
+                      value_set={"$PARAMETER": f"{ref_table}__{ref_column}"}))
+    if name != "documents":
+        limit = MAX_ROWS_PER_DOCUMENT.get(name)
+        if limit:
+            out.append(_e(f"{name}__row_count", "expect_table_row_count_to_be_between",
+                          f"{name} has at most {limit} rows per published document", severity=CRITICAL,
+                          min_value=0, max_value={"$PARAMETER": f"{name}__max_rows"}))
+    return out + RULES.get(name, lambda: [])()
+
+
+def _documents() -> list[dict]:
+    return [
+        _e("documents__sha256__hex", "expect_column_values_to_match_regex", "sha256 is 64 lowercase hex digits",
+           column="sha256", regex=r"^[0-9a-f]{64}$"),
+        _e("documents__duplicate_of__in_documents", "expect_column_values_to_be_in_set", "duplicate_of names a published document",
+           column="duplicate_of", value_set={"$PARAMETER": "documents__doc_id"}),
+        _e("documents__measure_count__at_least_one", "expect_column_values_to_be_between",
+           "a document with no provision of kind measure is flagged", severity=WARNING, column="measure_count", min_value=1),
+        _e("documents__issue_date__plausible", "expect_column_values_to_match_regex", "issue_date lies between 1990 and 2099",
+           column="issue_date", regex=r"^(?:199\d|20\d\d)-\d\d-\d\d$"),
+        _e("documents__script__known", "expect_column_values_to_be_in_set", "script is simplified or traditional",
+           column="script", value_set=["simplified", "traditional"]),
+        _e("documents__admin_level__known", "expect_column_values_to_be_in_set", "admin_level is province, prefecture or county",
+           severity=WARNING, column="admin_level", value_set=["province", "prefecture", "county"]),
+        _e("documents__row_count", "expect_table_row_count_to_be_between", "every document with text is published",
+           min_value={"$PARAMETER": "document_texts__rows"}, max_value={"$PARAMETER": "document_texts__rows"}),
+    ]
+
+
+def _measures() -> list[dict]:
+    return [
+        _e("measures__kind__lowercase_word", "expect_column_values_to_match_regex", "kind is one lower-case word",
+           column="kind", regex=r"^[a-z_]+$"),
+        _e("measures__kind__usual", "expect_column_values_to_be_in_set", f"kind is one of {', '.join(KINDS)}",
+           severity=WARNING, column="kind", value_set=KINDS),
+        _e("measures__number__non_negative", "expect_column_values_to_be_between", "number is 0 or more", column="number", min_value=0),
+        _e("measures__seq__positive", "expect_column_values_to_be_between", "seq counts from 1", column="seq", min_value=1),
+        _e("measures__check_span__inside_text", "expect_column_values_to_be_in_set",
+           "char_start/char_end lie inside the document text and text equals that span (or skips own-line annotations)",
+           column="check_span", value_set=[True]),
+        _e("measures__check_numbering__consecutive", "expect_column_values_to_be_in_set",
+           "numbers follow one another within a document and part (gaps and repeats are warnings)", severity=WARNING,
+           column="check_numbering", value_set=[True]),
+        _e("measures__row_count_min", "expect_table_row_count_to_be_between", "each published document has a provision",
+           min_value={"$PARAMETER": "documents__rows"}),
+    ]
+
+
+def _units() -> list[dict]:
+    return [
+        _e("units__unit_type__known", "expect_column_values_to_be_in_set", "unit_type is a known type", column="unit_type",
+           value_set=[kind for kind, _ in UNIT_TYPES] + ["government_department"]),
+        _e("units__function__known", "expect_column_values_to_be_in_set", "function is a code of unit_functions.csv",
+           column="function", value_set=[row["function"] for row in functions()]),
+        _e("units__function__classified", "expect_column_values_to_not_be_null", "every unit has a function (else extend the alias table)",
+           severity=WARNING, column="function"),
+    ]
+
+
+def _measure_units() -> list[dict]:
+    return [
+        _e("measure_units__role__known", "expect_column_values_to_be_in_set", f"role is one of {', '.join(ROLES)}",
+           column="role", value_set=ROLES),
+        _e("measure_units__source__known", "expect_column_values_to_be_in_set", "source is measure or section",
+           column="source", value_set=["measure", "section"]),
+    ]
+
+
+def _targets() -> list[dict]:
+    return [
+        _e("targets__comparator__known", "expect_column_values_to_be_in_set", f"comparator is one of {' '.join(COMPARATORS)}",
+           column="comparator", value_set=COMPARATORS),
+        _e("targets__unit__known", "expect_column_values_to_be_in_set", "unit is a normalized unit",
+           column="unit", value_set=sorted({unit for unit, _ in UNITS.values()})),
+        _e("targets__year__plausible", "expect_column_values_to_be_between", "year lies between 1990 and 2100",
+           column="year", min_value=1990, max_value=2100),
+        _e("targets__value__non_negative", "expect_column_values_to_be_between", "values and counts are 0 or more",
+           column="value", min_value=0),
+        _e("targets__check_share__percent", "expect_column_values_to_be_between",
+           "a % target lies within 0–100 unless its metric is a growth or reduction", column="check_share", min_value=0, max_value=100),
+        _e("targets__check_range__ordered", "expect_column_values_to_be_in_set",
+           "a range has value_max > value, and only a range has value_max", column="check_range", value_set=[True]),
+        _e("targets__check_span__matches_text", "expect_column_values_to_be_in_set",
+           "text equals the document text at char_start:char_end", column="check_span", value_set=[True]),
+    ]
+
+
+def _quarantine() -> list[dict]:
+    return [_e("quarantine__stage__known", "expect_column_values_to_be_in_set", f"stage is one of {', '.join(STAGES)}",
+               column="stage", value_set=STAGES)]
+
+
+def _parse_warnings() -> list[dict]:
+    return [_e("parse_warnings__stage__known", "expect_column_values_to_be_in_set", "stage is a known stage",
+               column="stage", value_set=WARNING_STAGES)]
+
+
+RULES = {"documents": _documents, "measures": _measures, "units": _units, "measure_units": _measure_units,
+         "targets": _targets, "quarantine": _quarantine, "parse_warnings": _parse_warnings}
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+def load_suites(folder: Path = SUITE_DIR) -> dict[str, dict]:
+    """The committed suites; raise if a table's suite is missing or unreadable."""
+    suites = {}
+    for name in TABLES:
+        path = folder / f"{name}.json"
+        if not path.exists():
+            raise FileNotFoundError(f"no expectation suite {path} for table {name}; run `python -m pipelines.expectations`")
+        suites[name] = json.loads(path.read_text(encoding="utf-8"))
+    return suites
+
+
+def write_suites(folder: Path = SUITE_DIR) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, suite in expected_suites().items():
+        path = folder / f"{name}.json"
+        path.write_text(json.dumps(suite, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def check_names(suites: dict[str, dict]) -> list[tuple[str, str, str]]:
+    """(check name, severity, description) of every expectation, in suite order."""
+    return [(e["meta"]["check"], e.get("severity", CRITICAL), e["meta"]["description"])
+            for suite in suites.values() for e in suite["expectations"]]
+
+
+# ---------------------------------------------------------------------------------------------- validating
+
+
+def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Each table with the derived `check_*` columns its suite looks at (computed here, in plain pandas)."""
+    out = {name: frame.copy() for name, frame in frames.items()}
+    texts = dict(zip(frames["document_texts"]["doc_id"], frames["document_texts"]["text"])) if len(frames["document_texts"]) else {}
+    measures = out["measures"]
+    if len(measures):
+        measures["check_span"] = [_span_ok(texts.get(d), s, e, t, strict=False)
+                                  for d, s, e, t in zip(measures["doc_id"], measures["char_start"], measures["char_end"], measures["text"])]
+        measures["check_numbering"] = _numbering_ok(measures)
+    else:
+        measures["check_span"], measures["check_numbering"] = pd.Series(dtype=bool), pd.Series(dtype=bool)
+    targets = out["targets"]
+    if len(targets):
+        share = targets["unit"].eq("%") & ~targets["metric"].fillna("").str.contains(GROWTH_OR_REDUCTION)
+        targets["check_share"] = targets["value"].where(share)
+        has_max = targets["value_max"].notna()
+        targets["check_range"] = (has_max == targets["comparator"].eq("range")) & (~has_max | (targets["value_max"] > targets["value"]))
+        targets["check_span"] = [_span_ok(texts.get(d), s, e, t, strict=True)
+                                 for d, s, e, t in zip(targets["doc_id"], targets["char_start"], targets["char_end"], targets["text"])]
+    else:
+        for column in ("check_share", "check_range", "check_span"):
+            targets[column] = pd.Series(dtype=object)
+    return out
+
+
+def _span_ok(text: str | None, start, end, value: str, strict: bool) -> bool:
+    if text is None or not (0 <= start <= end <= len(text)):
+        return False
+    return text[start:end] == value or (not strict and value.replace("\n", "") in text[start:end].replace("\n", ""))
+
+
+def _numbering_ok(measures: pd.DataFrame) -> list[bool]:
+    ok, previous = [], {}
+    for doc_id, kind, number in zip(measures["doc_id"], measures["kind"], measures["number"]):
+        key = (doc_id, kind)
+        last = previous.get(key)
+        ok.append(last is None or number in (last + 1, 1))
+        previous[key] = number
+    return ok
+
+
+def parameters(frames: dict[str, pd.DataFrame]) -> dict:
+    """Values the suites refer to with `$PARAMETER`: key sets for referential integrity, row bounds."""
+    params = {}
+    for name, table in TABLES.items():
+        frame = frames[name]
+        params[f"{name}__rows"] = len(frame)
+        for column in table.primary_key if len(table.primary_key) == 1 else ():
+            params[f"{name}__{column}"] = sorted(frame[column].dropna().astype(str).unique().tolist()) if len(frame) else []
+    documents = max(1, len(frames["documents"]))
+    for name, limit in MAX_ROWS_PER_DOCUMENT.items():
+        params[f"{name}__max_rows"] = limit * documents
+    return params
+
+
+@dataclass
+class CheckResult:
+    table: str
+    check: str
+    expectation: str
+    column: str | None
+    severity: str
+    success: bool
+    unexpected_count: int | None
+    observed: object
+    examples: list = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass
+class ValidationReport:
+    results: list[CheckResult]
+    created: str
+
+    @property
+    def passed(self) -> bool:
+        """True when no critical expectation failed (warnings do not block)."""
+        return all(r.success for r in self.results if r.severity == CRITICAL)
+
+    def to_json(self) -> dict:
+        return {"created": self.created, "passed": self.passed,
+                "critical_failures": sum(1 for r in self.results if not r.success and r.severity == CRITICAL),
+                "warnings": sum(1 for r in self.results if not r.success and r.severity == WARNING),
+                "results": [_jsonable(r.__dict__) for r in self.results]}
+
+
+def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict]) -> ValidationReport:
+    """Run every suite on its table with great-expectations (in memory: an ephemeral context)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx  # costly (seconds, ~260 MB): imported only when validating
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    source = context.data_sources.add_pandas("tables")
+    checked = check_frames(frames)
+    params = parameters(frames)
+    results: list[CheckResult] = []
+    for name, spec in suites.items():
+        suite = gx.ExpectationSuite(name=name, expectations=[dict(e) for e in spec["expectations"]])
+        if len(suite.expectations) != len(spec["expectations"]):
+            raise ValueError(f"expectations/{name}.json: {len(spec['expectations']) - len(suite.expectations)} expectation(s) "
+                             "were not understood by great-expectations (misspelled type or arguments?)")
+        suite = context.suites.add(suite)
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        frame = _for_validation(checked[name])
+        outcome = definition.run(batch_parameters={"dataframe": frame}, expectation_parameters=params,
+                                 result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5})
+        by_check = {e["meta"]["check"]: e for e in spec["expectations"]}
+        for r in outcome.results:
+            meta = r.expectation_config.meta
+            result = r.result or {}
+            results.append(CheckResult(
+                table=name, check=meta["check"], expectation=r.expectation_config.type,
+                column=r.expectation_config.kwargs.get("column"), severity=by_check[meta["check"]].get("severity", CRITICAL),
+                success=bool(r.success), unexpected_count=result.get("unexpected_count"),
+                observed=result.get("observed_value"), examples=list(result.get("partial_unexpected_list") or [])[:5],
+                description=meta.get("description", "")))
+    order = {check: i for i, (check, _, _) in enumerate(check_names(suites))}
+    results.sort(key=lambda r: order[r.check])
+    return ValidationReport(results, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+
+
+def _for_validation(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists become strings and dates ISO strings, so every expectation type can read every column."""
+    out = frame.copy()
+    for column in out.columns:
+        sample = next((v for v in out[column] if v is not None and not (isinstance(v, float) and math.isnan(v))), None)
+        if isinstance(sample, (list, tuple)) or hasattr(sample, "tolist") and not isinstance(sample, (str, int, float)):
+            out[column] = out[column].map(lambda v: None if v is None else " › ".join(map(str, list(v))))
+        elif isinstance(sample, dt.date):
+            out[column] = out[column].map(lambda v: None if v is None or v != v else v.isoformat())
+    return out
+
+
+def _jsonable(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    if isinstance(value, float):
+        return value
+    return str(value)

@@ -1,0 +1,102 @@
+"""Stage 5 — validated tables: every table of the build, checked by the suites in expectations/.
+
+One Dagster asset check per expectation: critical ones are blocking, so a failing table is never
+published; warnings are recorded. The machine-readable report goes to WAREHOUSE_DIR/validation/.
+"""
+import hashlib
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
+                     AssetIn, MetadataValue, asset, multi_asset_check)
+
+from .lib.expectations import CRITICAL, check_names, load_suites, validate
+from .lib.schema import TABLES
+from .lib.store import to_arrow
+from .lib.units import ResponsibilityTables
+from .measures import StructuredCorpus
+from .normalized_documents import NormalizedCorpus
+from .previews import markdown_table
+from .raw_files import RawInventory
+from .settings import PipelineSettings
+
+SUITES = load_suites()
+
+
+@dataclass
+class ValidatedTables:
+    frames: dict[str, pd.DataFrame]
+    fingerprint: str  # SHA-256 over the tables' contents: ties a validation report to exactly these tables
+
+
+def fingerprint(frames: dict[str, pd.DataFrame]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(frames):
+        sink = to_arrow(name, frames[name]).to_pandas().to_json(orient="split", date_format="iso", force_ascii=False)
+        digest.update(name.encode() + b"\0" + sink.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def report_path(settings: PipelineSettings, tables_fingerprint: str):
+    return settings.warehouse_path / "validation" / f"{tables_fingerprint[:16]}.json"
+
+
+@asset(group_name="validate", description="All tables of the build, assembled for publishing; checked by one asset check per "
+                                          "expectation in expectations/ (critical checks block publication).")
+def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, normalized_documents: NormalizedCorpus,
+                     measures: StructuredCorpus, responsibilities: ResponsibilityTables, targets: pd.DataFrame) -> ValidatedTables:
+    quarantine = normalized_documents.quarantine + measures.quarantine
+    warnings = measures.warnings + responsibilities.warnings + [
+        {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
+    if raw_files.manifest_unusable:
+        quarantine.append({"source_file": "sources.csv", "sha256": raw_files.manifest_sha256, "stage": "manifest",
+                           "reason": raw_files.manifest_problems[0]})
+    measure_frame = measures.measures
+    if len(measure_frame):
+        measure_frame = measure_frame.merge(responsibilities.measure_fields, on="measure_id", how="left", validate="one_to_one")
+    frames = {
+        "documents": measures.documents,
+        "document_texts": measures.document_texts,
+        "measures": measure_frame,
+        "units": responsibilities.units,
+        "measure_units": responsibilities.measure_units,
+        "targets": targets,
+        "quarantine": pd.DataFrame(quarantine, columns=TABLES["quarantine"].column_names),
+        "parse_warnings": pd.DataFrame(warnings, columns=TABLES["parse_warnings"].column_names),
+    }
+    frames = {name: (frame if len(frame) else pd.DataFrame(columns=TABLES[name].column_names)) for name, frame in frames.items()}
+    value = ValidatedTables(frames, fingerprint(frames))
+    context.add_output_metadata({"fingerprint": value.fingerprint, **{f"rows_{n}": len(f) for n, f in frames.items()}})
+    return value
+
+
+@multi_asset_check(
+    specs=[AssetCheckSpec(name=check, asset="validated_tables", blocking=severity == CRITICAL, description=description)
+           for check, severity, description in check_names(SUITES)],
+    ins={"validated_tables": AssetIn("validated_tables")},
+)
+def table_expectations(context: AssetCheckExecutionContext, settings: PipelineSettings, validated_tables: ValidatedTables):
+    report = validate(validated_tables.frames, SUITES)
+    document = {"fingerprint": validated_tables.fingerprint, "run_id": context.op_execution_context.run_id, **report.to_json()}
+    path = report_path(settings, validated_tables.fingerprint)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)
+    failed = [r for r in report.results if not r.success]
+    for r in failed:
+        log = context.log.error if r.severity == CRITICAL else context.log.warning
+        log(f"{r.check} failed ({r.severity}): {r.description}; unexpected {r.unexpected_count}, e.g. {r.examples[:3]}")
+    context.log.info(f"validation {'passed' if report.passed else 'FAILED'}: {len(report.results)} expectations, "
+                     f"{len(failed)} not met; report {path}")
+    for r in report.results:
+        metadata = {"table": r.table, "expectation": r.expectation, "severity": r.severity, "description": r.description}
+        if r.unexpected_count is not None:
+            metadata["unexpected_count"] = r.unexpected_count
+        if r.examples:
+            metadata["examples"] = MetadataValue.md(markdown_table(pd.DataFrame({"example": [str(x) for x in r.examples]})))
+        if r.observed is not None:
+            metadata["observed"] = str(r.observed)[:200]
+        yield AssetCheckResult(check_name=r.check, asset_key="validated_tables", passed=r.success, metadata=metadata,
+                               severity=AssetCheckSeverity.ERROR if r.severity == CRITICAL else AssetCheckSeverity.WARN)

@@ -1,0 +1,70 @@
+"""Validation: suites stay in sync with the schema, and a broken table is never published."""
+import json
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from dagster import materialize
+
+from assets.lib import target_rows
+from assets.lib.expectations import SUITE_DIR, expected_suites, load_suites, validate
+from assets.lib.schema import TABLES
+from assets.lib.targets import Target
+from assets.settings import PipelineSettings
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
+from tests.test_pipeline import build, table
+
+
+def test_committed_suites_equal_the_generated_ones():
+    assert load_suites() == expected_suites(), "run `python -m pipelines.expectations` and commit expectations/"
+    assert set(p.stem for p in SUITE_DIR.glob("*.json")) == set(TABLES)
+
+
+def test_a_misspelled_expectation_fails_loudly():
+    suites = load_suites()
+    broken = json.loads(json.dumps(suites))
+    broken["quarantine"]["expectations"].append({"type": "expect_column_valuez_to_be_unique", "kwargs": {"column": "stage"},
+                                                 "meta": {"check": "typo", "description": "typo"}})
+    frames = {name: pd.DataFrame(columns=t.column_names) for name, t in TABLES.items()}
+    with pytest.raises(ValueError, match="not understood"):
+        validate(frames, broken)
+
+
+def test_bad_rows_fail_critical_expectations():
+    frames = {name: pd.DataFrame(columns=t.column_names) for name, t in TABLES.items()}
+    frames["quarantine"] = pd.DataFrame([{"source_file": "a.txt", "sha256": None, "stage": "somewhere", "reason": "x"}])
+    frames["measure_units"] = pd.DataFrame([{"measure_id": "nope", "unit_id": "u1", "role": "boss", "source": "measure"}])
+    report = validate(frames, load_suites())
+    failed = {r.check for r in report.results if not r.success}
+    assert {"quarantine__stage__known", "measure_units__role__known", "measure_units__measure_id__in_measures",
+            "measure_units__unit_id__in_units"} <= failed
+    assert not report.passed
+
+
+def test_seed_build_passes_and_ships_its_report(raw_copy, tmp_path):
+    warehouse = tmp_path / "w"
+    result = build(raw_copy, warehouse)
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) == sum(len(s["expectations"]) for s in load_suites().values())
+    report = json.loads((warehouse / "current" / "validation_report.json").read_text(encoding="utf-8"))
+    assert report["passed"] and report["critical_failures"] == 0
+    assert {r["check"] for r in report["results"] if not r["success"]} <= {"measures__check_numbering__consecutive"}
+
+
+def test_a_broken_row_blocks_publication_and_keeps_the_last_good_tables(raw_copy, tmp_path, monkeypatch):
+    warehouse = tmp_path / "w"
+    build(raw_copy, warehouse)
+    before = {name: pq.read_table(warehouse / "tables" / f"{name}.parquet") for name in TABLES}
+
+    def broken(text):
+        return [Target(150.0, None, "%", ">=", None, 2022, "网上办理率", text[:2], 0, 2)]
+
+    monkeypatch.setattr(target_rows, "extract_targets", broken)
+    settings = PipelineSettings(raw_dir=str(raw_copy), warehouse_dir=str(warehouse))
+    result = materialize(ALL_ASSETS + ALL_CHECKS, resources={"settings": settings}, raise_on_error=False)
+    assert not result.success
+    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
+    assert "targets__check_share__percent" in failed
+    assert not result.asset_materializations_for_node("published_tables")
+    for name, previous in before.items():
+        assert pq.read_table(warehouse / "tables" / f"{name}.parquet").equals(previous), name
