@@ -11,6 +11,8 @@ from .outline import Outline, parse_outline
 
 # Bump when a change to parsing changes output for unchanged input (cache keys and release notes use it).
 PARSER_VERSION = "2.1"
+# A plan has tens to a few hundred provisions; thousands mean the text is something else (a site dump, a table).
+MAX_PROVISIONS = 2000
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ def extract_outline(doc: NormalizedDocument) -> Outline:
     outline = parse_outline(doc.text)
     if not outline.provisions:
         raise InputError("outline", "no numbered provisions found (expected labels such as 一、 （一） 1. （1）)")
+    if len(outline.provisions) > MAX_PROVISIONS:
+        raise InputError("outline", f"{len(outline.provisions)} numbered provisions, more than the {MAX_PROVISIONS} "
+                                    "a single plan can plausibly hold: not a policy plan, or several documents in one file")
     return outline
 
 

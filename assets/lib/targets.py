@@ -53,20 +53,34 @@ class Target:
 
 
 def extract_targets(text: str) -> list[Target]:
-    """All targets of one provision's text, in order of appearance."""
+    """All targets of one provision's text, in order of appearance.
+
+    Targets never cross a sentence end, so each sentence is read on its own (linear in the text's
+    length); a year named in the first sentence carries to later sentences that name none.
+    """
+    title_year = _title_year(text)
+    targets: list[Target] = []
+    for start, end in _spans(text, SENTENCE_END):
+        carried = title_year[0] if title_year and start > title_year[1] else None
+        for t in _sentence_targets(text[start:end], carried):
+            targets.append(Target(t.value, t.value_max, t.unit, t.comparator, t.baseline, t.year, t.metric, t.text,
+                                  t.start + start, t.end + start))
+    return targets
+
+
+def _sentence_targets(text: str, carried_year: int | None) -> list[Target]:
     quantities = find_quantities(text)
     protected = [m.span() for m in PROTECTED.finditer(text)]
-    title_year = _title_year(text)
     baselines = {i: _baseline(text, quantities, i) for i in range(len(quantities))}
     consumed = {i - 1 for i, b in baselines.items() if b is not None}  # a baseline is not a target of its own
     targets: list[Target] = []
     for clause_start, clause_end in _spans(text, CLAUSE_END):
         in_clause = [i for i, q in enumerate(quantities) if clause_start <= q.start < clause_end and i not in consumed]
-        targets.extend(_distributed(text, clause_start, in_clause, quantities, protected, consumed, title_year))
+        targets.extend(_distributed(text, clause_start, in_clause, quantities, protected, consumed, carried_year))
     for i, q in enumerate(quantities):
         if i in consumed or _excluded(text, q, protected, quantities):
             continue
-        targets.append(_simple_target(text, q, baselines[i], protected, title_year))
+        targets.append(_simple_target(text, q, baselines[i], protected, carried_year))
     return sorted(targets, key=lambda t: (t.start, t.end))
 
 
@@ -112,10 +126,6 @@ def _title_year(text: str) -> tuple[int, int] | None:
     end = text.find("。")
     m = YEAR.search(text, 0, end) if end >= 0 else None
     return (int(m.group("y2") or m.group("y1")), end) if m else None
-
-
-def _fallback_year(title_year: tuple[int, int] | None, pos: int) -> int | None:
-    return title_year[0] if title_year and pos > title_year[1] else None
 
 
 def _excluded(text: str, q: Quantity, protected, quantities) -> bool:
@@ -229,15 +239,15 @@ def _metric_and_span(text: str, q: Quantity, end: int) -> tuple[str, int, int]:
     return metric or phrase, phrase_start, end
 
 
-def _simple_target(text: str, q: Quantity, baseline: float | None, protected, title_year: tuple[int, int] | None) -> Target:
+def _simple_target(text: str, q: Quantity, baseline: float | None, protected, carried_year: int | None) -> Target:
     comparator, end = _comparator(text, q, baseline)
     metric, start, end = _metric_and_span(text, q, end)
     years = _years_before(text, q.start, protected)
-    year = years[-1] if years else _fallback_year(title_year, q.start)
+    year = years[-1] if years else carried_year
     return Target(q.value, q.value_max, q.unit, comparator, baseline, year, metric, text[start:end], start, end)
 
 
-def _distributed(text, clause_start, in_clause, quantities, protected, consumed, title_year) -> list[Target]:
+def _distributed(text, clause_start, in_clause, quantities, protected, consumed, carried_year) -> list[Target]:
     """`A、B分别达X和Y、…` and `A、B均达X`: one row per metric (and per year of a year range)."""
     clause_end = next((i + 1 for i in range(clause_start, len(text)) if text[i] in CLAUSE_END), len(text))
     found = [m for m in DISTRIBUTE.finditer(text, clause_start, clause_end) if not _inside(protected, m.start())]
@@ -274,9 +284,9 @@ def _distributed(text, clause_start, in_clause, quantities, protected, consumed,
     elif len(metrics) == 1 and len(years) > 1 and len(run) == len(years):
         rows = [(metrics[0], years[j], q) for j, q in enumerate(run)]
     elif len(run) == len(metrics):
-        rows = [(metrics[i], years[-1] if years else _fallback_year(title_year, word_at), q) for i, q in enumerate(run)]
+        rows = [(metrics[i], years[-1] if years else carried_year, q) for i, q in enumerate(run)]
     elif len(run) == 1 and m.group(0) == "均":
-        rows = [(metric, years[-1] if years else _fallback_year(title_year, word_at), run[0]) for metric in metrics]
+        rows = [(metric, years[-1] if years else carried_year, run[0]) for metric in metrics]
     if not rows:
         return []
     consumed.update(run_idx)
