@@ -10,6 +10,7 @@ ETC = re.compile(r"^(?P<head>.+?)等(?:相关|有关|其他)?(?:单位|部门|�
 ORG_END = "局委办部院心会行司处所队站"
 GLUED = re.compile(rf"(?<=[{ORG_END}])(?=[{LEVEL_CHARS}](?!场|委|级|直)[\u4e00-\u9fff]{{2,}}[{ORG_END}])")
 QUOTES = re.compile(r"[“”\"'‘’《》]")
+HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 INNER_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
@@ -17,9 +18,9 @@ def split_names(value: str) -> list[str]:
     """Names in a role's list, in order, with `等…单位` trimmed and glued names split."""
     names = []
     for part in SEPARATORS.split(value):
-        part = INNER_SPACE.sub("", QUOTES.sub("", part)).strip(" 。：:")
-        if not part:
-            continue
+        part = INNER_SPACE.sub("", QUOTES.sub("", part)).strip().strip("。：:（）()").strip()
+        if not HAS_WORD.search(part):
+            continue  # nothing but spaces or punctuation
         m = ETC_COLLECTIVE.match(part)
         if m:
             names.extend(_unglue(m.group("head")) + [m.group("tail")])
