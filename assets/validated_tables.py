@@ -22,6 +22,7 @@ from .raw_files import RawInventory
 from .settings import PipelineSettings
 
 SUITES = load_suites()
+KEEP_REPORTS = 50  # validation reports kept in WAREHOUSE_DIR/validation/ (each build also ships its own)
 
 
 @dataclass
@@ -84,6 +85,8 @@ def table_expectations(context: AssetCheckExecutionContext, settings: PipelineSe
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(path)
+    for old in sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-KEEP_REPORTS]:
+        old.unlink(missing_ok=True)
     failed = [r for r in report.results if not r.success]
     for r in failed:
         log = context.log.error if r.severity == CRITICAL else context.log.warning
