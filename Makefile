@@ -7,13 +7,21 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export RAW_DIR ?= raw
 export WAREHOUSE_DIR ?= warehouse
 
-.PHONY: build test dev install clean
+RELEASE ?= latest
+
+.PHONY: build test dev install clean release verify
 
 build: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## run every asset on RAW_DIR, publish to WAREHOUSE_DIR
 	$(PY) -m pipelines.build
 
 test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## run the test suite
 	$(PY) -m pytest -q
+
+release: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## cut WAREHOUSE_DIR/releases/<version>/ from the published build
+	$(PY) -m pipelines.release cut
+
+verify: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## re-check a release: make verify RELEASE=2026.11.22 (default latest)
+	$(PY) -m pipelines.release verify $(RELEASE)
 
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## Dagster UI (and daemon) on http://127.0.0.1:3000
 	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

@@ -1,6 +1,7 @@
 """The Dagster code location: assets in pipeline order, the settings resource and the build job."""
 from dagster import AssetSelection, Definitions, define_asset_job
 
+from assets.dataset_release import dataset_release
 from assets.measures import measures
 from assets.normalized_documents import normalized_documents
 from assets.published_tables import published_tables
@@ -19,9 +20,15 @@ build_job = define_asset_job(
     description="Everything from RAW_DIR to the published tables in WAREHOUSE_DIR.",
 )
 
+release_job = define_asset_job(
+    "release",
+    selection=AssetSelection.assets(dataset_release),
+    description="Cut a versioned dataset release from the last published (validated) build.",
+)
+
 defs = Definitions(
-    assets=ALL_ASSETS,
+    assets=ALL_ASSETS + [dataset_release],
     asset_checks=ALL_CHECKS,
     resources={"settings": PipelineSettings.from_env()},
-    jobs=[build_job],
+    jobs=[build_job, release_job],
 )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from .quantities import UNITS
 from .schema import TABLES
@@ -48,7 +49,10 @@ def _table_expectations(name: str) -> list[dict]:
     for column in table.columns:
         if not column.nullable:
             out.append(_e(f"{name}__{column.name}__not_null", "expect_column_values_to_not_be_null",
-                          f"{name}.{column.name} is never empty", column=column.name))
+                          f"{name}.{column.name} is never missing", column=column.name))
+            if column.type == pa.string():
+                out.append(_e(f"{name}__{column.name}__not_blank", "expect_column_values_to_match_regex",
+                              f"{name}.{column.name} is never an empty string", column=column.name, regex=r"\S"))
     if len(table.primary_key) == 1:
         out.append(_e(f"{name}__{table.primary_key[0]}__unique", "expect_column_values_to_be_unique",
                       f"{name}.{table.primary_key[0]} identifies a row", column=table.primary_key[0]))

@@ -236,7 +236,8 @@ def _metric_and_span(text: str, q: Quantity, end: int) -> tuple[str, int, int]:
     metric = phrase[verb_lead.end():] if verb_lead else phrase
     if (len(metric) < 2 or text[end:end + 1] not in "，。；、（" and after) and after:
         return after.group(0), q.start if len(metric) < 2 else phrase_start, end + after.end()
-    return metric or phrase, phrase_start, end
+    metric = metric or phrase or text[phrase_start:q.start] or text[q.start:end]
+    return metric, phrase_start, end
 
 
 def _simple_target(text: str, q: Quantity, baseline: float | None, protected, carried_year: int | None) -> Target:

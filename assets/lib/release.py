@@ -1,0 +1,306 @@
+"""Versioned dataset releases: cut one from a validated build, describe it, checksum it, verify it.
+
+A release is a folder `releases/<version>/` that never changes after it is cut, plus
+`releases/<version>.tar.gz` beside it, an entry in `releases/index.json`, and the `latest` link.
+"""
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import tarfile
+import uuid
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+from .schema import SCHEMA_VERSION, TABLES
+from .store import DB_NAME
+
+DATASET_NAME = "china-business-environment-policy-measures"
+TITLE = "China local business-environment (优化营商环境) policy measures"
+LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+FRICTIONLESS_TYPES = {"string": "string", "large_string": "string", "int64": "integer", "int32": "integer",
+                      "double": "number", "float": "number", "date32[day]": "date", "bool": "boolean"}
+DELTA_TABLES = {"documents": "doc_id", "measures": "measure_id", "units": "unit_id", "targets": "target_id"}
+
+
+class ReleaseError(RuntimeError):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------- versions
+
+
+def next_version(releases: Path, today: dt.date) -> str:
+    """`YYYY.MM.DD`, or `YYYY.MM.DD.N` for the N-th further release of the day; existing ones are never reused."""
+    base = today.strftime("%Y.%m.%d")
+    taken = {p.name for p in releases.iterdir()} if releases.exists() else set()
+    taken |= {name.removesuffix(".tar.gz") for name in taken}
+    if base not in taken:
+        return base
+    n = 1
+    while f"{base}.{n}" in taken:
+        n += 1
+    return f"{base}.{n}"
+
+
+def read_index(releases: Path) -> dict:
+    path = releases / "index.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"dataset": DATASET_NAME, "releases": []}
+
+
+# ---------------------------------------------------------------------------------------------- cutting
+
+
+def cut_release(build: Path, releases: Path, today: dt.date | None = None, sources: list[dict] | None = None) -> Path:
+    """Cut a release from a published build folder (`warehouse/current`) into `releases/<version>/`."""
+    build = build.resolve()
+    report = json.loads((build / "validation_report.json").read_text(encoding="utf-8"))
+    if not report.get("passed"):
+        raise ReleaseError(f"{build}: its validation did not pass; a release is only cut from a fully validated build")
+    releases.mkdir(parents=True, exist_ok=True)
+    version = next_version(releases, today or dt.date.today())
+    index = read_index(releases)
+    previous = releases / index["releases"][-1]["version"] if index["releases"] else None
+    staging = releases / f".staging-{version}-{uuid.uuid4().hex[:6]}"
+    try:
+        _write_release(build, staging, version, previous, report, sources or [])
+        problems = verify_release(staging)
+        if problems:
+            raise ReleaseError("the new release does not verify: " + "; ".join(problems))
+        final = releases / version
+        os.rename(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    archive = _archive(final, releases / f"{version}.tar.gz")
+    entry = {"version": version, "schema_version": SCHEMA_VERSION, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+             "archive": archive.name, "archive_sha256": _sha256(archive), "sha256sums_sha256": _sha256(final / "SHA256SUMS"),
+             "row_counts": json.loads((final / "datapackage.json").read_text(encoding="utf-8"))["row_counts"]}
+    index["releases"].append(entry)
+    _atomic_write(releases / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
+    link = releases / f".latest-{uuid.uuid4().hex[:6]}"
+    os.symlink(version, link)
+    os.replace(link, releases / "latest")  # only after the release is complete and verified
+    return final
+
+
+def _write_release(build: Path, out: Path, version: str, previous: Path | None, report: dict, sources: list[dict]) -> None:
+    (out / "data").mkdir(parents=True)
+    (out / "csv").mkdir()
+    counts = {}
+    for name in TABLES:
+        source = build / "tables" / f"{name}.parquet"
+        shutil.copyfile(source, out / "data" / f"{name}.parquet")
+        table = pq.read_table(source)
+        counts[name] = table.num_rows
+        _write_csv(table, out / "csv" / f"{name}.csv")
+    shutil.copyfile(build / DB_NAME, out / DB_NAME)
+    shutil.copyfile(build / "validation_report.json", out / "validation_report.json")
+    delta = _delta(out, previous)
+    (out / "changes.json").write_text(json.dumps(delta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (out / "CHANGELOG.md").write_text(_changelog(version, delta, previous), encoding="utf-8")
+    package = _datapackage(version, counts, sources)
+    (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / "README.md").write_text(_data_dictionary(version, counts, report), encoding="utf-8")
+    _write_sums(out)
+
+
+def _write_csv(table, path: Path) -> None:
+    """UTF-8 with BOM (so Excel reads the Chinese text); lists as JSON arrays; dates ISO."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(table.column_names)
+        for row in table.to_pylist():
+            writer.writerow(["" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, list)
+                             else v.isoformat() if isinstance(v, dt.date) else repr(v) if isinstance(v, float) and v != v
+                             else _number(v) for v in row.values()])
+
+
+def _number(value):
+    if isinstance(value, float) and value.is_integer():
+        return repr(value)  # keep 5.0 a number, not an integer, so the CSV round-trips its type
+    return value
+
+
+def _datapackage(version: str, counts: dict[str, int], sources: list[dict]) -> dict:
+    resources = []
+    for name, spec in TABLES.items():
+        schema = spec.arrow_schema()
+        fields = []
+        for column, field in zip(spec.columns, schema):
+            kind = "array" if str(field.type).startswith("list") else FRICTIONLESS_TYPES.get(str(field.type), "string")
+            entry = {"name": column.name, "type": kind, "description": column.description}
+            if not column.nullable:
+                entry["constraints"] = {"required": True}
+            fields.append(entry)
+        table_schema = {"fields": fields, "missingValues": [""]}
+        if spec.primary_key:
+            table_schema["primaryKey"] = list(spec.primary_key)
+        fks = [{"fields": [c], "reference": {"resource": ref, "fields": [rc]}} for c, ref, rc in spec.foreign_keys]
+        if fks:
+            table_schema["foreignKeys"] = fks
+        resources.append({"name": name, "path": f"csv/{name}.csv", "profile": "tabular-data-resource", "format": "csv",
+                          "mediatype": "text/csv", "encoding": "utf-8-sig", "description": spec.description,
+                          "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True}, "schema": table_schema})
+    return {"name": DATASET_NAME, "title": TITLE, "version": version, "schema_version": SCHEMA_VERSION,
+            "profile": "tabular-data-package", "licenses": [LICENSE], "row_counts": counts,
+            "sources": sources or [{"title": "Local government business-environment action plans (see documents.csv)"}],
+            "resources": resources}
+
+
+def _data_dictionary(version: str, counts: dict[str, int], report: dict) -> str:
+    lines = [f"# {TITLE}", "", f"Release **{version}** (schema {SCHEMA_VERSION}). Licence: {LICENSE['name']}.", "",
+             "Numbered measures of local Chinese 优化营商环境 action plans as tables: who leads and cooperates on each measure,",
+             "and the quantitative targets they promise. Made by the open pipeline in this repository from the raw texts",
+             "listed in `documents` (decoded, normalized, parsed, validated by "
+             f"{len(report['results'])} expectations; {report['warnings']} warning(s) in `validation_report.json`).", "",
+             "## Files", "", "| file | what |", "|---|---|",
+             "| `data/<table>.parquet` | the tables, typed (Parquet) |", "| `csv/<table>.csv` | the same tables as CSV, UTF-8 with BOM (opens in Excel) |",
+             f"| `{DB_NAME}` | the same tables in one DuckDB database, with comments on every table and column |",
+             "| `datapackage.json` | Frictionless Data Package: schemas, keys, licence |",
+             "| `validation_report.json` | the validation report of the build this release came from |",
+             "| `CHANGELOG.md`, `changes.json` | what changed since the previous release, by stable ID |",
+             "| `SHA256SUMS` | checksums of every file: `sha256sum -c SHA256SUMS` |", "", "## Tables", ""]
+    for name, spec in TABLES.items():
+        key = f" Primary key: `{', '.join(spec.primary_key)}`." if spec.primary_key else ""
+        lines += [f"### `{name}` ({counts[name]} rows)", "", spec.description + key, "", "| column | type | meaning |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.type}{'' if not c.nullable else ', nullable'} | {c.description.replace('|', '/')} |" for c in spec.columns]
+        lines.append("")
+    lines += ["## How the data were made", "",
+              "Each raw text is decoded, normalized (script, punctuation width, PDF spacing, scrape debris), and parsed into its",
+              "numbered outline; responsibility annotations become `units`/`measure_units`; numeric promises become `targets`.",
+              "Files that cannot be read are listed in `quarantine` with the reason. The rules are documented in the",
+              "repository's README.", "", "## Known limitations", "",
+              "- Only texts with numbered provisions are covered; tables and images inside the original documents are not.",
+              "- `targets` prefers precision: numbers whose role is unclear are left out. `metric` is the phrase as written.",
+              "- Unit names are completed by rule (level prefixes, shared suffixes); abbreviations stay as written.",
+              "- `documents.duplicate_of` marks exact copies only in this schema version.", "",
+              "## How to cite", "", f"> {TITLE}, release {version}. Licensed {LICENSE['name']}.", "",
+              "## Example query", "", "```sql", f"-- duckdb {DB_NAME}",
+              "SELECT d.region, t.metric, t.value, t.unit, t.comparator, t.year",
+              "FROM targets t JOIN measures m USING (measure_id) JOIN documents d ON d.doc_id = m.doc_id",
+              "WHERE t.unit = '工作日' ORDER BY t.value;", "```", ""]
+    return "\n".join(lines)
+
+
+def _row_hashes(path: Path, key: str) -> dict[str, str]:
+    table = pq.read_table(path)
+    return {str(row[key]): hashlib.sha256(json.dumps(row, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+            for row in table.to_pylist()}
+
+
+def _delta(new: Path, previous: Path | None) -> dict:
+    delta = {"previous": previous.name if previous else None}
+    for name, key in DELTA_TABLES.items():
+        now = _row_hashes(new / "data" / f"{name}.parquet", key)
+        before = _row_hashes(previous / "data" / f"{name}.parquet", key) if previous else {}
+        delta[name] = {"added": sorted(set(now) - set(before)), "removed": sorted(set(before) - set(now)),
+                       "changed": sorted(k for k in set(now) & set(before) if now[k] != before[k])}
+    return delta
+
+
+def _changelog(version: str, delta: dict, previous: Path | None) -> str:
+    lines = [f"## {version}", ""]
+    if not delta["previous"]:
+        lines.append("First release.")
+    for name in DELTA_TABLES:
+        d = delta[name]
+        lines.append(f"- {name}: {len(d['added'])} added, {len(d['removed'])} removed, {len(d['changed'])} changed")
+    earlier = (previous / "CHANGELOG.md").read_text(encoding="utf-8").split("\n", 2)[2] if previous else ""
+    return "# Changelog\n\n" + "\n".join(lines) + "\n\n" + earlier
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
+
+
+def _write_sums(folder: Path) -> None:
+    lines = [f"{_sha256(p)}  {p.relative_to(folder).as_posix()}" for p in _files(folder)]
+    (folder / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _archive(folder: Path, target: Path) -> Path:
+    """A reproducible .tar.gz of the release folder: sorted entries, fixed times and owners."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for path in [folder] + sorted(folder.rglob("*")):
+            info = tar.gettarinfo(str(path), arcname=path.relative_to(folder.parent).as_posix())
+            info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+            info.mode = 0o755 if path.is_dir() else 0o644
+            if path.is_file():
+                with open(path, "rb") as fh:
+                    tar.addfile(info, fh)
+            else:
+                tar.addfile(info)
+    tmp = target.with_suffix(".tmp")
+    with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        gz.write(buffer.getvalue())
+    os.replace(tmp, target)
+    return target
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------------------------------------- verifying
+
+
+def verify_release(folder: Path) -> list[str]:
+    """Problems with a (downloaded) release folder, each naming the file; empty when it is intact."""
+    folder = Path(folder)
+    problems = []
+    sums = folder / "SHA256SUMS"
+    if not sums.exists():
+        return [f"{sums}: missing"]
+    listed = {}
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+    present = {p.relative_to(folder).as_posix() for p in _files(folder)}
+    for name in sorted(set(listed) - present):
+        problems.append(f"{name}: listed in SHA256SUMS but missing")
+    for name in sorted(present - set(listed)):
+        problems.append(f"{name}: not listed in SHA256SUMS")
+    for name in sorted(set(listed) & present):
+        if _sha256(folder / name) != listed[name]:
+            problems.append(f"{name}: checksum differs from SHA256SUMS")
+    if problems:
+        return problems
+    problems += _validate_datapackage(folder)
+    try:
+        with duckdb.connect(str(folder / DB_NAME), read_only=True) as con:
+            for name in TABLES:
+                rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+                expected = pq.read_metadata(folder / "data" / f"{name}.parquet").num_rows
+                if rows != expected:
+                    problems.append(f"{DB_NAME}: table {name} has {rows} rows, data/{name}.parquet has {expected}")
+    except duckdb.Error as exc:
+        problems.append(f"{DB_NAME}: does not open ({exc})")
+    return problems
+
+
+def _validate_datapackage(folder: Path) -> list[str]:
+    from frictionless import Package, system
+
+    with system.use_context(trusted=False):
+        report = Package(str(folder / "datapackage.json")).validate()
+    if report.valid:
+        return []
+    return [f"datapackage.json: {error.message}" for task in report.tasks for error in task.errors][:20] + \
+        [f"datapackage.json: {error.message}" for error in report.errors][:20]

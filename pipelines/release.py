@@ -1,0 +1,56 @@
+"""`make release` / `make verify`: cut a dataset release (the Dagster `release` job) or verify one.
+
+    python -m pipelines.release cut
+    python -m pipelines.release verify [VERSION | PATH]     (default: the latest release)
+"""
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from assets.lib.release import verify_release
+
+
+def cut() -> int:
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs, release_job
+
+    quiet = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    result = defs.resolve_job_def(release_job.name).execute_in_process(run_config=quiet, instance=DagsterInstance.get(),
+                                                                       raise_on_error=False)
+    if not result.success:
+        for event in result.all_events:
+            if event.is_failure:
+                print(f"release: FAILED: {event.message}", file=sys.stderr)
+        return 1
+    version = result.output_for_node("dataset_release")
+    print(f"released {version}: {Path(defs.resources['settings'].warehouse_dir) / 'releases' / version}")
+    return 0
+
+
+def verify(target: str | None) -> int:
+    releases = Path(os.environ.get("WAREHOUSE_DIR") or "warehouse") / "releases"
+    folder = Path(target) if target and Path(target).is_dir() else releases / (target or "latest")
+    if not folder.is_dir():
+        print(f"verify: no release at {folder}", file=sys.stderr)
+        return 2
+    problems = verify_release(folder)
+    for problem in problems:
+        print(f"verify: {folder.resolve().name}/{problem}", file=sys.stderr)
+    print(f"verify: {folder.resolve()} {'FAILED: ' + str(len(problems)) + ' problem(s)' if problems else 'OK'}")
+    return 1 if problems else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("cut", help="cut a release from the published build")
+    check = sub.add_parser("verify", help="verify a release's checksums, datapackage and DuckDB file")
+    check.add_argument("release", nargs="?", help="version (e.g. 2026.11.22) or path; default: latest")
+    args = parser.parse_args()
+    return cut() if args.command == "cut" else verify(args.release)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
