@@ -6,7 +6,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.decode import InputError
-from .lib.documents import document_row, extract_outline, mark_exact_duplicates, measure_rows
+from .lib.documents import document_row, extract_outline, measure_rows
 from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table
 
@@ -40,7 +40,6 @@ def measures(context: AssetExecutionContext, normalized_documents: NormalizedCor
         for message in outline.warnings:
             context.log.warning(f"{doc.source_file}: {message}")
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
-    mark_exact_duplicates(doc_rows, texts)
     documents = pd.DataFrame(doc_rows)
     measure_frame = pd.DataFrame(rows)
     text_frame = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})

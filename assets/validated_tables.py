@@ -14,6 +14,7 @@ from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSev
 from .lib.expectations import CRITICAL, check_names, load_suites, validate
 from .lib.schema import TABLES
 from .lib.store import to_arrow
+from .duplicates import Duplicates
 from .lib.units import ResponsibilityTables
 from .measures import StructuredCorpus
 from .normalized_documents import NormalizedCorpus
@@ -46,23 +47,29 @@ def report_path(settings: PipelineSettings, tables_fingerprint: str):
 @asset(group_name="validate", description="All tables of the build, assembled for publishing; checked by one asset check per "
                                           "expectation in expectations/ (critical checks block publication).")
 def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, normalized_documents: NormalizedCorpus,
-                     measures: StructuredCorpus, responsibilities: ResponsibilityTables, targets: pd.DataFrame) -> ValidatedTables:
+                     measures: StructuredCorpus, responsibilities: ResponsibilityTables, targets: pd.DataFrame,
+                     duplicates: Duplicates) -> ValidatedTables:
     quarantine = normalized_documents.quarantine + measures.quarantine
-    warnings = measures.warnings + responsibilities.warnings + [
+    warnings = measures.warnings + responsibilities.warnings + duplicates.warnings + [
         {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
     if raw_files.manifest_unusable:
         quarantine.append({"source_file": "sources.csv", "sha256": raw_files.manifest_sha256, "stage": "manifest",
                            "reason": raw_files.manifest_problems[0]})
-    measure_frame = measures.measures
+    measure_frame, documents = measures.measures, measures.documents
     if len(measure_frame):
         measure_frame = measure_frame.merge(responsibilities.measure_fields, on="measure_id", how="left", validate="one_to_one")
+        clusters = dict(zip(duplicates.clusters["measure_id"], duplicates.clusters["cluster_id"]))
+        measure_frame = measure_frame.assign(cluster_id=measure_frame["measure_id"].map(clusters),
+                                             duplicate_of=measure_frame["measure_id"].map(duplicates.measure_duplicate_of))
+        documents = documents.assign(duplicate_of=documents["doc_id"].map(duplicates.document_duplicate_of))
     frames = {
-        "documents": measures.documents,
+        "documents": documents,
         "document_texts": measures.document_texts,
         "measures": measure_frame,
         "units": responsibilities.units,
         "measure_units": responsibilities.measure_units,
         "targets": targets,
+        "measure_clusters": duplicates.clusters,
         "quarantine": pd.DataFrame(quarantine, columns=TABLES["quarantine"].column_names),
         "parse_warnings": pd.DataFrame(warnings, columns=TABLES["parse_warnings"].column_names),
     }

@@ -2,6 +2,7 @@
 from dagster import AssetSelection, Definitions, define_asset_job
 
 from assets.dataset_release import dataset_release
+from assets.duplicates import duplicates
 from assets.measures import measures
 from assets.normalized_documents import normalized_documents
 from assets.published_tables import published_tables
@@ -11,7 +12,7 @@ from assets.targets import targets
 from assets.validated_tables import table_expectations, validated_tables
 from assets.settings import PipelineSettings
 
-ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targets, validated_tables, published_tables]
+ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targets, duplicates, validated_tables, published_tables]
 ALL_CHECKS = [table_expectations]
 
 build_job = define_asset_job(

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .decode import InputError, decode_bytes
+from .dedup import remove_repetition
 from .inventory import RawFile
 from .metadata import Metadata, infer_metadata
 from .normalize import normalize_text
@@ -104,6 +105,7 @@ def measure_rows(doc_id: str, outline: Outline) -> list[dict]:
         occurrence = seen[(p.kind, p.number)]
         measure_id = f"{doc_id}-{p.kind}-{p.number:03d}" + (f"-{occurrence}" if occurrence > 1 else "")
         own = [p.annotation] if p.annotation else []
+        text, repeated = remove_repetition(p.text)
         rows.append({
             "measure_id": measure_id,
             "doc_id": doc_id,
@@ -113,23 +115,12 @@ def measure_rows(doc_id: str, outline: Outline) -> list[dict]:
             "label": p.label,
             "section_path": list(p.section_path),
             "title": p.title,
-            "text": p.text,
+            "text": text,
             "cluster_id": measure_id,
+            "repeated_text_removed": repeated,
             "char_start": p.char_start,
             "char_end": p.char_end,
             "responsibility_text": "\n".join(own + list(p.annotation_lines)) or None,
             "section_responsibility_text": "\n".join(p.section_annotation_lines) or None,
         })
     return rows
-
-
-def mark_exact_duplicates(rows: list[dict], texts: dict[str, str]) -> None:
-    """Files whose normalized texts are identical are one document: all but the first by
-    source_file point `duplicate_of` at it."""
-    kept: dict[str, str] = {}
-    for row in sorted(rows, key=lambda r: r["source_file"]):
-        key = hashlib.sha256(texts[row["doc_id"]].encode("utf-8")).hexdigest()
-        if key in kept:
-            row["duplicate_of"] = kept[key]
-        else:
-            kept[key] = row["doc_id"]

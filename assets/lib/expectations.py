@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +28,12 @@ KINDS = ["measure", "safeguard", "goal", "principle"]
 ROLES = ["lead", "cooperating", "responsible"]
 COMPARATORS = ["<=", ">=", "=", "~", "range"]
 STAGES = ["inventory", "manifest", "decode", "normalize", "outline"]
-WARNING_STAGES = ["outline", "responsibility", "manifest"]
+WARNING_STAGES = ["outline", "responsibility", "manifest", "deduplicate"]
 GROWTH_OR_REDUCTION = r"增长|增幅|增速|提高|提升|降低|下降|减少|压减|压缩|缩减|精简|缩短"
-DERIVED_COLUMNS = {"measures": ["check_span", "check_numbering"], "targets": ["check_share", "check_range", "check_span"]}
-MAX_ROWS_PER_DOCUMENT = {"measures": 2000, "units": 1000, "measure_units": 20000, "targets": 2000, "parse_warnings": 2000}
+DERIVED_COLUMNS = {"measures": ["check_span", "check_numbering"], "targets": ["check_share", "check_range", "check_span"],
+                   "measure_clusters": ["check_cluster_member"]}
+MAX_ROWS_PER_DOCUMENT = {"measures": 2000, "units": 1000, "measure_units": 20000, "targets": 2000, "parse_warnings": 2000,
+                         "measure_clusters": 2000}
 
 
 def _e(check: str, type_: str, description: str, severity: str = CRITICAL, **kwargs) -> dict:
@@ -149,6 +152,17 @@ def _targets() -> list[dict]:
     ]
 
 
+def _measure_clusters() -> list[dict]:
+    return [
+        _e("measure_clusters__similarity__unit_interval", "expect_column_values_to_be_between", "similarity lies in 0..1",
+           column="similarity", min_value=0, max_value=1),
+        _e("measure_clusters__measure_id__all_measures", "expect_table_row_count_to_be_between", "every measure is in a cluster",
+           min_value={"$PARAMETER": "measures__rows"}, max_value={"$PARAMETER": "measures__rows"}),
+        _e("measure_clusters__cluster_id__in_measures", "expect_column_values_to_be_in_set",
+           "every cluster is named after one of its members", column="check_cluster_member", value_set=[True]),
+    ]
+
+
 def _quarantine() -> list[dict]:
     return [_e("quarantine__stage__known", "expect_column_values_to_be_in_set", f"stage is one of {', '.join(STAGES)}",
                column="stage", value_set=STAGES)]
@@ -159,7 +173,7 @@ def _parse_warnings() -> list[dict]:
                column="stage", value_set=WARNING_STAGES)]
 
 
-RULES = {"documents": _documents, "measures": _measures, "units": _units, "measure_units": _measure_units,
+RULES = {"measure_clusters": _measure_clusters, "documents": _documents, "measures": _measures, "units": _units, "measure_units": _measure_units,
          "targets": _targets, "quarantine": _quarantine, "parse_warnings": _parse_warnings}
 
 
@@ -207,6 +221,9 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         measures["check_numbering"] = _numbering_ok(measures)
     else:
         measures["check_span"], measures["check_numbering"] = pd.Series(dtype=bool), pd.Series(dtype=bool)
+    clusters = out["measure_clusters"]
+    members = set(zip(clusters["cluster_id"], clusters["measure_id"])) if len(clusters) else set()
+    clusters["check_cluster_member"] = [(c, c[2:]) in members for c in clusters["cluster_id"]] if len(clusters) else pd.Series(dtype=bool)
     targets = out["targets"]
     if len(targets):
         share = targets["unit"].eq("%") & ~targets["metric"].fillna("").str.contains(GROWTH_OR_REDUCTION)
@@ -222,9 +239,21 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def _span_ok(text: str | None, start, end, value: str, strict: bool) -> bool:
+    """text equals the document at its offsets; for measures, each of its lines stands there in order
+    (own-line annotations and a removed repeated sentence are skipped)."""
     if text is None or not (0 <= start <= end <= len(text)):
         return False
-    return text[start:end] == value or (not strict and value.replace("\n", "") in text[start:end].replace("\n", ""))
+    if text[start:end] == value:
+        return True
+    if strict:
+        return False
+    position, span = 0, text[start:end]
+    for piece in (p for line in value.split("\n") for p in re.findall(r"[^。！？；]+[。！？；]?", line)):
+        found = span.find(piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
 
 
 def _numbering_ok(measures: pd.DataFrame) -> list[bool]:

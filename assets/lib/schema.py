@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed (additions only)
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("section_path", pa.list_(STR), "The headings above the provision, outermost first."),
         C("title", STR, "Its heading: the text up to the first 。, or the heading line when it stands alone."),
         C("text", STR, "Its whole normalized text, without the responsibility annotation."),
-        C("cluster_id", STR, "Measures with the same value say the same thing (until deduplication lands: the measure's own id)."),
+        C("cluster_id", STR, "Measures with the same value say the same thing, within or across documents (see measure_clusters)."),
+        X("duplicate_of", STR, "When the document is a copy: the measure_id of the corresponding provision of the kept copy.", nullable=True),
+        X("repeated_text_removed", pa.bool_(), "True when a sentence repeated word for word was removed from `text`."),
         X("char_start", INT, "Offset of `text` in the document's normalized text (document_texts.text)."),
         X("char_end", INT, "End offset (exclusive) of `text` in the document's normalized text."),
         X("responsibility_text", STR, "The responsibility annotation as written (bracketed, or own-line fields), removed from `text`.", nullable=True),
@@ -115,6 +117,12 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         X("char_start", INT, "Offset of `text` in the document's normalized text (document_texts.text)."),
         X("char_end", INT, "End offset (exclusive) of `text` in the document's normalized text."),
     ), primary_key=("target_id",), foreign_keys=(("measure_id", "measures", "measure_id"), ("doc_id", "documents", "doc_id"))),
+    Table("measure_clusters", "Which measures say the same thing: one row per measure, with its similarity to the cluster's representative.", (
+        X("cluster_id", STR, "The cluster (c- and its representative's measure_id)."),
+        X("measure_id", STR, "The member."),
+        X("is_representative", pa.bool_(), "The member the cluster is named after: from a kept document, earliest path, first in it."),
+        X("similarity", DBL, "difflib similarity (0..1) of the member's masked text to the representative's."),
+    ), primary_key=("measure_id",), foreign_keys=(("measure_id", "measures", "measure_id"),)),
     Table("quarantine", "Raw files that could not be published, with the reason.", (
         C("source_file", STR, "Path relative to RAW_DIR."),
         C("sha256", STR, "Hex SHA-256 of its bytes, when they could be read.", nullable=True),

@@ -1,0 +1,46 @@
+"""Stage 4c — duplicates: the same document from several sources, and the same measure across plans."""
+from dataclasses import dataclass, field
+
+import pandas as pd
+from dagster import AssetExecutionContext, MetadataValue, asset
+
+from .lib.dedup import cluster_measures, find_document_duplicates, read_overrides
+from .measures import StructuredCorpus
+from .previews import markdown_table
+from .settings import PipelineSettings
+
+
+@dataclass
+class Duplicates:
+    document_duplicate_of: dict[str, str]
+    measure_duplicate_of: dict[str, str]
+    clusters: pd.DataFrame
+    warnings: list[dict] = field(default_factory=list)
+
+
+@asset(group_name="extract", description="Near-copies of documents (script, punctuation, spacing, preamble, annex, truncation) and "
+                                         "clusters of measures that say the same thing (MinHash LSH candidates, verified); "
+                                         "RAW_DIR/dedup_overrides.csv forces pairs together or apart.")
+def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> Duplicates:
+    overrides = read_overrides(settings.raw_path)
+    for problem in overrides.problems:
+        context.log.warning(problem)
+    docs = find_document_duplicates(measures.documents, measures.measures, overrides)
+    names = dict(zip(measures.documents["doc_id"], measures.documents["source_file"])) if len(measures.documents) else {}
+    for copy, kept in sorted(docs.duplicate_of.items()):
+        context.log.info(f"{names[copy]}: a copy of {names[kept]} ({sum(1 for m in docs.measure_links if m.startswith(copy))} provisions linked)")
+    documents = measures.documents.assign(duplicate_of=measures.documents["doc_id"].map(docs.duplicate_of)) if len(measures.documents) else measures.documents
+    clusters = cluster_measures(measures.measures, documents, docs.measure_links, overrides)
+    sizes = clusters.frame.groupby("cluster_id").size() if len(clusters.frame) else pd.Series(dtype=int)
+    shared = clusters.frame[clusters.frame["cluster_id"].map(sizes) > 1] if len(clusters.frame) else clusters.frame
+    context.add_output_metadata({
+        "duplicate_documents": len(docs.duplicate_of),
+        "linked_measures": len(docs.measure_links),
+        "lsh_candidate_pairs": clusters.candidate_pairs,
+        "verified_pairs": clusters.verified_pairs,
+        "clusters": int(len(sizes)),
+        "clusters_with_several_members": int((sizes > 1).sum()),
+        "preview": MetadataValue.md(markdown_table(shared, limit=20)),
+    })
+    warnings = [{"source_file": "dedup_overrides.csv", "doc_id": None, "stage": "deduplicate", "message": p} for p in overrides.problems]
+    return Duplicates(docs.duplicate_of, docs.measure_links, clusters.frame, warnings)

@@ -1,0 +1,258 @@
+"""Deduplication: the same document from several sources, and the same measure across plans.
+
+Documents: a document is a copy of another when at least 90% of its provisions (all but a truncated
+last one) appear in the other after normalization (so script, punctuation, spacing, preamble, annex
+and truncation do not matter), unless their issue dates or 文号 differ. The kept copy is the more
+complete one (more provisions, then longer text, then the smaller path); the other gets
+`duplicate_of`, and each of its provisions is linked to the matching provision of the kept copy.
+
+Measures: MinHash + LSH over character 3-grams of the masked text proposes candidate pairs, which
+`similarity.compare` verifies; verified pairs, document links and curated overrides are joined into
+clusters (union-find that never joins a pair forced apart).
+"""
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, compare, shingles, squash
+
+OVERRIDES_NAME = "dedup_overrides.csv"
+MIN_SHARED = 0.9
+SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
+
+
+# ---------------------------------------------------------------------------------------------- repetition
+
+
+def remove_repetition(text: str) -> tuple[str, bool]:
+    """Drop a sentence that repeats the one just before it (`简化审批程序。简化审批程序。配合…`)."""
+    out, previous, removed = [], None, False
+    for line in text.split("\n"):
+        kept = []
+        for sentence in SENTENCE.findall(line):
+            if previous is not None and squash(sentence) and squash(sentence) == squash(previous):
+                removed = True
+                continue
+            kept.append(sentence)
+            previous = sentence
+        out.append("".join(kept))
+    return "\n".join(out), removed
+
+
+# ---------------------------------------------------------------------------------------------- overrides
+
+
+@dataclass
+class Overrides:
+    """Curated decisions, applied on every run: pairs forced together (`same`) or apart (`different`)."""
+
+    documents_same: list[tuple[str, str]] = field(default_factory=list)  # by source_file
+    documents_different: set[frozenset] = field(default_factory=set)
+    measures_same: list[tuple[str, str]] = field(default_factory=list)  # by measure_id
+    measures_different: set[frozenset] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_overrides(raw_dir: Path) -> Overrides:
+    """`RAW_DIR/dedup_overrides.csv`: columns `level` (document|measure), `a`, `b`, `decision` (same|different), `note`."""
+    path = Path(raw_dir) / OVERRIDES_NAME
+    result = Overrides()
+    if not path.exists():
+        return result
+    try:
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        result.problems.append(f"{OVERRIDES_NAME}: unreadable ({exc}); ignored")
+        return result
+    for n, row in enumerate(rows, start=2):
+        level, a, b, decision = ((row.get(k) or "").strip() for k in ("level", "a", "b", "decision"))
+        if level not in ("document", "measure") or decision not in ("same", "different") or not a or not b:
+            result.problems.append(f"{OVERRIDES_NAME} line {n}: needs level document|measure, a, b, decision same|different; ignored")
+            continue
+        same, different = ((result.documents_same, result.documents_different) if level == "document"
+                           else (result.measures_same, result.measures_different))
+        if decision == "same":
+            same.append((a, b))
+        else:
+            different.add(frozenset((a, b)))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- documents
+
+
+@dataclass
+class DocumentDuplicates:
+    duplicate_of: dict[str, str]  # doc_id → kept doc_id
+    measure_links: dict[str, str]  # measure_id of a copy → measure_id of the kept copy's provision
+
+
+def find_document_duplicates(documents: pd.DataFrame, measures: pd.DataFrame, overrides: Overrides) -> DocumentDuplicates:
+    if documents.empty:
+        return DocumentDuplicates({}, {})
+    docs = documents.set_index("doc_id")
+    keys: dict[str, list[tuple[str, str]]] = {d: [] for d in docs.index}  # doc → [(squashed text, measure_id)]
+    for m in measures.itertuples(index=False):
+        keys[m.doc_id].append((squash(m.text), m.measure_id))
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for doc_id, items in keys.items():
+        for key, _ in items:
+            by_key[key].add(doc_id)
+    candidates = {tuple(sorted((a, b))) for docs_with in by_key.values() for a in docs_with for b in docs_with if a < b}
+    by_file = {docs.loc[d, "source_file"]: d for d in docs.index}
+    forced = {tuple(sorted((by_file[a], by_file[b]))) for a, b in overrides.documents_same if a in by_file and b in by_file}
+    apart = {frozenset(by_file[f] for f in pair) for pair in overrides.documents_different if all(f in by_file for f in pair)}
+    duplicate_of: dict[str, str] = {}
+    links: dict[str, str] = {}
+    for a, b in sorted(candidates | forced):
+        if frozenset((a, b)) in apart:
+            continue
+        kept, copy = sorted((a, b), key=lambda d: _completeness(docs.loc[d], keys[d]))
+        kept, copy = copy, kept  # the more complete sorts last
+        matched = _match(keys[copy], keys[kept])
+        if (a, b) not in forced and (len(matched) < MIN_SHARED * len(keys[copy]) or _contradict(docs.loc[a], docs.loc[b])):
+            continue
+        if copy in duplicate_of:
+            continue
+        duplicate_of[copy] = kept
+        links.update(matched)
+    # a copy of a copy points at the one finally kept
+    for doc_id in list(duplicate_of):
+        seen = {doc_id}
+        while duplicate_of[doc_id] in duplicate_of and duplicate_of[doc_id] not in seen:
+            seen.add(duplicate_of[doc_id])
+            duplicate_of[doc_id] = duplicate_of[duplicate_of[doc_id]]
+    return DocumentDuplicates(duplicate_of, links)
+
+
+def _completeness(doc, items) -> tuple:
+    return (len(items), doc["char_count"], [-ord(c) for c in doc["source_file"]])
+
+
+def _match(copy: list[tuple[str, str]], kept: list[tuple[str, str]]) -> dict[str, str]:
+    """copy measure_id → kept measure_id, in order; the copy's last provision may be truncated."""
+    available: dict[str, list[str]] = defaultdict(list)
+    for key, measure_id in kept:
+        available[key].append(measure_id)
+    matched = {}
+    for i, (key, measure_id) in enumerate(copy):
+        if available.get(key):
+            matched[measure_id] = available[key].pop(0)
+        elif i == len(copy) - 1 and len(key) >= 10:
+            prefix = next((k for k, ids in available.items() if ids and k.startswith(key)), None)
+            if prefix:
+                matched[measure_id] = available[prefix].pop(0)
+    return matched
+
+
+def _contradict(a, b) -> bool:
+    """Two documents with different issue dates or document numbers are different documents."""
+    for column in ("issue_date", "doc_number"):
+        x, y = a.get(column), b.get(column)
+        if isinstance(x, str) or hasattr(x, "year"):
+            if (isinstance(y, str) or hasattr(y, "year")) and x != y:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------- measures
+
+
+@dataclass
+class Clusters:
+    frame: pd.DataFrame  # measure_id, cluster_id, is_representative, similarity
+    candidate_pairs: int
+    verified_pairs: int
+
+
+class _Components:
+    """Union-find that refuses a union putting a pair forced apart into one component."""
+
+    def __init__(self, items, apart: set[frozenset]):
+        self.parent = {i: i for i in items}
+        self.members = {i: {i} for i in items}
+        self.apart = defaultdict(set)
+        for pair in apart:
+            a, b = tuple(pair)
+            if a in self.parent and b in self.parent:
+                self.apart[a].add(b)
+                self.apart[b].add(a)
+
+    def find(self, x):
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        small, large = sorted((ra, rb), key=lambda r: len(self.members[r]))
+        if any(self.apart[m] & self.members[large] for m in self.members[small]):
+            return False
+        self.parent[small] = large
+        self.members[large] |= self.members.pop(small)
+        return True
+
+
+def candidate_pairs(texts: dict[str, str], threshold: float = LSH_THRESHOLD, num_perm: int = 64) -> set[tuple[str, str]]:
+    """Pairs of ids whose 3-gram sets are likely to overlap by about `threshold` or more (MinHash LSH)."""
+    from datasketch import MinHash, MinHashLSH
+
+    ids = sorted(texts)
+    signatures = MinHash.bulk([[s.encode("utf-8") for s in shingles(texts[i])] for i in ids], num_perm=num_perm, seed=1)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    with lsh.insertion_session() as session:
+        for i, signature in zip(ids, signatures):
+            session.insert(i, signature)
+    pairs = set()
+    for i, signature in zip(ids, signatures):
+        for j in lsh.query(signature):
+            if j != i:
+                pairs.add((min(i, j), max(i, j)))
+    return pairs
+
+
+def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dict[str, str], overrides: Overrides,
+                     min_ratio: float = MIN_RATIO, max_content_chars: int = MAX_CONTENT_CHARS) -> Clusters:
+    if measures.empty:
+        return Clusters(pd.DataFrame(columns=["measure_id", "cluster_id", "is_representative", "similarity"]), 0, 0)
+    texts = dict(zip(measures["measure_id"], measures["text"]))
+    pairs = candidate_pairs(texts)
+    components = _Components(texts, {p for p in overrides.measures_different})
+    for a, b in list(links.items()) + [p for p in overrides.measures_same if p[0] in texts and p[1] in texts]:
+        components.union(a, b)
+    verified = 0
+    for a, b in sorted(pairs):
+        if compare(texts[a], texts[b], min_ratio, max_content_chars).same:
+            verified += 1
+            components.union(a, b)
+    order = _representative_order(measures, documents)
+    rows = []
+    groups = defaultdict(list)
+    for measure_id in texts:
+        groups[components.find(measure_id)].append(measure_id)
+    for members in groups.values():
+        representative = min(members, key=order.__getitem__)
+        for measure_id in sorted(members, key=order.__getitem__):
+            similarity = 1.0 if measure_id == representative else compare(texts[measure_id], texts[representative], 0.0).ratio
+            rows.append({"measure_id": measure_id, "cluster_id": f"c-{representative}", "is_representative": measure_id == representative,
+                         "similarity": round(similarity, 4)})
+    frame = pd.DataFrame(rows).sort_values(["cluster_id", "measure_id"], kind="stable").reset_index(drop=True)
+    return Clusters(frame, len(pairs), verified)
+
+
+def _representative_order(measures: pd.DataFrame, documents: pd.DataFrame) -> dict[str, tuple]:
+    """A cluster's representative: from a kept (not duplicate) document, earliest path, then order in it."""
+    docs = documents.set_index("doc_id")
+    order = {}
+    for m in measures.itertuples(index=False):
+        doc = docs.loc[m.doc_id]
+        is_copy = isinstance(doc.get("duplicate_of"), str)
+        order[m.measure_id] = (is_copy, doc["source_file"], m.seq)
+    return order

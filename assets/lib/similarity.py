@@ -1,0 +1,71 @@
+"""Do two provisions say the same thing? Shingles for candidate search, and a verification that looks at
+what differs: numbers, level prefixes, place names and function words may differ; a content keyword may not
+(`用电报装…3个工作日` and `用水报装…3个工作日` are different promises)."""
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+PUNCT_OR_SPACE = re.compile(r"[\W_]+", re.UNICODE)
+DIGITS = re.compile(r"\d+(?:\.\d+)?")
+LEVEL_CHARS = set("省市州区县旗盟乡镇街村")
+FUNCTION_CHARS = set("的和及与或等了在对将要把各全并为以于其由从到至之而且也还再更进一步加快积极大力持续全面深化不断切实着力")
+PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?[省市州区县旗盟]")
+
+# Default thresholds, chosen from the precision/recall curve on tests/data/measure_pairs.jsonl
+# (benchmarks/dedup_thresholds.py prints it).
+MIN_RATIO = 0.80
+MAX_CONTENT_CHARS = 0
+LSH_THRESHOLD = 0.5
+
+
+def squash(text: str) -> str:
+    """Text without whitespace and punctuation, width-normalized: equal for copies that differ only in rendering."""
+    return PUNCT_OR_SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def masked(text: str) -> str:
+    """`squash` with every number replaced by `0`: copies that only change their numbers look the same."""
+    return DIGITS.sub("0", squash(text))
+
+
+def shingles(text: str, k: int = 3) -> set[str]:
+    m = masked(text)
+    return {m[i:i + k] for i in range(max(1, len(m) - k + 1))}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    same: bool
+    ratio: float  # difflib similarity of the masked texts, 0..1
+    content_chars: int  # differing Chinese characters that are not numbers, level prefixes, place names or function words
+
+
+def compare(a: str, b: str, min_ratio: float = MIN_RATIO, max_content_chars: int = MAX_CONTENT_CHARS) -> Verdict:
+    ma, mb = masked(a), masked(b)
+    if ma == mb:
+        return Verdict(True, 1.0, 0)
+    matcher = SequenceMatcher(None, ma, mb, autojunk=False)
+    ratio = matcher.ratio()
+    if ratio < min_ratio:
+        return Verdict(False, ratio, -1)
+    content = 0
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        content += _content_chars(ma, i1, i2) + _content_chars(mb, j1, j2)
+    return Verdict(ratio >= min_ratio and content <= max_content_chars, ratio, content)
+
+
+def _content_chars(text: str, start: int, end: int) -> int:
+    """Differing characters that carry meaning: not digits, level prefixes, function words, or inside a place name."""
+    places = [m.span() for m in PLACE.finditer(text, max(0, start - 6), min(len(text), end + 6))]
+    count = 0
+    for i in range(start, end):
+        ch = text[i]
+        if not ("\u4e00" <= ch <= "\u9fff") or ch in LEVEL_CHARS or ch in FUNCTION_CHARS:
+            continue
+        if any(a <= i < b and b - a <= 7 for a, b in places):
+            continue
+        count += 1
+    return count

@@ -1,0 +1,109 @@
+"""Deduplication of documents and measures, on seed copies rewritten the way sources differ."""
+import re
+
+import opencc
+import pandas as pd
+import pytest
+
+from assets.lib.dedup import Overrides, cluster_measures, find_document_duplicates, read_overrides, remove_repetition
+from assets.lib.similarity import compare
+from tests.test_pipeline import build, table
+from tests.test_variants import pdf_spacing
+
+BAYINGOLIN = "bayingolin-prefecture_2022_work-plan.txt"
+TIANSHAN = "urumqi-tianshan-district_2022_87-measures.txt"
+XIAODIAN = "taiyuan-xiaodian-district_2022_market-entity-plan.txt"
+QINGYANG = "chengdu-qingyang-district_2020_implementation-plan.txt"
+
+
+def test_repeated_sentence_is_removed_once():
+    assert remove_repetition("简化审批程序。简化审批程序。配合梳理。") == ("简化审批程序。配合梳理。", True)
+    assert remove_repetition("简化审批程序。配合梳理。简化审批程序。") == ("简化审批程序。配合梳理。简化审批程序。", False)
+
+
+@pytest.mark.parametrize("b, same", [
+    ("推进用水报装服务，报装时间压缩至3个工作日以内。", False),  # a different promise: one keyword
+    ("推进用电报装服务，报装时间压缩至5个工作日以内。", True),  # only the number differs
+    ("大力推进用电报装服务，报装时间压缩至3个工作日以内。", True),  # a function word added
+    ("推进用电报装，提升服务质量和群众满意度。", False),
+])
+def test_verification_looks_at_what_differs(b, same):
+    assert compare("推进用电报装服务，报装时间压缩至3个工作日以内。", b).same is same
+
+
+def test_place_names_and_levels_may_differ():
+    assert compare("配合市属部门推动乌鲁木齐市信用平台互联互通。", "配合县属部门推动昌吉市信用平台互联互通。").same
+
+
+@pytest.fixture
+def corpus_with_copies(raw_copy):
+    text = {p.name: p.read_text(encoding="utf-8") for p in raw_copy.glob("*.txt")}
+    (raw_copy / "mirror").mkdir()
+    (raw_copy / "mirror" / "traditional.txt").write_text(opencc.OpenCC("s2t").convert(text[BAYINGOLIN]), encoding="utf-8")
+    truncated = pdf_spacing(text[TIANSHAN])
+    (raw_copy / "mirror" / "tianshan-pdf-truncated.txt").write_text(truncated[: int(len(truncated) * 0.6)], encoding="utf-8")
+    (raw_copy / "mirror" / "xiaodian-no-annex.txt").write_text(text[XIAODIAN].split("附件:")[0], encoding="utf-8")
+    (raw_copy / "mirror" / "qingyang-fullwidth.txt").write_text(text[QINGYANG].replace(",", "，").replace("(", "（").replace(")", "）"),
+                                                                encoding="utf-8")
+    next_year = re.sub(r"(\d+)个工作日", lambda m: f"{max(1, int(m.group(1)) - 1)}个工作日", text[BAYINGOLIN])
+    next_year = re.sub(r"(\d+)%", lambda m: f"{max(0, int(m.group(1)) - 3)}%", next_year).replace("2022年", "2023年").replace("2月17日", "3月1日")
+    (raw_copy / "bayingolin-prefecture_2023_work-plan.txt").write_text(next_year, encoding="utf-8")
+    return raw_copy
+
+
+def test_near_copies_are_found_and_different_plans_are_not(corpus_with_copies, tmp_path):
+    warehouse = tmp_path / "w"
+    build(corpus_with_copies, warehouse)
+    docs = {d["source_file"]: d for d in table(warehouse, "documents")}
+    of = {name: docs[name]["duplicate_of"] for name in docs}
+    assert of["mirror/traditional.txt"] == docs[BAYINGOLIN]["doc_id"]
+    assert of["mirror/tianshan-pdf-truncated.txt"] == docs[TIANSHAN]["doc_id"]
+    assert of["mirror/xiaodian-no-annex.txt"] == docs[XIAODIAN]["doc_id"] or of[XIAODIAN] == docs["mirror/xiaodian-no-annex.txt"]["doc_id"]
+    assert of["mirror/qingyang-fullwidth.txt"] == docs[QINGYANG]["doc_id"] or of[QINGYANG] == docs["mirror/qingyang-fullwidth.txt"]["doc_id"]
+    assert of["bayingolin-prefecture_2023_work-plan.txt"] is None  # next year's plan is not a copy
+    originals = [name for name in docs if "/" not in name and "2023" not in name]
+    assert sum(1 for name in originals if of[name]) <= 2 and all(of[name] is None for name in (BAYINGOLIN, TIANSHAN))
+    measures = {m["measure_id"]: m for m in table(warehouse, "measures")}
+    copy_measures = [m for m in measures.values() if m["doc_id"] == docs["mirror/traditional.txt"]["doc_id"]]
+    assert len(copy_measures) == 47
+    for m in copy_measures:
+        kept = measures[m["duplicate_of"]]
+        assert kept["doc_id"] == docs[BAYINGOLIN]["doc_id"] and (kept["kind"], kept["number"]) == (m["kind"], m["number"])
+        assert kept["cluster_id"] == m["cluster_id"]
+    clusters = table(warehouse, "measure_clusters")
+    assert {c["measure_id"] for c in clusters} == set(measures)
+    representative = {c["cluster_id"] for c in clusters if c["is_representative"]}
+    assert representative == {m["cluster_id"] for m in measures.values()}
+
+
+def test_overrides_force_pairs_apart_and_together(corpus_with_copies, tmp_path):
+    (corpus_with_copies / "dedup_overrides.csv").write_text(
+        "level,a,b,decision,note\n"
+        f"document,mirror/traditional.txt,{BAYINGOLIN},different,a curator says these differ\n"
+        f"document,{QINGYANG},bayingolin-prefecture_2023_work-plan.txt,same,test only\n", encoding="utf-8")
+    warehouse = tmp_path / "w"
+    build(corpus_with_copies, warehouse)
+    docs = {d["source_file"]: d for d in table(warehouse, "documents")}
+    assert docs["mirror/traditional.txt"]["duplicate_of"] is None
+    pair = {docs[QINGYANG]["duplicate_of"], docs["bayingolin-prefecture_2023_work-plan.txt"]["duplicate_of"]}
+    assert pair - {None} and pair - {None} <= {docs[QINGYANG]["doc_id"], docs["bayingolin-prefecture_2023_work-plan.txt"]["doc_id"]}
+
+
+def test_measure_overrides_and_clusters_never_join_pairs_forced_apart():
+    measures = pd.DataFrame([
+        {"measure_id": "a-1", "doc_id": "a", "seq": 1, "text": "推进用电报装服务，报装时间压缩至3个工作日以内。"},
+        {"measure_id": "b-1", "doc_id": "b", "seq": 1, "text": "推进用电报装服务，报装时间压缩至5个工作日以内。"},
+        {"measure_id": "c-1", "doc_id": "c", "seq": 1, "text": "加强知识产权保护，建设维权援助中心。"},
+    ])
+    documents = pd.DataFrame([{"doc_id": d, "source_file": f"{d}.txt", "duplicate_of": None} for d in "abc"])
+    together = cluster_measures(measures, documents, {}, Overrides()).frame.set_index("measure_id")["cluster_id"]
+    assert together["a-1"] == together["b-1"] != together["c-1"]
+    apart = Overrides(measures_different={frozenset(("a-1", "b-1"))}, measures_same=[("a-1", "c-1")])
+    forced = cluster_measures(measures, documents, {}, apart).frame.set_index("measure_id")["cluster_id"]
+    assert forced["a-1"] != forced["b-1"] and forced["a-1"] == forced["c-1"]
+
+
+def test_malformed_override_rows_are_reported(tmp_path):
+    (tmp_path / "dedup_overrides.csv").write_text("level,a,b,decision\ndocument,x.txt,,same\nmeasure,a,b,maybe\n", encoding="utf-8")
+    overrides = read_overrides(tmp_path)
+    assert len(overrides.problems) == 2 and overrides.documents_same == [] and overrides.measures_same == []
