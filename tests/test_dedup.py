@@ -107,3 +107,16 @@ def test_malformed_override_rows_are_reported(tmp_path):
     (tmp_path / "dedup_overrides.csv").write_text("level,a,b,decision\ndocument,x.txt,,same\nmeasure,a,b,maybe\n", encoding="utf-8")
     overrides = read_overrides(tmp_path)
     assert len(overrides.problems) == 2 and overrides.documents_same == [] and overrides.measures_same == []
+
+
+def test_thresholds_hold_on_the_labelled_pair_set(capsys):
+    from benchmarks.dedup_thresholds import load, lsh_recall, scores
+    from assets.lib.similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO
+
+    pairs = load()
+    assert len(pairs) > 500 and {p["same"] for p in pairs} == {True, False}
+    precision, recall, f1 = scores(pairs, MIN_RATIO, MAX_CONTENT_CHARS)
+    candidates = lsh_recall(pairs, LSH_THRESHOLD)
+    with capsys.disabled():
+        print(f"\n  measure pairs: precision {precision:.3f} recall {recall:.3f} f1 {f1:.3f}; LSH candidate recall {candidates:.3f}")
+    assert precision >= 0.98 and recall >= 0.95 and candidates >= 0.95

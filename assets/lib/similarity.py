@@ -10,7 +10,6 @@ PUNCT_OR_SPACE = re.compile(r"[\W_]+", re.UNICODE)
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
 LEVEL_CHARS = set("省市州区县旗盟乡镇街村")
 FUNCTION_CHARS = set("的和及与或等了在对将要把各全并为以于其由从到至之而且也还再更进一步加快积极大力持续全面深化不断切实着力")
-PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?[省市州区县旗盟]")
 
 # Default thresholds, chosen from the precision/recall curve on tests/data/measure_pairs.jsonl
 # (benchmarks/dedup_thresholds.py prints it).
@@ -45,27 +44,29 @@ def compare(a: str, b: str, min_ratio: float = MIN_RATIO, max_content_chars: int
     ma, mb = masked(a), masked(b)
     if ma == mb:
         return Verdict(True, 1.0, 0)
+    short, long = sorted((ma, mb), key=len)
+    if long.startswith(short) and len(short) >= 0.5 * len(long):
+        return Verdict(True, len(short) / len(long), 0)  # a copy cut short
     matcher = SequenceMatcher(None, ma, mb, autojunk=False)
     ratio = matcher.ratio()
     if ratio < min_ratio:
         return Verdict(False, ratio, -1)
     content = 0
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
+        if op == "equal" or (_place_like(ma, i1, i2) and _place_like(mb, j1, j2)):
             continue
-        content += _content_chars(ma, i1, i2) + _content_chars(mb, j1, j2)
-    return Verdict(ratio >= min_ratio and content <= max_content_chars, ratio, content)
+        content += _content_chars(ma[i1:i2]) + _content_chars(mb[j1:j2])
+    return Verdict(content <= max_content_chars, ratio, content)
 
 
-def _content_chars(text: str, start: int, end: int) -> int:
-    """Differing characters that carry meaning: not digits, level prefixes, function words, or inside a place name."""
-    places = [m.span() for m in PLACE.finditer(text, max(0, start - 6), min(len(text), end + 6))]
-    count = 0
-    for i in range(start, end):
-        ch = text[i]
-        if not ("\u4e00" <= ch <= "\u9fff") or ch in LEVEL_CHARS or ch in FUNCTION_CHARS:
-            continue
-        if any(a <= i < b and b - a <= 7 for a, b in places):
-            continue
-        count += 1
-    return count
+def _place_like(text: str, start: int, end: int) -> bool:
+    """A short changed segment right before a level character (`乌鲁木齐|市`, `天山|区`, `我|区`): a place or level change."""
+    if end - start > 5:
+        return False
+    following = text[end:end + 3]
+    return end == start or any(ch in LEVEL_CHARS for ch in text[start:end]) or any(ch in "省市州区县旗盟" for ch in following)
+
+
+def _content_chars(segment: str) -> int:
+    """Changed characters that carry meaning: Chinese characters other than level prefixes and function words."""
+    return sum(1 for ch in segment if "\u4e00" <= ch <= "\u9fff" and ch not in LEVEL_CHARS and ch not in FUNCTION_CHARS)
