@@ -37,7 +37,7 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
         "duplicate_documents": len(docs.duplicate_of),
         "linked_measures": len(docs.measure_links),
         "lsh_candidate_pairs": clusters.candidate_pairs,
-        "verified_pairs": clusters.verified_pairs,
+        "verified_joins": clusters.verified_pairs,
         "clusters": int(len(sizes)),
         "clusters_with_several_members": int((sizes > 1).sum()),
         "preview": MetadataValue.md(markdown_table(shared, limit=20)),

@@ -50,8 +50,10 @@ def summary(warehouse_dir: Path) -> str:
         n_warn = sum(1 for w in warnings if w["doc_id"] == d["doc_id"])
         lines.append(f"{d['source_file']:<{width}}  {d['encoding']:<9} {d['script']:<11} "
                      + " ".join(f"{counts.get((d['doc_id'], k), 0):>9}" for k in kinds) + f"  {n_warn:>8}")
-    lines.append(f"{len(docs)} documents published, {len(measures)} provisions, {units} units, {targets} targets, "
-                 f"{len(quarantine)} quarantined")
+    copies = {d["doc_id"] for d in docs if d["duplicate_of"]}
+    unique = sum(1 for m in measures if m["doc_id"] not in copies)
+    lines.append(f"{len(docs)} documents published ({len(docs) - len(copies)} unique), {len(measures)} provisions "
+                 f"({unique} unique), {units} units, {targets} targets, {len(quarantine)} quarantined")
     lines.append(f"validation passed: {len(report['results'])} expectations, {report['warnings']} warning(s)"
                  + "".join(f"\n  warning: {r['check']}: {r['description']}" for r in report["results"]
                            if not r["success"] and r["severity"] == "warning"))

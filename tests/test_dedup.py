@@ -70,6 +70,13 @@ def test_near_copies_are_found_and_different_plans_are_not(corpus_with_copies, t
         kept = measures[m["duplicate_of"]]
         assert kept["doc_id"] == docs[BAYINGOLIN]["doc_id"] and (kept["kind"], kept["number"]) == (m["kind"], m["number"])
         assert kept["cluster_id"] == m["cluster_id"]
+    import duckdb
+    with duckdb.connect(str(warehouse / "policy_measures.duckdb"), read_only=True) as con:
+        unique_docs = con.execute("SELECT count(*) FROM unique_documents").fetchone()[0]
+        unique_measures = con.execute("SELECT count(*) FROM unique_measures").fetchone()[0]
+    copies = [d for d in docs.values() if d["duplicate_of"]]
+    assert unique_docs == len(docs) - len(copies) and unique_docs >= 6
+    assert unique_measures == sum(1 for m in measures.values() if m["duplicate_of"] is None)
     clusters = table(warehouse, "measure_clusters")
     assert {c["measure_id"] for c in clusters} == set(measures)
     representative = {c["cluster_id"] for c in clusters if c["is_representative"]}

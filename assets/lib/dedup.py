@@ -6,7 +6,7 @@ and truncation do not matter), unless their issue dates or 文号 differ. The ke
 complete one (more provisions, then longer text, then the smaller path); the other gets
 `duplicate_of`, and each of its provisions is linked to the matching provision of the kept copy.
 
-Measures: MinHash + LSH over character 3-grams of the masked text proposes candidate pairs, which
+Measures: MinHash + LSH (rensa) over character 3-grams of the masked text proposes candidate pairs, which
 `similarity.compare` verifies; verified pairs, document links and curated overrides are joined into
 clusters (union-find that never joins a pair forced apart).
 """
@@ -202,20 +202,33 @@ class _Components:
 
 def candidate_pairs(texts: dict[str, str], threshold: float = LSH_THRESHOLD, num_perm: int = 64) -> set[tuple[str, str]]:
     """Pairs of ids whose 3-gram sets are likely to overlap by about `threshold` or more (MinHash LSH)."""
-    from datasketch import MinHash, MinHashLSH
+    return set(_stream_candidates(texts, threshold, num_perm))
+
+
+def _stream_candidates(texts: dict[str, str], threshold: float = LSH_THRESHOLD, num_perm: int = 64):
+    """Each LSH candidate pair once, (smaller id, larger id), without holding them all in memory.
+
+    MinHash signatures over character 3-grams (rensa, a Rust implementation: ~20x faster than a
+    pure-Python MinHash here); `num_perm / bands` rows per band put the LSH's S-curve at `threshold`.
+    """
+    from rensa import RMinHash, RMinHashLSH
 
     ids = sorted(texts)
-    signatures = MinHash.bulk([[s.encode("utf-8") for s in shingles(texts[i])] for i in ids], num_perm=num_perm, seed=1)
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    with lsh.insertion_session() as session:
-        for i, signature in zip(ids, signatures):
-            session.insert(i, signature)
-    pairs = set()
-    for i, signature in zip(ids, signatures):
-        for j in lsh.query(signature):
-            if j != i:
-                pairs.add((min(i, j), max(i, j)))
-    return pairs
+    signatures = RMinHash.from_token_sets([sorted(shingles(texts[i])) for i in ids], num_perm, 1)
+    bands = _bands(threshold, num_perm)
+    lsh = RMinHashLSH(threshold, num_perm, bands)
+    for k, signature in enumerate(signatures):
+        lsh.insert(k, signature)
+    for k, signature in enumerate(signatures):
+        for j in sorted(lsh.query(signature)):
+            if j > k:
+                yield ids[k], ids[j]
+
+
+def _bands(threshold: float, num_perm: int) -> int:
+    """The number of bands (dividing num_perm) whose S-curve midpoint (1/b)^(1/r) is closest to threshold."""
+    options = [b for b in range(1, num_perm + 1) if num_perm % b == 0]
+    return min(options, key=lambda b: abs((1 / b) ** (b / num_perm) - threshold))
 
 
 def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dict[str, str], overrides: Overrides,
@@ -223,12 +236,14 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
     if measures.empty:
         return Clusters(pd.DataFrame(columns=["measure_id", "cluster_id", "is_representative", "similarity"]), 0, 0)
     texts = dict(zip(measures["measure_id"], measures["text"]))
-    pairs = candidate_pairs(texts)
     components = _Components(texts, {p for p in overrides.measures_different})
     for a, b in list(links.items()) + [p for p in overrides.measures_same if p[0] in texts and p[1] in texts]:
         components.union(a, b)
-    verified = 0
-    for a, b in sorted(pairs):
+    candidates = verified = 0
+    for a, b in _stream_candidates(texts):
+        candidates += 1
+        if components.find(a) == components.find(b):
+            continue  # already together: no need to compare
         if compare(texts[a], texts[b], min_ratio, max_content_chars).same:
             verified += 1
             components.union(a, b)
@@ -244,7 +259,7 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
             rows.append({"measure_id": measure_id, "cluster_id": f"c-{representative}", "is_representative": measure_id == representative,
                          "similarity": round(similarity, 4)})
     frame = pd.DataFrame(rows).sort_values(["cluster_id", "measure_id"], kind="stable").reset_index(drop=True)
-    return Clusters(frame, len(pairs), verified)
+    return Clusters(frame, candidates, verified)
 
 
 def _representative_order(measures: pd.DataFrame, documents: pd.DataFrame) -> dict[str, tuple]:

@@ -104,6 +104,11 @@ def _write_release(build: Path, out: Path, version: str, previous: Path | None, 
     delta = _delta(out, previous)
     (out / "changes.json").write_text(json.dumps(delta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (out / "CHANGELOG.md").write_text(_changelog(version, delta, previous), encoding="utf-8")
+    documents = pq.read_table(out / "data" / "documents.parquet", columns=["doc_id", "duplicate_of"]).to_pylist()
+    copies = {d["doc_id"] for d in documents if d["duplicate_of"]}
+    measure_docs = pq.read_table(out / "data" / "measures.parquet", columns=["doc_id"]).column("doc_id").to_pylist()
+    counts["unique_documents"] = len(documents) - len(copies)
+    counts["unique_measures"] = sum(1 for d in measure_docs if d not in copies)
     package = _datapackage(version, counts, sources)
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (out / "README.md").write_text(_data_dictionary(version, counts, report), encoding="utf-8")
@@ -165,7 +170,11 @@ def _data_dictionary(version: str, counts: dict[str, int], report: dict) -> str:
              "| `datapackage.json` | Frictionless Data Package: schemas, keys, licence |",
              "| `validation_report.json` | the validation report of the build this release came from |",
              "| `CHANGELOG.md`, `changes.json` | what changed since the previous release, by stable ID |",
-             "| `SHA256SUMS` | checksums of every file: `sha256sum -c SHA256SUMS` |", "", "## Tables", ""]
+             "| `SHA256SUMS` | checksums of every file: `sha256sum -c SHA256SUMS` |", "",
+             f"Counted once (copies of the same document left out): {counts['unique_documents']} documents, "
+             f"{counts['unique_measures']} provisions. Copies stay in the tables, marked by `documents.duplicate_of` and "
+             "`measures.duplicate_of`; the DuckDB views `unique_documents`, `unique_measures` and `unique_targets` leave them out.",
+             "", "## Tables", ""]
     for name, spec in TABLES.items():
         key = f" Primary key: `{', '.join(spec.primary_key)}`." if spec.primary_key else ""
         lines += [f"### `{name}` ({counts[name]} rows)", "", spec.description + key, "", "| column | type | meaning |", "|---|---|---|"]
@@ -179,7 +188,8 @@ def _data_dictionary(version: str, counts: dict[str, int], report: dict) -> str:
               "- Only texts with numbered provisions are covered; tables and images inside the original documents are not.",
               "- `targets` prefers precision: numbers whose role is unclear are left out. `metric` is the phrase as written.",
               "- Unit names are completed by rule (level prefixes, shared suffixes); abbreviations stay as written.",
-              "- `documents.duplicate_of` marks exact copies only in this schema version.", "",
+              "- Measure clusters (`measure_clusters`) join provisions that say the same thing by rule (numbers, places and function",
+              "  words may differ, a content keyword may not); reworded copies can stay apart.", "",
               "## How to cite", "", f"> {TITLE}, release {version}. Licensed {LICENSE['name']}.", "",
               "## Example query", "", "```sql", f"-- duckdb {DB_NAME}",
               "SELECT d.region, t.metric, t.value, t.unit, t.comparator, t.year",

@@ -62,6 +62,16 @@ def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | N
     return final
 
 
+VIEWS = {
+    "unique_documents": ("Each document once: copies (documents.duplicate_of set) left out.",
+                         "SELECT * FROM documents WHERE duplicate_of IS NULL"),
+    "unique_measures": ("Each measure once: the provisions of copied documents left out (they are linked by measures.duplicate_of).",
+                        "SELECT m.* FROM measures m JOIN documents d USING (doc_id) WHERE d.duplicate_of IS NULL"),
+    "unique_targets": ("Targets of unique_measures.",
+                       "SELECT t.* FROM targets t JOIN unique_measures m USING (measure_id)"),
+}
+
+
 def _write_duckdb(path: Path, arrow: dict[str, pa.Table]) -> None:
     with duckdb.connect(str(path)) as con:
         for name, table in arrow.items():
@@ -72,6 +82,10 @@ def _write_duckdb(path: Path, arrow: dict[str, pa.Table]) -> None:
             con.execute(f"COMMENT ON TABLE \"{name}\" IS {_sql_literal(spec.description)}")
             for column in spec.columns:
                 con.execute(f'COMMENT ON COLUMN "{name}"."{column.name}" IS {_sql_literal(column.description)}')
+        if {"documents", "measures", "targets"} <= set(arrow):
+            for view, (description, query) in VIEWS.items():
+                con.execute(f'CREATE VIEW "{view}" AS {query}')
+                con.execute(f'COMMENT ON VIEW "{view}" IS {_sql_literal(description)}')
 
 
 def _sql_literal(text: str) -> str:
