@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, compare, shingles, squash
+from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, compare, masked, shingles, squash
 
 OVERRIDES_NAME = "dedup_overrides.csv"
 MIN_SHARED = 0.9
@@ -236,6 +236,15 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
     if measures.empty:
         return Clusters(pd.DataFrame(columns=["measure_id", "cluster_id", "is_representative", "similarity"]), 0, 0)
     texts = dict(zip(measures["measure_id"], measures["text"]))
+    keys = {measure_id: masked(text) for measure_id, text in texts.items()}
+    verdicts: dict[tuple[str, str], object] = {}  # copies are mostly equal once numbers are masked: compare each pair of texts once
+
+    def verdict(a: str, b: str, ratio: float = min_ratio):
+        key = (keys[a], keys[b], ratio)
+        if key not in verdicts:
+            verdicts[key] = compare(texts[a], texts[b], ratio, max_content_chars)
+        return verdicts[key]
+
     components = _Components(texts, {p for p in overrides.measures_different})
     for a, b in list(links.items()) + [p for p in overrides.measures_same if p[0] in texts and p[1] in texts]:
         components.union(a, b)
@@ -244,7 +253,7 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
         candidates += 1
         if components.find(a) == components.find(b):
             continue  # already together: no need to compare
-        if compare(texts[a], texts[b], min_ratio, max_content_chars).same:
+        if verdict(a, b).same:
             verified += 1
             components.union(a, b)
     order = _representative_order(measures, documents)
@@ -255,7 +264,7 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
     for members in groups.values():
         representative = min(members, key=order.__getitem__)
         for measure_id in sorted(members, key=order.__getitem__):
-            similarity = 1.0 if measure_id == representative else compare(texts[measure_id], texts[representative], 0.0).ratio
+            similarity = 1.0 if measure_id == representative else verdict(measure_id, representative, 0.0).ratio
             rows.append({"measure_id": measure_id, "cluster_id": f"c-{representative}", "is_representative": measure_id == representative,
                          "similarity": round(similarity, 4)})
     frame = pd.DataFrame(rows).sort_values(["cluster_id", "measure_id"], kind="stable").reset_index(drop=True)
