@@ -130,7 +130,12 @@ def find_document_duplicates(documents: pd.DataFrame, measures: pd.DataFrame, ov
 
 
 def _completeness(doc, items) -> tuple:
-    return (len(items), doc["char_count"], [-ord(c) for c in doc["source_file"]])
+    """Sorts the copy to keep last: more provisions; simplified script (the original, not a mirror); more metadata;
+    more normalized text (with preamble and annex); fewer raw bytes for the same text (PDF spaces and full-width
+    punctuation add bytes); then the smaller path."""
+    metadata = sum(isinstance(doc.get(c), str) or hasattr(doc.get(c), "year") for c in ("issuer", "issue_date", "doc_number", "region"))
+    return (len(items), doc.get("script") == "simplified", metadata, int(doc["char_count"]), -int(doc.get("byte_count", 0)),
+            [-ord(c) for c in doc["source_file"]])
 
 
 def _match(copy: list[tuple[str, str]], kept: list[tuple[str, str]]) -> dict[str, str]:

@@ -25,6 +25,7 @@ class NormalizedDocument:
     encoding: str
     script: str
     source_format: str | None
+    byte_count: int
     metadata: Metadata
     removed: tuple[str, ...]  # debris lines the normalizer dropped
 
@@ -57,6 +58,7 @@ def read_document(raw: RawFile) -> NormalizedDocument:
         encoding=decoded.encoding,
         script=normalized.script,
         source_format=fmt,
+        byte_count=len(data),
         metadata=metadata,
         removed=normalized.removed,
     )
@@ -90,6 +92,7 @@ def document_row(doc: NormalizedDocument, outline: Outline) -> dict:
         "encoding": doc.encoding,
         "script": doc.script,
         "source_format": doc.source_format,
+        "byte_count": doc.byte_count,
         "char_count": len(doc.text),
         "measure_count": kinds.get("measure", 0),
         "provision_count": len(outline.provisions),

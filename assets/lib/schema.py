@@ -58,6 +58,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         X("encoding", STR, "Encoding the raw bytes were decoded from (utf-8, utf-8-sig, gb18030, utf-16, ...)."),
         X("script", STR, "Script of the raw text: simplified or traditional (published text is always simplified)."),
         X("source_format", STR, "How the text was obtained (manifest 'format'; 'html' when markup was stripped).", nullable=True),
+        X("byte_count", INT, "Bytes of the raw file."),
         X("char_count", INT, "Characters in the normalized text."),
         X("measure_count", INT, "Provisions of kind 'measure' in the document."),
         X("provision_count", INT, "Provisions of any kind in the document."),
