@@ -1,14 +1,17 @@
 """Stage 3 — measures: the numbered provisions of each document, with their part (measure, safeguard, goal, ...)."""
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
+from .lib.cache import ParseCache
 from .lib.decode import InputError
 from .lib.documents import document_row, extract_outline, measure_rows
 from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table
+from .settings import PipelineSettings
 
 
 @dataclass
@@ -22,11 +25,23 @@ class StructuredCorpus:
 
 @asset(group_name="structure", description="Outline of each document: numbered headings → sections and provisions; "
                                            "documents with no numbered provision are quarantined.")
-def measures(context: AssetExecutionContext, normalized_documents: NormalizedCorpus) -> StructuredCorpus:
+def measures(context: AssetExecutionContext, settings: PipelineSettings, normalized_documents: NormalizedCorpus) -> StructuredCorpus:
+    started = time.perf_counter()
     doc_rows, texts, rows, quarantine, warnings = [], {}, [], [], []
+    cache = ParseCache(settings.warehouse_path / "cache", "outline")
     for doc in normalized_documents.documents:
+        key = normalized_documents.cache_keys.get(doc.doc_id)
+        outline = cache.get(key) if key else None
         try:
-            outline = extract_outline(doc)
+            if outline is None:
+                try:
+                    outline = extract_outline(doc)
+                except InputError as err:
+                    outline = err
+                if key:
+                    cache.put(key, outline)
+            if isinstance(outline, InputError):
+                raise outline
         except InputError as err:
             context.log.warning(f"{doc.source_file}: quarantined at {err.stage}: {err.reason}")
             quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": err.stage, "reason": err.reason})
@@ -45,7 +60,10 @@ def measures(context: AssetExecutionContext, normalized_documents: NormalizedCor
     text_frame = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
     per_doc = (measure_frame.groupby(["doc_id", "kind"]).size().unstack(fill_value=0).reset_index()
                if len(measure_frame) else pd.DataFrame())
+    cache.prune()
     context.add_output_metadata({
+        "seconds": round(time.perf_counter() - started, 2),
+        "cache_hits": cache.hits,
         "documents": len(documents),
         "measures": len(measure_frame),
         "by_kind": MetadataValue.json(measure_frame["kind"].value_counts().to_dict() if len(measure_frame) else {}),

@@ -1,35 +1,56 @@
 """Stage 2 — normalized documents: decoded, cleaned, simplified text with metadata; bad files quarantined."""
 import sys
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 from tqdm import tqdm
 
+from .lib.cache import ParseCache, cache_key
 from .lib.decode import InputError
 from .lib.documents import NormalizedDocument, read_document
 from .previews import markdown_table
 from .raw_files import RawInventory
+from .settings import PipelineSettings
 
 
 @dataclass
 class NormalizedCorpus:
     documents: list[NormalizedDocument]
     quarantine: list[dict] = field(default_factory=list)
+    cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → parse-cache key (for the later stages)
 
 
 @asset(group_name="normalize", description="Decode (UTF-8/GB18030/UTF-16), strip markup and scrape debris, unify punctuation, "
                                            "remove PDF spacing, convert Traditional script; read title, issuer, date, 文号, region.")
-def normalized_documents(context: AssetExecutionContext, raw_files: RawInventory) -> NormalizedCorpus:
+def normalized_documents(context: AssetExecutionContext, settings: PipelineSettings, raw_files: RawInventory) -> NormalizedCorpus:
+    started = time.perf_counter()
     corpus = NormalizedCorpus([])
+    cache = ParseCache(settings.warehouse_path / "cache", "normalized")
     for raw in tqdm(raw_files.files, desc="normalize", unit="doc", disable=not sys.stderr.isatty()):
+        key = cache_key(raw) if raw.sha256 else None
+        cached = cache.get(key) if key else None
         try:
-            doc = read_document(raw)
+            if cached is None:
+                try:
+                    doc = read_document(raw)
+                except InputError as err:
+                    if key:
+                        cache.put(key, err)
+                    raise
+                if key:
+                    cache.put(key, doc)
+            elif isinstance(cached, InputError):
+                raise cached
+            else:
+                doc = cached
         except InputError as err:
             context.log.warning(f"{raw.source_file}: quarantined at {err.stage}: {err.reason}")
             corpus.quarantine.append({"source_file": raw.source_file, "sha256": raw.sha256, "stage": err.stage, "reason": err.reason})
             continue
         corpus.documents.append(doc)
+        corpus.cache_keys[doc.doc_id] = key
         context.log.info(f"{raw.source_file}: {doc.encoding}, {doc.script}, {len(doc.text)} chars, "
                          f"title {doc.metadata.title or '(none)'}; dropped {len(doc.removed)} debris line(s)")
     for name in raw_files.missing_from_disk:
@@ -37,7 +58,12 @@ def normalized_documents(context: AssetExecutionContext, raw_files: RawInventory
                                   "reason": "listed in sources.csv but no such file under RAW_DIR"})
     frame = pd.DataFrame([{"source_file": d.source_file, "encoding": d.encoding, "script": d.script, "chars": len(d.text),
                            "title": d.metadata.title, "region": d.metadata.region} for d in corpus.documents])
+    pruned = cache.prune()
     context.add_output_metadata({
+        "seconds": round(time.perf_counter() - started, 2),
+        "cache_hits": cache.hits,
+        "parsed": len(raw_files.files) - cache.hits,
+        "cache_entries_pruned": pruned,
         "documents": len(corpus.documents),
         "quarantined": len(corpus.quarantine),
         "encodings": MetadataValue.json(frame["encoding"].value_counts().to_dict() if len(frame) else {}),

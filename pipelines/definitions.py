@@ -1,5 +1,5 @@
 """The Dagster code location: assets in pipeline order, the settings resource and the build job."""
-from dagster import AssetSelection, Definitions, define_asset_job
+from dagster import AssetSelection, Definitions, RetryPolicy, define_asset_job
 
 from assets.dataset_release import dataset_release
 from assets.duplicates import duplicates
@@ -11,25 +11,35 @@ from assets.responsibilities import responsibilities
 from assets.targets import targets
 from assets.validated_tables import table_expectations, validated_tables
 from assets.settings import PipelineSettings
+from pipelines.automation import build_sensors
 
 ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targets, duplicates, validated_tables, published_tables]
 ALL_CHECKS = [table_expectations]
+
+# Transient failures (a file being written while read, a full disk freed a minute later) get two more tries.
+RETRY = RetryPolicy(max_retries=2, delay=10)
 
 build_job = define_asset_job(
     "build",
     selection=AssetSelection.assets(*ALL_ASSETS),  # includes the assets' checks
     description="Everything from RAW_DIR to the published tables in WAREHOUSE_DIR.",
+    op_retry_policy=RETRY,
 )
 
 release_job = define_asset_job(
     "release",
     selection=AssetSelection.assets(dataset_release),
     description="Cut a versioned dataset release from the last published (validated) build.",
+    op_retry_policy=RETRY,
 )
+SETTINGS = PipelineSettings.from_env()
+SENSORS, SCHEDULES = build_sensors(build_job, lambda: SETTINGS.raw_dir)
 
 defs = Definitions(
     assets=ALL_ASSETS + [dataset_release],
     asset_checks=ALL_CHECKS,
-    resources={"settings": PipelineSettings.from_env()},
+    resources={"settings": SETTINGS},
     jobs=[build_job, release_job],
+    sensors=SENSORS,
+    schedules=SCHEDULES,
 )

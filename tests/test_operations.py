@@ -1,0 +1,61 @@
+"""Operating the pipeline: incremental builds equal full rebuilds; the sensor notices changes."""
+import pyarrow.parquet as pq
+from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
+
+from assets.lib.schema import TABLES
+from pipelines.automation import build_sensors
+from pipelines.definitions import build_job
+from tests.test_pipeline import build
+
+NEW = "某县优化营商环境方案\n一、主要任务\n1.压缩开办时间。企业开办时间压缩至1个工作日以内。\n2.提升网办率。网上可办率达到95%以上。\n"
+
+
+def tables(warehouse):
+    return {name: pq.read_table(warehouse / "tables" / f"{name}.parquet") for name in TABLES}
+
+
+def test_incremental_build_equals_a_full_rebuild(raw_copy, tmp_path):
+    warehouse = tmp_path / "incremental"
+    first = build(raw_copy, warehouse)
+    assert first.asset_materializations_for_node("normalized_documents")[0].metadata["cache_hits"].value == 0
+    (raw_copy / "new-county.txt").write_text(NEW, encoding="utf-8")  # added
+    changed = raw_copy / "chengdu-qingyang-district_2020_implementation-plan.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("35 万平米", "40 万平米"), encoding="utf-8")  # changed
+    (raw_copy / "taiyuan-xiaodian-district_2022_market-entity-plan.txt").unlink()  # removed
+    second = build(raw_copy, warehouse)
+    metadata = second.asset_materializations_for_node("normalized_documents")[0].metadata
+    assert metadata["cache_hits"].value == 3 and metadata["parsed"].value == 2  # only the added and the changed file
+    full = tmp_path / "full"
+    build(raw_copy, full)
+    incremental, rebuilt = tables(warehouse), tables(full)
+    for name in TABLES:
+        assert incremental[name].equals(rebuilt[name]), name
+    values = incremental["targets"].column("value").to_pylist()
+    assert 400000.0 in values and 350000.0 not in values
+
+
+def test_a_parser_version_change_invalidates_the_cache(raw_copy, tmp_path, monkeypatch):
+    from assets.lib import cache
+
+    warehouse = tmp_path / "w"
+    build(raw_copy, warehouse)
+    monkeypatch.setattr(cache, "PARSER_VERSION", "test-next")
+    again = build(raw_copy, warehouse)
+    assert again.asset_materializations_for_node("normalized_documents")[0].metadata["cache_hits"].value == 0
+
+
+def test_sensor_requests_a_run_only_when_raw_files_change(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(NEW, encoding="utf-8")
+    [sensor], [schedule] = build_sensors(build_job, lambda: str(raw))
+    instance = DagsterInstance.ephemeral()
+    first = sensor(build_sensor_context(instance=instance))
+    assert isinstance(first, RunRequest)
+    cursor = first.run_key
+    assert isinstance(sensor(build_sensor_context(instance=instance, cursor=cursor)), SkipReason)
+    (raw / "sub").mkdir()
+    (raw / "sub" / "b.txt").write_text(NEW, encoding="utf-8")
+    second = sensor(build_sensor_context(instance=instance, cursor=cursor))
+    assert isinstance(second, RunRequest) and second.run_key != cursor
+    assert schedule.cron_schedule == "0 3 * * *"
