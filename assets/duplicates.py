@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.dedup import cluster_measures, find_document_duplicates, read_overrides
 from .measures import StructuredCorpus
+from .logs import log_lines
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -27,8 +28,9 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
         context.log.warning(problem)
     docs = find_document_duplicates(measures.documents, measures.measures, overrides)
     names = dict(zip(measures.documents["doc_id"], measures.documents["source_file"])) if len(measures.documents) else {}
-    for copy, kept in sorted(docs.duplicate_of.items()):
-        context.log.info(f"{names[copy]}: a copy of {names[kept]} ({sum(1 for m in docs.measure_links if m.startswith(copy))} provisions linked)")
+    log_lines(context, [("info", f"{names[copy]}: a copy of {names[kept]} "
+                                  f"({sum(1 for m in docs.measure_links if m.startswith(copy))} provisions linked)")
+                        for copy, kept in sorted(docs.duplicate_of.items())], "duplicate")
     documents = measures.documents.assign(duplicate_of=measures.documents["doc_id"].map(docs.duplicate_of)) if len(measures.documents) else measures.documents
     clusters = cluster_measures(measures.measures, documents, docs.measure_links, overrides)
     sizes = clusters.frame.groupby("cluster_id").size() if len(clusters.frame) else pd.Series(dtype=int)

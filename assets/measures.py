@@ -10,6 +10,7 @@ from .lib.cache import ParseCache
 from .lib.decode import InputError
 from .lib.documents import document_row, extract_outline, measure_rows
 from .normalized_documents import NormalizedCorpus
+from .logs import log_lines
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -29,6 +30,7 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
     started = time.perf_counter()
     doc_rows, texts, rows, quarantine, warnings = [], {}, [], [], []
     cache = ParseCache(settings.warehouse_path / "cache", "outline")
+    lines: list[tuple[str, str]] = []
     for doc in normalized_documents.documents:
         key = normalized_documents.cache_keys.get(doc.doc_id)
         outline = cache.get(key) if key else None
@@ -43,18 +45,19 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
             if isinstance(outline, InputError):
                 raise outline
         except InputError as err:
-            context.log.warning(f"{doc.source_file}: quarantined at {err.stage}: {err.reason}")
+            lines.append(("warning", f"{doc.source_file}: quarantined at {err.stage}: {err.reason}"))
             quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": err.stage, "reason": err.reason})
             continue
         doc_rows.append(document_row(doc, outline))
         texts[doc.doc_id] = doc.text
         rows.extend(measure_rows(doc.doc_id, outline))
         kinds = Counter(p.kind for p in outline.provisions)
-        context.log.info(f"{doc.source_file}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-                         + (f"; {len(outline.warnings)} numbering warning(s)" if outline.warnings else ""))
+        lines.append(("info", f"{doc.source_file}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+                      + (f"; {len(outline.warnings)} numbering warning(s)" if outline.warnings else "")))
         for message in outline.warnings:
-            context.log.warning(f"{doc.source_file}: {message}")
+            lines.append(("warning", f"{doc.source_file}: {message}"))
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
+    log_lines(context, lines, "per-document")
     documents = pd.DataFrame(doc_rows)
     measure_frame = pd.DataFrame(rows)
     text_frame = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})

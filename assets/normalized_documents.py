@@ -10,6 +10,7 @@ from tqdm import tqdm
 from .lib.cache import ParseCache, cache_key
 from .lib.decode import InputError
 from .lib.documents import NormalizedDocument, read_document
+from .logs import log_lines
 from .previews import markdown_table
 from .raw_files import RawInventory
 from .settings import PipelineSettings
@@ -28,6 +29,7 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
     started = time.perf_counter()
     corpus = NormalizedCorpus([])
     cache = ParseCache(settings.warehouse_path / "cache", "normalized")
+    lines: list[tuple[str, str]] = []
     for raw in tqdm(raw_files.files, desc="normalize", unit="doc", disable=not sys.stderr.isatty()):
         key = cache_key(raw) if raw.sha256 else None
         cached = cache.get(key) if key else None
@@ -46,18 +48,19 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
             else:
                 doc = cached
         except InputError as err:
-            context.log.warning(f"{raw.source_file}: quarantined at {err.stage}: {err.reason}")
+            lines.append(("warning", f"{raw.source_file}: quarantined at {err.stage}: {err.reason}"))
             corpus.quarantine.append({"source_file": raw.source_file, "sha256": raw.sha256, "stage": err.stage, "reason": err.reason})
             continue
         corpus.documents.append(doc)
         corpus.cache_keys[doc.doc_id] = key
-        context.log.info(f"{raw.source_file}: {doc.encoding}, {doc.script}, {len(doc.text)} chars, "
-                         f"title {doc.metadata.title or '(none)'}; dropped {len(doc.removed)} debris line(s)")
+        lines.append(("info", f"{raw.source_file}: {doc.encoding}, {doc.script}, {len(doc.text)} chars, "
+                              f"title {doc.metadata.title or '(none)'}; dropped {len(doc.removed)} debris line(s)"))
     for name in raw_files.missing_from_disk:
         corpus.quarantine.append({"source_file": name, "sha256": None, "stage": "manifest",
                                   "reason": "listed in sources.csv but no such file under RAW_DIR"})
     frame = pd.DataFrame([{"source_file": d.source_file, "encoding": d.encoding, "script": d.script, "chars": len(d.text),
                            "title": d.metadata.title, "region": d.metadata.region} for d in corpus.documents])
+    log_lines(context, lines, "per-document")
     pruned = cache.prune()
     context.add_output_metadata({
         "seconds": round(time.perf_counter() - started, 2),

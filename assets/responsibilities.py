@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.units import ResponsibilityTables, build_responsibility_tables
 from .measures import StructuredCorpus
+from .logs import log_lines
 from .previews import markdown_table
 
 
@@ -11,8 +12,7 @@ from .previews import markdown_table
                                          "units with type and cross-region function, and measure–unit roles.")
 def responsibilities(context: AssetExecutionContext, measures: StructuredCorpus) -> ResponsibilityTables:
     tables = build_responsibility_tables(measures.measures, measures.documents)
-    for w in tables.warnings:
-        context.log.warning(f"{w['source_file']}: {w['message']}")
+    log_lines(context, [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings], "responsibility")
     units, links = tables.units, tables.measure_units
     unknown = units[units["function"].isna()]["name"].tolist() if len(units) else []
     if unknown:

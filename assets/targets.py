@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.target_rows import TARGET_KINDS, target_rows
 from .measures import StructuredCorpus
+from .logs import log_lines
 from .previews import markdown_table
 
 
@@ -12,8 +13,8 @@ from .previews import markdown_table
 def targets(context: AssetExecutionContext, measures: StructuredCorpus) -> pd.DataFrame:
     frame = target_rows(measures.measures, measures.document_texts)
     per_doc = frame.groupby("doc_id").size().to_dict() if len(frame) else {}
-    for doc in measures.documents.itertuples(index=False):
-        context.log.info(f"{doc.source_file}: {per_doc.get(doc.doc_id, 0)} target(s)")
+    log_lines(context, [("info", f"{doc.source_file}: {per_doc.get(doc.doc_id, 0)} target(s)")
+                        for doc in measures.documents.itertuples(index=False)], "per-document")
     context.add_output_metadata({
         "targets": len(frame),
         "by_unit": MetadataValue.json(frame["unit"].value_counts().head(15).to_dict() if len(frame) else {}),

@@ -23,14 +23,14 @@ def unit_id_for(region_key: str, name: str) -> str:
 
 
 def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame) -> ResponsibilityTables:
-    docs = documents.set_index("doc_id") if len(documents) else pd.DataFrame()
+    docs = {d["doc_id"]: d for d in documents.to_dict("records")} if len(documents) else {}
     units: dict[str, dict] = {}
     links: dict[tuple[str, str, str], dict] = {}
     fields, warnings = [], []
     lead_count: Counter = Counter()
     measure_count: Counter = Counter()
     for m in measures.itertuples(index=False):
-        doc = docs.loc[m.doc_id]
+        doc = docs[m.doc_id]
         region_key = doc["region"] if isinstance(doc["region"], str) and doc["region"] else f"doc:{m.doc_id}"
         deadline, supervisors, has_lead = None, [], False
         for source, annotation in (("measure", m.responsibility_text), ("section", m.section_responsibility_text)):

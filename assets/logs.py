@@ -1,0 +1,31 @@
+"""Per-document log lines: in Dagster's event log for small corpora, in the process log for large ones.
+
+Every line written with `context.log` becomes an event stored by the Dagster instance (about 20 ms
+each here), so thousands of per-document lines would dominate a large build. Above EVENT_LOG_LIMIT
+lines they go to the `policy_measures` Python logger (the terminal of `make build`, the run's compute
+logs in the UI) and the event log gets a count.
+"""
+import logging
+import sys
+
+EVENT_LOG_LIMIT = 200
+
+_process_log = logging.getLogger("policy_measures")
+if not _process_log.handlers:
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    _process_log.addHandler(_handler)
+    _process_log.setLevel(logging.INFO)
+    _process_log.propagate = False
+
+
+def log_lines(context, lines: list[tuple[str, str]], what: str) -> None:
+    """Write (level, message) lines, where they are cheap for the corpus's size."""
+    if len(lines) <= EVENT_LOG_LIMIT:
+        for level, message in lines:
+            getattr(context.log, level)(message)
+        return
+    for level, message in lines:
+        getattr(_process_log, level)(message)
+    warnings = sum(1 for level, _ in lines if level == "warning")
+    context.log.info(f"{len(lines)} {what} line(s), {warnings} warning(s): written to the process log (stderr)")

@@ -1,0 +1,97 @@
+"""Build-time benchmarks on a synthetic corpus: full build, incremental build, analyst queries.
+
+    .venv/bin/python benchmarks/run.py [--documents 1000 10000] [--keep DIR]
+
+For each size: generates the corpus (benchmarks/synthetic_corpus.py), runs `python -m pipelines.build`
+(what `make build` runs) in a fresh process and reports wall time and peak memory; then adds one
+document and builds again (parse cache warm); then times five typical analyst queries on the DuckDB
+file. Prints one table; figures are recorded in benchmarks/RESULTS.md.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.synthetic_corpus import generate  # noqa: E402
+
+QUERIES = {
+    "business-registration promises by region": """
+        SELECT d.region, min(t.value) AS fastest_days FROM unique_targets t JOIN measures m USING (measure_id)
+        JOIN documents d ON d.doc_id = m.doc_id WHERE t.metric LIKE '%开办%' AND t.unit = '工作日' GROUP BY 1 ORDER BY 2 LIMIT 20""",
+    "measures led per unit function": """
+        SELECT u.function, count(DISTINCT mu.measure_id) AS n FROM measure_units mu JOIN units u USING (unit_id)
+        WHERE mu.role = 'lead' GROUP BY 1 ORDER BY 2 DESC""",
+    "share of targets that are time limits": """
+        SELECT avg(CASE WHEN unit IN ('工作日', '日', '小时', '分钟') THEN 1 ELSE 0 END) FROM unique_targets""",
+    "measures without a lead unit": """
+        SELECT count(*) FROM unique_measures m WHERE m.kind = 'measure' AND NOT EXISTS
+        (SELECT 1 FROM measure_units mu WHERE mu.measure_id = m.measure_id AND mu.role = 'lead')""",
+    "largest clusters of copied measures": """
+        SELECT cluster_id, count(*) AS members FROM measure_clusters GROUP BY 1 ORDER BY 2 DESC LIMIT 10""",
+}
+ONE_MORE = "新增县优化营商环境方案\n一、主要任务\n1.压缩开办时间。企业开办时间压缩至1个工作日以内。（牵头单位：县市场监管局）\n2.提升网办率。网上可办率达到95%以上。\n"
+
+
+def timed_build(raw: Path, warehouse: Path, home: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of one `python -m pipelines.build` in its own process."""
+    env = {**os.environ, "RAW_DIR": str(raw), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home)}
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "r = subprocess.run([sys.executable, '-m', 'pipelines.build'], capture_output=True, text=True); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); "
+             "sys.exit(r.returncode) if r.returncode == 0 else sys.exit(r.stderr[-3000:])")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
+    seconds, peak = map(float, result.stdout.split())
+    return seconds, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--keep", type=Path, help="keep corpora and warehouses under this folder")
+    args = parser.parse_args()
+    base = args.keep or Path(tempfile.mkdtemp(prefix="policy-bench-"))
+    rows = []
+    for n in args.documents:
+        raw, warehouse, home = base / f"raw-{n}", base / f"warehouse-{n}", base / f"home-{n}"
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        started = time.perf_counter()
+        generate(raw, n)
+        generated = time.perf_counter() - started
+        full_s, full_mb = timed_build(raw, warehouse, home)
+        (raw / "one-more.txt").write_text(ONE_MORE, encoding="utf-8")
+        inc_s, inc_mb = timed_build(raw, warehouse, home)
+        with duckdb.connect(str(warehouse / "policy_measures.duckdb"), read_only=True) as con:
+            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "measures", "targets", "measure_units")}
+            query_s = {}
+            for name, sql in QUERIES.items():
+                t = time.perf_counter()
+                con.execute(sql).fetchall()
+                query_s[name] = time.perf_counter() - t
+        rows.append({"documents": n, "generate_s": generated, "full_s": full_s, "full_peak_mb": full_mb, "incremental_s": inc_s,
+                     "incremental_peak_mb": inc_mb, "slowest_query_s": max(query_s.values()), "queries": query_s, "rows": counts})
+    print(f"{'documents':>9} {'full s':>8} {'peak MB':>8} {'+1 doc s':>9} {'slowest query s':>16}  rows")
+    for r in rows:
+        print(f"{r['documents']:>9,} {r['full_s']:>8.1f} {r['full_peak_mb']:>8,.0f} {r['incremental_s']:>9.1f} "
+              f"{r['slowest_query_s']:>16.3f}  {r['rows']}")
+    if len(rows) > 1:
+        print(f"cost ratio {rows[-1]['documents']:,} / {rows[0]['documents']:,} documents: {rows[-1]['full_s'] / rows[0]['full_s']:.1f}x")
+    for r in rows:
+        for name, seconds in r["queries"].items():
+            print(f"  {r['documents']:,} docs · {name}: {seconds * 1000:.0f} ms")
+    print(json.dumps(rows, ensure_ascii=False, default=str), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
