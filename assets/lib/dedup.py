@@ -12,7 +12,8 @@ clusters (union-find that never joins a pair forced apart).
 """
 import csv
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import combinations
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,7 +103,11 @@ def find_document_duplicates(documents: pd.DataFrame, measures: pd.DataFrame, ov
     for doc_id, items in keys.items():
         for key, _ in items:
             by_key[key].add(doc_id)
-    candidates = {tuple(sorted((a, b))) for docs_with in by_key.values() for a in docs_with for b in docs_with if a < b}
+    shared: Counter = Counter()  # (doc, doc) → provisions they share: only pairs that can reach MIN_SHARED are compared
+    for docs_with in by_key.values():
+        if 1 < len(docs_with):
+            shared.update(combinations(sorted(docs_with), 2))
+    candidates = {pair for pair, n in shared.items() if n + 1 >= MIN_SHARED * min(len(keys[pair[0]]), len(keys[pair[1]]))}
     by_file = {docs.loc[d, "source_file"]: d for d in docs.index}
     forced = {tuple(sorted((by_file[a], by_file[b]))) for a, b in overrides.documents_same if a in by_file and b in by_file}
     apart = {frozenset(by_file[f] for f in pair) for pair in overrides.documents_different if all(f in by_file for f in pair)}
@@ -262,6 +267,7 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
             verified += 1
             components.union(a, b)
     order = _representative_order(measures, documents)
+    grams: dict[str, set[str]] = {}
     rows = []
     groups = defaultdict(list)
     for measure_id in texts:
@@ -269,11 +275,20 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
     for members in groups.values():
         representative = min(members, key=order.__getitem__)
         for measure_id in sorted(members, key=order.__getitem__):
-            similarity = 1.0 if measure_id == representative else verdict(measure_id, representative, 0.0).ratio
+            similarity = 1.0 if measure_id == representative else _jaccard(grams, texts, measure_id, representative)
             rows.append({"measure_id": measure_id, "cluster_id": f"c-{representative}", "is_representative": measure_id == representative,
                          "similarity": round(similarity, 4)})
     frame = pd.DataFrame(rows).sort_values(["cluster_id", "measure_id"], kind="stable").reset_index(drop=True)
     return Clusters(frame, candidates, verified)
+
+
+def _jaccard(grams: dict[str, set[str]], texts: dict[str, str], a: str, b: str) -> float:
+    """3-gram Jaccard similarity of two measures' masked texts (what the LSH step estimates)."""
+    for key in (a, b):
+        if key not in grams:
+            grams[key] = shingles(texts[key])
+    x, y = grams[a], grams[b]
+    return len(x & y) / len(x | y) if x | y else 1.0
 
 
 def _representative_order(measures: pd.DataFrame, documents: pd.DataFrame) -> dict[str, tuple]:

@@ -122,7 +122,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         X("cluster_id", STR, "The cluster (c- and its representative's measure_id)."),
         X("measure_id", STR, "The member."),
         X("is_representative", pa.bool_(), "The member the cluster is named after: from a kept document, earliest path, first in it."),
-        X("similarity", DBL, "difflib similarity (0..1) of the member's masked text to the representative's."),
+        X("similarity", DBL, "Jaccard similarity (0..1) of the member's character 3-grams (numbers masked) to the representative's."),
     ), primary_key=("measure_id",), foreign_keys=(("measure_id", "measures", "measure_id"),)),
     Table("quarantine", "Raw files that could not be published, with the reason.", (
         C("source_file", STR, "Path relative to RAW_DIR."),
