@@ -33,17 +33,8 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
     lines: list[tuple[str, str]] = []
     for doc in normalized_documents.documents:
         key = normalized_documents.cache_keys.get(doc.doc_id)
-        outline = cache.get(key) if key else None
         try:
-            if outline is None:
-                try:
-                    outline = extract_outline(doc)
-                except InputError as err:
-                    outline = err
-                if key:
-                    cache.put(key, outline)
-            if isinstance(outline, InputError):
-                raise outline
+            outline = cache.compute(key, lambda: extract_outline(doc))
         except InputError as err:
             lines.append(("warning", f"{doc.source_file}: quarantined at {err.stage}: {err.reason}"))
             quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": err.stage, "reason": err.reason})

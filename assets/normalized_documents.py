@@ -32,21 +32,8 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
     lines: list[tuple[str, str]] = []
     for raw in tqdm(raw_files.files, desc="normalize", unit="doc", disable=not sys.stderr.isatty()):
         key = cache_key(raw) if raw.sha256 else None
-        cached = cache.get(key) if key else None
         try:
-            if cached is None:
-                try:
-                    doc = read_document(raw)
-                except InputError as err:
-                    if key:
-                        cache.put(key, err)
-                    raise
-                if key:
-                    cache.put(key, doc)
-            elif isinstance(cached, InputError):
-                raise cached
-            else:
-                doc = cached
+            doc = cache.compute(key, lambda: read_document(raw))
         except InputError as err:
             lines.append(("warning", f"{raw.source_file}: quarantined at {err.stage}: {err.reason}"))
             corpus.quarantine.append({"source_file": raw.source_file, "sha256": raw.sha256, "stage": err.stage, "reason": err.reason})

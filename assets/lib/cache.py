@@ -7,6 +7,7 @@ import pickle
 import uuid
 from pathlib import Path
 
+from .decode import InputError
 from .documents import PARSER_VERSION
 from .inventory import RawFile
 
@@ -46,6 +47,22 @@ class ParseCache:
         with open(tmp, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+
+    def compute(self, key: str | None, make):
+        """`make()` through the cache. An InputError is remembered too and raised again: a bad file stays
+        quarantined, without being parsed again, until its bytes change."""
+        if key is None:
+            return make()
+        value = self.get(key)
+        if value is None:
+            try:
+                value = make()
+            except InputError as err:
+                value = err
+            self.put(key, value)
+        if isinstance(value, InputError):
+            raise value
+        return value
 
     def prune(self) -> int:
         """Remove entries this build did not use (changed or removed documents, older parser versions)."""
