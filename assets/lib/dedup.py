@@ -116,8 +116,7 @@ def find_document_duplicates(documents: pd.DataFrame, measures: pd.DataFrame, ov
     for a, b in sorted(candidates | forced):
         if frozenset((a, b)) in apart:
             continue
-        kept, copy = sorted((a, b), key=lambda d: _completeness(docs.loc[d], keys[d]))
-        kept, copy = copy, kept  # the more complete sorts last
+        copy, kept = sorted((a, b), key=lambda d: _completeness(docs.loc[d], keys[d]))  # the more complete sorts last
         matched = _match(keys[copy], keys[kept])
         if (a, b) not in forced and (len(matched) < MIN_SHARED * len(keys[copy]) or _contradict(docs.loc[a], docs.loc[b])):
             continue
