@@ -15,6 +15,7 @@ from .lib.expectations import CRITICAL, check_names, load_suites, validate
 from .lib.schema import TABLES
 from .lib.store import to_arrow
 from .duplicates import Duplicates
+from .indicators import IndicatorTables
 from .lib.units import ResponsibilityTables
 from .measures import StructuredCorpus
 from .normalized_documents import NormalizedCorpus
@@ -48,7 +49,7 @@ def report_path(settings: PipelineSettings, tables_fingerprint: str):
                                           "expectation in expectations/ (critical checks block publication).")
 def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, normalized_documents: NormalizedCorpus,
                      measures: StructuredCorpus, responsibilities: ResponsibilityTables, targets: pd.DataFrame,
-                     duplicates: Duplicates) -> ValidatedTables:
+                     duplicates: Duplicates, indicators: IndicatorTables) -> ValidatedTables:
     quarantine = normalized_documents.quarantine + measures.quarantine
     warnings = measures.warnings + responsibilities.warnings + duplicates.warnings + [
         {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
@@ -62,6 +63,8 @@ def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, no
         measure_frame = measure_frame.assign(cluster_id=measure_frame["measure_id"].map(clusters),
                                              duplicate_of=measure_frame["measure_id"].map(duplicates.measure_duplicate_of))
         documents = documents.assign(duplicate_of=documents["doc_id"].map(duplicates.document_duplicate_of))
+    if len(targets):
+        targets = targets.merge(indicators.target_classes, on="target_id", how="left", validate="one_to_one")
     frames = {
         "documents": documents,
         "document_texts": measures.document_texts,
@@ -70,6 +73,8 @@ def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, no
         "measure_units": responsibilities.measure_units,
         "targets": targets,
         "measure_clusters": duplicates.clusters,
+        "measure_indicators": indicators.measure_indicators,
+        **indicators.reference,
         "quarantine": pd.DataFrame(quarantine, columns=TABLES["quarantine"].column_names),
         "parse_warnings": pd.DataFrame(warnings, columns=TABLES["parse_warnings"].column_names),
     }

@@ -3,6 +3,7 @@ from dagster import AssetSelection, Definitions, RetryPolicy, define_asset_job
 
 from assets.dataset_release import dataset_release
 from assets.duplicates import duplicates
+from assets.indicators import indicators
 from assets.measures import measures
 from assets.normalized_documents import normalized_documents
 from assets.published_tables import published_tables
@@ -13,7 +14,8 @@ from assets.validated_tables import table_expectations, validated_tables
 from assets.settings import PipelineSettings
 from pipelines.automation import build_sensors
 
-ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targets, duplicates, validated_tables, published_tables]
+ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targets, indicators, duplicates, validated_tables,
+              published_tables]
 ALL_CHECKS = [table_expectations]
 
 # Transient failures (a file being written while read, a full disk freed a minute later) get two more tries.

@@ -31,9 +31,9 @@ STAGES = ["inventory", "manifest", "decode", "normalize", "outline"]
 WARNING_STAGES = ["outline", "responsibility", "manifest", "deduplicate"]
 GROWTH_OR_REDUCTION = r"增长|增幅|增速|提高|提升|降低|下降|减少|压减|压缩|缩减|精简|缩短"
 DERIVED_COLUMNS = {"measures": ["check_span", "check_numbering"], "targets": ["check_share", "check_range", "check_span"],
-                   "measure_clusters": ["check_cluster_member"]}
+                   "measure_clusters": ["check_cluster_member"], "measure_indicators": ["check_one_primary"]}
 MAX_ROWS_PER_DOCUMENT = {"measures": 2000, "units": 1000, "measure_units": 20000, "targets": 2000, "parse_warnings": 2000,
-                         "measure_clusters": 2000}
+                         "measure_clusters": 2000, "measure_indicators": 2000 * 19}
 
 
 def _e(check: str, type_: str, description: str, severity: str = CRITICAL, **kwargs) -> dict:
@@ -163,6 +163,18 @@ def _measure_clusters() -> list[dict]:
     ]
 
 
+def _measure_indicators() -> list[dict]:
+    return [
+        _e("measure_indicators__measure_id__all_measures", "expect_column_unique_value_count_to_be_between",
+           "every provision has at least one indicator (other when none matched)",
+           column="measure_id", min_value={"$PARAMETER": "measures__rows"}, max_value={"$PARAMETER": "measures__rows"}),
+        _e("measure_indicators__is_primary__one_per_measure", "expect_column_values_to_be_in_set",
+           "each provision has exactly one primary indicator", column="check_one_primary", value_set=[True]),
+        _e("measure_indicators__score__non_negative", "expect_column_values_to_be_between", "scores are 0 or more",
+           column="score", min_value=0),
+    ]
+
+
 def _quarantine() -> list[dict]:
     return [_e("quarantine__stage__known", "expect_column_values_to_be_in_set", f"stage is one of {', '.join(STAGES)}",
                column="stage", value_set=STAGES)]
@@ -173,7 +185,7 @@ def _parse_warnings() -> list[dict]:
                column="stage", value_set=WARNING_STAGES)]
 
 
-RULES = {"measure_clusters": _measure_clusters, "documents": _documents, "measures": _measures, "units": _units, "measure_units": _measure_units,
+RULES = {"measure_clusters": _measure_clusters, "measure_indicators": _measure_indicators, "documents": _documents, "measures": _measures, "units": _units, "measure_units": _measure_units,
          "targets": _targets, "quarantine": _quarantine, "parse_warnings": _parse_warnings}
 
 
@@ -224,6 +236,9 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     clusters = out["measure_clusters"]
     members = set(zip(clusters["cluster_id"], clusters["measure_id"])) if len(clusters) else set()
     clusters["check_cluster_member"] = [(c, c[2:]) in members for c in clusters["cluster_id"]] if len(clusters) else pd.Series(dtype=bool)
+    tags = out["measure_indicators"]
+    primaries = tags.groupby("measure_id")["is_primary"].transform("sum") if len(tags) else pd.Series(dtype=int)
+    tags["check_one_primary"] = primaries.eq(1) if len(tags) else pd.Series(dtype=bool)
     targets = out["targets"]
     if len(targets):
         share = targets["unit"].eq("%") & ~targets["metric"].fillna("").str.contains(GROWTH_OR_REDUCTION)

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from .release_page import write_page
 from .schema import SCHEMA_VERSION, TABLES
 from .store import DB_NAME
 
@@ -112,6 +113,8 @@ def _write_release(build: Path, out: Path, version: str, previous: Path | None, 
     package = _datapackage(version, counts, sources)
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (out / "README.md").write_text(_data_dictionary(version, counts, report), encoding="utf-8")
+    sums = {p.relative_to(out).as_posix(): _sha256(p) for p in _files(out)}
+    write_page(out, version, sums, (out / "CHANGELOG.md").read_text(encoding="utf-8"), counts)
     _write_sums(out)
 
 

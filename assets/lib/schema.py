@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.1.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed (additions only)
+SCHEMA_VERSION = "1.2.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
+# measure_indicators, comparable_metrics, unit_conversions, targets.indicator_code and metric_code (additions only)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,43 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         X("doc_id", STR, "The document."),
         X("char_start", INT, "Offset of `text` in the document's normalized text (document_texts.text)."),
         X("char_end", INT, "End offset (exclusive) of `text` in the document's normalized text."),
-    ), primary_key=("target_id",), foreign_keys=(("measure_id", "measures", "measure_id"), ("doc_id", "documents", "doc_id"))),
+        X("indicator_code", STR, "The indicator the target measures: its comparable metric's, else the one its metric phrase names, "
+                                 "else its measure's primary indicator (see indicators)."),
+        X("metric_code", STR, "The comparable metric it states (see comparable_metrics and the view comparable_targets), when it is one.",
+          nullable=True),
+    ), primary_key=("target_id",), foreign_keys=(("measure_id", "measures", "measure_id"), ("doc_id", "documents", "doc_id"),
+                                                ("indicator_code", "indicators", "code"),
+                                                ("metric_code", "comparable_metrics", "metric_code"))),
+    Table("indicators", "The indicators of China's business-environment evaluation system that measures are tagged with "
+                        "(from assets/lib/data/indicators.csv), plus other.", (
+        X("code", STR, "Indicator code, e.g. starting_business, getting_electricity, other."),
+        X("name_zh", STR, "Chinese name as used by the evaluation system, e.g. 开办企业."),
+        X("name_en", STR, "English name, e.g. Starting a business."),
+        X("scope", STR, "What counts as this indicator when measures are tagged."),
+    ), primary_key=("code",)),
+    Table("measure_indicators", "Which indicators each provision is about: one row per provision and indicator, with the keywords "
+                                "that matched (rules in assets/lib/data/indicator_keywords.csv).", (
+        X("measure_id", STR, "The provision."),
+        X("indicator_code", STR, "The indicator (other when no indicator's keywords reach the threshold)."),
+        X("score", DBL, "Keyword weights summed: 3× in the title, 1× in the text, ½× as one item of an enumeration."),
+        X("is_primary", pa.bool_(), "True for the provision's highest-scoring indicator (exactly one per provision)."),
+        X("evidence", STR, "Where each keyword was found: title:企业开办; text:营业执照; text:政府采购(list)."),
+    ), primary_key=("measure_id", "indicator_code"),
+       foreign_keys=(("measure_id", "measures", "measure_id"), ("indicator_code", "indicators", "code"))),
+    Table("comparable_metrics", "Metrics that mean the same in every plan, so targets can be compared across regions "
+                                "(from assets/lib/data/comparable_metrics.csv).", (
+        X("metric_code", STR, "Metric code, e.g. business_registration_time."),
+        X("name_zh", STR, "Chinese name, e.g. 企业开办时间."),
+        X("name_en", STR, "English name, e.g. Time to start a business."),
+        X("unit", STR, "The unit every target of this metric is converted to in comparable_targets."),
+        X("indicator_code", STR, "The indicator the metric belongs to."),
+    ), primary_key=("metric_code",), foreign_keys=(("indicator_code", "indicators", "code"),)),
+    Table("unit_conversions", "Factors that bring a target's value to its comparable metric's unit (value × factor).", (
+        X("from_unit", STR, "Unit as published in targets.unit."),
+        X("to_unit", STR, "Unit of the comparable metric."),
+        X("factor", DBL, "Multiply by this."),
+        X("note", STR, "The assumption behind the factor, when there is one.", nullable=True),
+    ), primary_key=("from_unit", "to_unit")),
     Table("measure_clusters", "Which measures say the same thing: one row per measure, with its similarity to the cluster's representative.", (
         X("cluster_id", STR, "The cluster (c- and its representative's measure_id)."),
         X("measure_id", STR, "The member."),

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .schema import TABLES
+from .views import VIEWS, column_description
 
 DB_NAME = "policy_measures.duckdb"
 KEEP_BUILDS = 3
@@ -62,16 +63,6 @@ def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | N
     return final
 
 
-VIEWS = {
-    "unique_documents": ("Each document once: copies (documents.duplicate_of set) left out.",
-                         "SELECT * FROM documents WHERE duplicate_of IS NULL"),
-    "unique_measures": ("Each measure once: the provisions of copied documents left out (they are linked by measures.duplicate_of).",
-                        "SELECT m.* FROM measures m JOIN documents d USING (doc_id) WHERE d.duplicate_of IS NULL"),
-    "unique_targets": ("Targets of unique_measures.",
-                       "SELECT t.* FROM targets t JOIN unique_measures m USING (measure_id)"),
-}
-
-
 def _write_duckdb(path: Path, arrow: dict[str, pa.Table]) -> None:
     with duckdb.connect(str(path)) as con:
         for name, table in arrow.items():
@@ -82,10 +73,22 @@ def _write_duckdb(path: Path, arrow: dict[str, pa.Table]) -> None:
             con.execute(f"COMMENT ON TABLE \"{name}\" IS {_sql_literal(spec.description)}")
             for column in spec.columns:
                 con.execute(f'COMMENT ON COLUMN "{name}"."{column.name}" IS {_sql_literal(column.description)}')
-        if {"documents", "measures", "targets"} <= set(arrow):
-            for view, (description, query) in VIEWS.items():
-                con.execute(f'CREATE VIEW "{view}" AS {query}')
-                con.execute(f'COMMENT ON VIEW "{view}" IS {_sql_literal(description)}')
+        if set(TABLES) <= set(arrow):
+            _create_views(con)
+
+
+def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """The analyst views, each with its description and one for every column (a missing one is an error)."""
+    for view in VIEWS:
+        con.execute(f'CREATE VIEW "{view.name}" AS {view.query}')
+        con.execute(f'COMMENT ON VIEW "{view.name}" IS {_sql_literal(view.description)}')
+        columns = [row[0] for row in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
+                                                 [view.name]).fetchall()]
+        for column in columns:
+            description = column_description(view, column)
+            if not description:
+                raise ValueError(f"view {view.name}: column {column} has no description")
+            con.execute(f'COMMENT ON COLUMN "{view.name}"."{column}" IS {_sql_literal(description)}')
 
 
 def _sql_literal(text: str) -> str:

@@ -5,10 +5,11 @@ from .schema import TABLES
 from .targets import extract_targets
 
 TARGET_KINDS = ("measure", "goal")
+CLASSIFICATION_COLUMNS = ("indicator_code", "metric_code")  # added by the indicators stage
 
 
 def target_rows(measures: pd.DataFrame, document_texts: pd.DataFrame) -> pd.DataFrame:
-    columns = TABLES["targets"].column_names
+    columns = [c for c in TABLES["targets"].column_names if c not in CLASSIFICATION_COLUMNS]
     if measures.empty:
         return pd.DataFrame(columns=columns)
     texts = dict(zip(document_texts["doc_id"], document_texts["text"]))

@@ -1,0 +1,33 @@
+"""Stage 4d — indicators: which business-environment indicator each measure and target is about, and which
+targets state a metric comparable across regions."""
+from dataclasses import dataclass
+
+import pandas as pd
+from dagster import AssetExecutionContext, MetadataValue, asset
+
+from .lib.indicator_rows import classify_targets, measure_indicator_rows, reference_tables
+from .measures import StructuredCorpus
+from .previews import markdown_table
+
+
+@dataclass
+class IndicatorTables:
+    measure_indicators: pd.DataFrame
+    target_classes: pd.DataFrame  # target_id, indicator_code, metric_code
+    reference: dict[str, pd.DataFrame]  # indicators, comparable_metrics, unit_conversions
+
+
+@asset(group_name="extract", description="Tags every provision with the evaluation system's indicators by the keyword rules in "
+                                         "assets/lib/data/indicator_keywords.csv (with evidence), and every target with its "
+                                         "indicator and comparable metric (comparable_metrics.csv).")
+def indicators(context: AssetExecutionContext, measures: StructuredCorpus, targets: pd.DataFrame) -> IndicatorTables:
+    tagged = measure_indicator_rows(measures.measures)
+    classes = classify_targets(targets, tagged)
+    primary = tagged[tagged["is_primary"]] if len(tagged) else tagged
+    context.add_output_metadata({
+        "measure_indicator_rows": len(tagged),
+        "primary_by_indicator": MetadataValue.json(primary["indicator_code"].value_counts().to_dict() if len(primary) else {}),
+        "comparable_targets": int(classes["metric_code"].notna().sum()) if len(classes) else 0,
+        "preview": MetadataValue.md(markdown_table(tagged, limit=15, width=60)),
+    })
+    return IndicatorTables(tagged, classes, reference_tables())

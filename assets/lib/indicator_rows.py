@@ -1,0 +1,41 @@
+"""Rows of `measure_indicators`, `indicators`, `comparable_metrics`, `unit_conversions`, and the indicator
+and comparable metric of each target."""
+import pandas as pd
+
+from .comparable import conversion_table, metric_code, metric_table
+from .indicators import best_indicator, tag_provision, taxonomy
+from .schema import TABLES
+
+
+def measure_indicator_rows(measures: pd.DataFrame) -> pd.DataFrame:
+    """One row per provision and indicator; the first of each provision is its primary one."""
+    rows = []
+    for m in measures.itertuples(index=False):
+        for n, match in enumerate(tag_provision(m.kind, m.title, m.text)):
+            rows.append({"measure_id": m.measure_id, "indicator_code": match.indicator, "score": match.score,
+                         "is_primary": n == 0, "evidence": match.evidence})
+    return pd.DataFrame(rows, columns=TABLES["measure_indicators"].column_names)
+
+
+def classify_targets(targets: pd.DataFrame, measure_indicators: pd.DataFrame) -> pd.DataFrame:
+    """target_id, indicator_code and metric_code of every target."""
+    if targets.empty:
+        return pd.DataFrame(columns=["target_id", "indicator_code", "metric_code"])
+    tagged = measure_indicators.groupby("measure_id")["indicator_code"].agg(set).to_dict()
+    primary = measure_indicators[measure_indicators["is_primary"]].set_index("measure_id")["indicator_code"].to_dict()
+    metric_indicator = dict(zip(metric_table()["metric_code"], metric_table()["indicator_code"]))
+    codes, indicators = [], []
+    for t in targets.itertuples(index=False):
+        code = metric_code(t.metric, t.text, t.unit, tagged.get(t.measure_id, set()))
+        codes.append(code)
+        indicators.append(metric_indicator[code] if code else best_indicator(t.metric) or primary[t.measure_id])
+    return pd.DataFrame({"target_id": targets["target_id"], "indicator_code": indicators, "metric_code": codes})
+
+
+def reference_tables() -> dict[str, pd.DataFrame]:
+    """The taxonomy and comparable-metric definitions, published so the data explains itself."""
+    return {
+        "indicators": taxonomy()[TABLES["indicators"].column_names],
+        "comparable_metrics": metric_table()[TABLES["comparable_metrics"].column_names],
+        "unit_conversions": conversion_table()[TABLES["unit_conversions"].column_names].replace({"note": {"": None}}),
+    }

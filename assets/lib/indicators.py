@@ -1,0 +1,139 @@
+"""Which business-environment indicators a measure or target is about, by keyword rules kept as data.
+
+The taxonomy (assets/lib/data/indicators.csv) and its keywords (indicator_keywords.csv) are tables a
+reviewer can read and change without touching code. A keyword found in the provision's title counts
+three times its weight, in the body once, and only half when it is one item of an enumeration
+(`市场准入、产业发展、政府采购、招标投标等`), where it is named in passing. An indicator is tagged when
+its score reaches TAG_SCORE; a provision with none is `other`.
+"""
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).parent / "data"
+OTHER = "other"
+TAG_SCORE = 2.0
+MIN_SHARE = 0.3
+TITLE_FACTOR, BODY_FACTOR, LIST_FACTOR = 3.0, 1.0, 0.5
+NO_TOPIC_KINDS = ("principle", "safeguard")  # about the plan itself (guiding ideas, organisation), never an indicator
+ITEM_DELIMITERS = "、，。；：,;:（）()“”\n"
+
+
+@dataclass(frozen=True)
+class Keyword:
+    indicator: str
+    text: str
+    weight: float
+    exclusions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    indicator: str
+    score: float
+    evidence: str  # e.g. "title:企业开办; text:营业执照, 简易注销(list)"
+
+
+@lru_cache(maxsize=None)
+def taxonomy() -> pd.DataFrame:
+    """The indicator codes with Chinese and English names and their scope, in the evaluation system's order."""
+    return pd.read_csv(DATA / "indicators.csv", dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=None)
+def keywords() -> tuple[Keyword, ...]:
+    """All keywords, longest first so that `不动产统一登记` is matched before `不动产登记` claims the same characters."""
+    codes = set(taxonomy()["code"])
+    with open(DATA / "indicator_keywords.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    result = []
+    for n, row in enumerate(rows, start=2):
+        if row["indicator_code"] not in codes:
+            raise ValueError(f"indicator_keywords.csv line {n}: unknown indicator code {row['indicator_code']!r}")
+        exclusions = tuple(e for e in row["exclusions"].split("|") if e)
+        result.append(Keyword(row["indicator_code"], row["keyword"], float(row["weight"]), exclusions))
+    return tuple(sorted(result, key=lambda k: (-len(k.text), k.indicator, k.text)))
+
+
+def _mask(text: str, phrases: tuple[str, ...]) -> str:
+    for phrase in phrases:
+        text = text.replace(phrase, "\0" * len(phrase))
+    return text
+
+
+def _is_list_item(text: str, start: int, end: int) -> bool:
+    """True when the phrase at start:end is one item of an enumeration joined by 、."""
+    left = max((text.rfind(d, 0, start) for d in ITEM_DELIMITERS), default=-1)
+    right = min((i for i in (text.find(d, end) for d in ITEM_DELIMITERS) if i >= 0), default=len(text))
+    return (left >= 0 and text[left] == "、") or (right < len(text) and text[right] == "、")
+
+
+def _occurrences(text: str, keyword: Keyword, claimed: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Spans of `keyword` in `text`, skipping its exclusions and characters that a longer keyword took
+    (`劳动力市场监管` is about the labour market, not 市场监管); the same phrase may count for several indicators."""
+    masked = _mask(text, keyword.exclusions)
+    spans = []
+    for m in re.finditer(re.escape(keyword.text), masked):
+        if not any(s < m.end() and m.start() < e and other != keyword.text for s, e, other in claimed):
+            spans.append((m.start(), m.end()))
+    claimed.extend((s, e, keyword.text) for s, e in spans)
+    return spans
+
+
+@dataclass
+class Score:
+    score: float = 0.0
+    evidence: list[str] = field(default_factory=list)
+    topical: bool = False  # found in the title or outside an enumeration at least once
+
+
+def score_indicators(title: str, body: str) -> dict[str, Score]:
+    """Per indicator: its score and the evidence (where each keyword was found) for a title and body."""
+    scores: dict[str, Score] = {}
+    claimed_title: list[tuple[int, int, str]] = []
+    claimed_body: list[tuple[int, int, str]] = []
+    for keyword in keywords():
+        in_title = _occurrences(title, keyword, claimed_title)
+        in_body = _occurrences(body, keyword, claimed_body)
+        if in_title:
+            factor, where = TITLE_FACTOR, f"title:{keyword.text}"
+        elif any(not _is_list_item(body, s, e) for s, e in in_body):
+            factor, where = BODY_FACTOR, f"text:{keyword.text}"
+        elif in_body:
+            factor, where = LIST_FACTOR, f"text:{keyword.text}(list)"
+        else:
+            continue
+        entry = scores.setdefault(keyword.indicator, Score())
+        entry.score += keyword.weight * factor
+        entry.evidence.append(where)
+        entry.topical = entry.topical or factor > LIST_FACTOR
+    return scores
+
+
+def tag_provision(kind: str, title: str, text: str) -> list[Match]:
+    """The indicators of one provision, highest score first (the first is its primary indicator); [other] when none.
+
+    An indicator needs TAG_SCORE, one mention outside an enumeration, and at least MIN_SHARE of the
+    leading indicator's score: a plan on tax that names 政务服务 once is not also about government services."""
+    if kind in NO_TOPIC_KINDS:
+        return [Match(OTHER, 0.0, f"kind:{kind}")]
+    body = text[len(title):] if text.startswith(title) else text
+    order = {code: n for n, code in enumerate(taxonomy()["code"])}
+    scores = {code: s for code, s in score_indicators(title, body).items() if s.score >= TAG_SCORE and s.topical}
+    top = max((s.score for s in scores.values()), default=0.0)
+    found = [Match(code, s.score, "; ".join(s.evidence)) for code, s in scores.items() if s.score >= MIN_SHARE * top]
+    found.sort(key=lambda m: (-m.score, order[m.indicator]))
+    return found or [Match(OTHER, 0.0, "no keyword reached the threshold")]
+
+
+def best_indicator(text: str) -> str | None:
+    """The indicator a short phrase (a target's metric and span) is about, or None when no keyword is in it."""
+    scores = score_indicators("", text)
+    if not scores:
+        return None
+    order = {code: n for n, code in enumerate(taxonomy()["code"])}
+    return min(scores, key=lambda code: (-scores[code].score, order[code]))
