@@ -8,14 +8,19 @@ export RAW_DIR ?= raw
 export WAREHOUSE_DIR ?= warehouse
 
 RELEASE ?= latest
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test dev install clean release verify
+.PHONY: build test dev install clean release verify queries
 
 build: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## run every asset on RAW_DIR, publish to WAREHOUSE_DIR
 	$(PY) -m pipelines.build
 
-test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## run the test suite
+test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml $(CHROMIUM)  ## run the test suite (installs Debian's Chromium for the page test)
 	$(PY) -m pytest -q
+
+queries: $(STAMP)  ## regenerate docs/queries.md from the last build (make build first)
+	$(PY) -m pipelines.queries
 
 release: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## cut WAREHOUSE_DIR/releases/<version>/ from the published build
 	$(PY) -m pipelines.release cut
@@ -33,6 +38,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# Debian's Chromium and a CJK font for the release-page test; Playwright never downloads a browser.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei
 
 $(DAGSTER_HOME)/dagster.yaml:
 	mkdir -p $(DAGSTER_HOME)

@@ -108,15 +108,13 @@ FROM measures_overview
 WHERE kind = 'measure'
 GROUP BY region, document_title
 ORDER BY targets DESC, region, document_title;"""),
-    Question("Which measures appear in more than one plan?",
-             "Clusters of measures that say the same thing (MinHash candidates, verified), with members in several documents.",
-             """SELECT c.cluster_id, count(DISTINCT m.doc_id) AS plans, any_value(r.title) AS representative_title
-FROM measure_clusters c
-JOIN unique_measures m USING (measure_id)
-JOIN measures r ON 'c-' || r.measure_id = c.cluster_id
-GROUP BY c.cluster_id
-HAVING count(DISTINCT m.doc_id) > 1
-ORDER BY plans DESC, c.cluster_id;"""),
+    Question("How much faster do plans promise to become than today?",
+             "Targets written as a cut from a stated baseline (由 X 压缩至 Y): the promised reduction.",
+             """SELECT d.region, t.metric, t.baseline, t.value, t.unit,
+       round(100.0 * (t.baseline - t.value) / t.baseline, 1) AS percent_cut
+FROM unique_targets t JOIN documents d USING (doc_id)
+WHERE t.baseline IS NOT NULL AND t.baseline > t.value
+ORDER BY percent_cut DESC, d.region, t.target_id;"""),
 )
 
 

@@ -17,3 +17,20 @@ def raw_copy(tmp_path: Path) -> Path:
 
 def seed_texts() -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(RAW.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def seed_release(tmp_path_factory) -> tuple[Path, Path]:
+    """(warehouse, release folder) of one build and release of the bundled raw/, shared by the read-only tests."""
+    import datetime as dt
+
+    from assets.lib.release import cut_release
+    from tests.test_pipeline import build
+
+    root = tmp_path_factory.mktemp("seed")
+    raw = root / "raw"
+    shutil.copytree(RAW, raw)
+    warehouse = root / "warehouse"
+    build(raw, warehouse)
+    release = cut_release(warehouse / "current", warehouse / "releases", dt.date(2026, 11, 22))
+    return warehouse, release
