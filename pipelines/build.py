@@ -26,8 +26,17 @@ def main() -> int:
         print(f"build: failed after {elapsed:.1f}s; the previously published tables are unchanged", file=sys.stderr)
         return 1
     print(summary(Path(settings.warehouse_dir)))
+    print("\n" + step_timings(result))
     print(f"\nbuilt in {elapsed:.1f}s → {settings.warehouse_dir}/tables/*.parquet and {settings.warehouse_dir}/{DB_NAME}")
     return 0
+
+
+def step_timings(result) -> str:
+    """One line per stage: how long its step took (from Dagster's step events), slowest first."""
+    durations = {event.step_key: event.event_specific_data.duration_ms / 1000 for event in result.all_events
+                 if event.event_type_value == "STEP_SUCCESS"}
+    return "stage seconds: " + ", ".join(f"{step} {seconds:.1f}" for step, seconds in
+                                          sorted(durations.items(), key=lambda kv: -kv[1]))
 
 
 def summary(warehouse_dir: Path) -> str:

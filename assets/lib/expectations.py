@@ -30,10 +30,21 @@ COMPARATORS = ["<=", ">=", "=", "~", "range"]
 STAGES = ["inventory", "manifest", "decode", "normalize", "outline"]
 WARNING_STAGES = ["outline", "responsibility", "manifest", "deduplicate"]
 GROWTH_OR_REDUCTION = r"增长|增幅|增速|提高|提升|降低|下降|减少|压减|压缩|缩减|精简|缩短"
-DERIVED_COLUMNS = {"measures": ["check_span", "check_numbering"], "targets": ["check_share", "check_range", "check_span"],
+DERIVED_COLUMNS = {"documents": ["check_duplicate_of_in_documents"], "measures": ["check_span", "check_numbering"], "targets": ["check_share", "check_range", "check_span"],
                    "measure_clusters": ["check_cluster_member"], "measure_indicators": ["check_one_primary"]}
 MAX_ROWS_PER_DOCUMENT = {"measures": 2000, "units": 1000, "measure_units": 20000, "targets": 2000, "parse_warnings": 2000,
                          "measure_clusters": 2000, "measure_indicators": 2000 * 19}
+
+
+def fk_check_column(column: str, ref_table: str) -> str:
+    """The derived column that says whether `column` names an existing row of `ref_table` (null stays null).
+    Membership is computed in pandas: handing great-expectations the key set as a value_set costs it minutes
+    at scale (it copies its arguments many times per expectation)."""
+    return f"check_{column}_in_{ref_table}"
+
+
+def derived_columns(name: str) -> list[str]:
+    return DERIVED_COLUMNS.get(name, []) + [fk_check_column(c, t) for c, t, _ in TABLES[name].foreign_keys]
 
 
 def _e(check: str, type_: str, description: str, severity: str = CRITICAL, **kwargs) -> dict:
@@ -48,7 +59,7 @@ def expected_suites() -> dict[str, dict]:
 def _table_expectations(name: str) -> list[dict]:
     table = TABLES[name]
     out = [_e(f"{name}__columns", "expect_table_columns_to_match_set", f"{name} has exactly the documented columns",
-              column_set=table.column_names + DERIVED_COLUMNS.get(name, []), exact_match=True)]
+              column_set=table.column_names + derived_columns(name), exact_match=True)]
     for column in table.columns:
         if not column.nullable:
             out.append(_e(f"{name}__{column.name}__not_null", "expect_column_values_to_not_be_null",
@@ -64,8 +75,8 @@ def _table_expectations(name: str) -> list[dict]:
                       f"({', '.join(table.primary_key)}) identifies a row of {name}", column_list=list(table.primary_key)))
     for column, ref_table, ref_column in table.foreign_keys:
         out.append(_e(f"{name}__{column}__in_{ref_table}", "expect_column_values_to_be_in_set",
-                      f"every {name}.{column} exists in {ref_table}.{ref_column}", column=column,
-                      value_set={"$PARAMETER": f"{ref_table}__{ref_column}"}))
+                      f"every {name}.{column} exists in {ref_table}.{ref_column}", column=fk_check_column(column, ref_table),
+                      value_set=[True]))
     if name != "documents":
         limit = MAX_ROWS_PER_DOCUMENT.get(name)
         if limit:
@@ -80,7 +91,7 @@ def _documents() -> list[dict]:
         _e("documents__sha256__hex", "expect_column_values_to_match_regex", "sha256 is 64 lowercase hex digits",
            column="sha256", regex=r"^[0-9a-f]{64}$"),
         _e("documents__duplicate_of__in_documents", "expect_column_values_to_be_in_set", "duplicate_of names a published document",
-           column="duplicate_of", value_set={"$PARAMETER": "documents__doc_id"}),
+           column="check_duplicate_of_in_documents", value_set=[True]),
         _e("documents__measure_count__at_least_one", "expect_column_values_to_be_between",
            "a document with no provision of kind measure is flagged", severity=WARNING, column="measure_count", min_value=1),
         _e("documents__issue_date__plausible", "expect_column_values_to_match_regex", "issue_date lies between 1990 and 2099",
@@ -225,6 +236,10 @@ def check_names(suites: dict[str, dict]) -> list[tuple[str, str, str]]:
 def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Each table with the derived `check_*` columns its suite looks at (computed here, in plain pandas)."""
     out = {name: frame.copy() for name, frame in frames.items()}
+    for name, table in TABLES.items():
+        for column, ref_table, ref_column in table.foreign_keys:
+            out[name][fk_check_column(column, ref_table)] = _exists(out[name][column], frames[ref_table][ref_column])
+    out["documents"]["check_duplicate_of_in_documents"] = _exists(out["documents"]["duplicate_of"], frames["documents"]["doc_id"])
     texts = dict(zip(frames["document_texts"]["doc_id"], frames["document_texts"]["text"])) if len(frames["document_texts"]) else {}
     measures = out["measures"]
     if len(measures):
@@ -251,6 +266,12 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         for column in ("check_share", "check_range", "check_span"):
             targets[column] = pd.Series(dtype=object)
     return out
+
+
+def _exists(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """True where the value is one of `keys`, None where it is null."""
+    found = values.isin(set(keys.dropna())) if len(values) else pd.Series(dtype=bool)
+    return found.astype(object).where(values.notna(), None)
 
 
 def _span_ok(text: str | None, start, end, value: str, strict: bool) -> bool:
@@ -282,13 +303,8 @@ def _numbering_ok(measures: pd.DataFrame) -> list[bool]:
 
 
 def parameters(frames: dict[str, pd.DataFrame]) -> dict:
-    """Values the suites refer to with `$PARAMETER`: key sets for referential integrity, row bounds."""
-    params = {}
-    for name, table in TABLES.items():
-        frame = frames[name]
-        params[f"{name}__rows"] = len(frame)
-        for column in table.primary_key if len(table.primary_key) == 1 else ():
-            params[f"{name}__{column}"] = sorted(frame[column].dropna().astype(str).unique().tolist()) if len(frame) else []
+    """Values the suites refer to with `$PARAMETER`: row counts and bounds."""
+    params = {f"{name}__rows": len(frames[name]) for name in TABLES}
     documents = max(1, len(frames["documents"]))
     for name, limit in MAX_ROWS_PER_DOCUMENT.items():
         params[f"{name}__max_rows"] = limit * documents

@@ -10,9 +10,10 @@ from .schema import TABLES
 def measure_indicator_rows(measures: pd.DataFrame) -> pd.DataFrame:
     """One row per provision and indicator; the first of each provision is its primary one."""
     rows = []
-    for m in measures.itertuples(index=False):
-        for n, match in enumerate(tag_provision(m.kind, m.title, m.text)):
-            rows.append({"measure_id": m.measure_id, "indicator_code": match.indicator, "score": match.score,
+    columns = (measures[c].tolist() for c in ("measure_id", "kind", "title", "text"))
+    for measure_id, kind, title, text in zip(*columns):
+        for n, match in enumerate(tag_provision(kind, title, text)):
+            rows.append({"measure_id": measure_id, "indicator_code": match.indicator, "score": match.score,
                          "is_primary": n == 0, "evidence": match.evidence})
     return pd.DataFrame(rows, columns=TABLES["measure_indicators"].column_names)
 

@@ -6,6 +6,7 @@ three times its weight, in the body once, and only half when it is one item of a
 (`市场准入、产业发展、政府采购、招标投标等`), where it is named in passing. An indicator is tagged when
 its score reaches TAG_SCORE; a provision with none is `other`.
 """
+import bisect
 import csv
 import re
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ TAG_SCORE = 2.0
 MIN_SHARE = 0.3
 TITLE_FACTOR, BODY_FACTOR, LIST_FACTOR = 3.0, 1.0, 0.5
 NO_TOPIC_KINDS = ("principle", "safeguard")  # about the plan itself (guiding ideas, organisation), never an indicator
-ITEM_DELIMITERS = "、，。；：,;:（）()“”\n"
+DELIMITER = re.compile(r"[、，。；：,;:（）()“”\n]")
 
 
 @dataclass(frozen=True)
@@ -59,29 +60,34 @@ def keywords() -> tuple[Keyword, ...]:
     return tuple(sorted(result, key=lambda k: (-len(k.text), k.indicator, k.text)))
 
 
-def _mask(text: str, phrases: tuple[str, ...]) -> str:
-    for phrase in phrases:
-        text = text.replace(phrase, "\0" * len(phrase))
-    return text
+@lru_cache(maxsize=None)
+def _scanner() -> tuple[re.Pattern, dict[str, tuple[Keyword, ...]]]:
+    """One pattern for every keyword and exclusion phrase, longest first, and what each phrase counts for.
+
+    Scanning once, leftmost-longest, gives each character to at most one phrase: the longer phrase wins
+    (`劳动力市场监管` is about the labour market, not 市场监管), an exclusion phrase (`政务服务平台`) takes its
+    characters and counts for nothing, and one phrase may count for several indicators (`水电气`)."""
+    phrases: dict[str, list[Keyword]] = {}
+    for keyword in keywords():
+        phrases.setdefault(keyword.text, []).append(keyword)
+    for keyword in keywords():
+        for exclusion in keyword.exclusions:
+            phrases.setdefault(exclusion, [])
+    ordered = sorted(phrases, key=lambda p: (-len(p), p))
+    return re.compile("|".join(re.escape(p) for p in ordered)), {p: tuple(k) for p, k in phrases.items()}
 
 
-def _is_list_item(text: str, start: int, end: int) -> bool:
-    """True when the phrase at start:end is one item of an enumeration joined by 、."""
-    left = max((text.rfind(d, 0, start) for d in ITEM_DELIMITERS), default=-1)
-    right = min((i for i in (text.find(d, end) for d in ITEM_DELIMITERS) if i >= 0), default=len(text))
-    return (left >= 0 and text[left] == "、") or (right < len(text) and text[right] == "、")
+def _list_item_test(text: str):
+    """A function telling whether the phrase at start:end of `text` is one item of an enumeration joined by 、
+    (the delimiters around it, found by bisecting the text's delimiter positions, include a 、)."""
+    marks = [(m.start(), m.group()) for m in DELIMITER.finditer(text)]
+    positions = [p for p, _ in marks]
 
-
-def _occurrences(text: str, keyword: Keyword, claimed: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
-    """Spans of `keyword` in `text`, skipping its exclusions and characters that a longer keyword took
-    (`劳动力市场监管` is about the labour market, not 市场监管); the same phrase may count for several indicators."""
-    masked = _mask(text, keyword.exclusions)
-    spans = []
-    for m in re.finditer(re.escape(keyword.text), masked):
-        if not any(s < m.end() and m.start() < e and other != keyword.text for s, e, other in claimed):
-            spans.append((m.start(), m.end()))
-    claimed.extend((s, e, keyword.text) for s, e in spans)
-    return spans
+    def is_item(start: int, end: int) -> bool:
+        left = bisect.bisect_left(positions, start) - 1
+        right = bisect.bisect_left(positions, end)
+        return (left >= 0 and marks[left][1] == "、") or (right < len(marks) and marks[right][1] == "、")
+    return is_item
 
 
 @dataclass
@@ -93,20 +99,20 @@ class Score:
 
 def score_indicators(title: str, body: str) -> dict[str, Score]:
     """Per indicator: its score and the evidence (where each keyword was found) for a title and body."""
+    pattern, phrases = _scanner()
+    factors: dict[Keyword, float] = {}  # the best place each keyword was found
+    for text, in_title in ((title, True), (body, False)):
+        is_item = None
+        for m in pattern.finditer(text):
+            if not in_title and is_item is None:
+                is_item = _list_item_test(text)
+            factor = TITLE_FACTOR if in_title else LIST_FACTOR if is_item(m.start(), m.end()) else BODY_FACTOR
+            for keyword in phrases[m.group()]:
+                factors[keyword] = max(factors.get(keyword, 0.0), factor)
     scores: dict[str, Score] = {}
-    claimed_title: list[tuple[int, int, str]] = []
-    claimed_body: list[tuple[int, int, str]] = []
-    for keyword in keywords():
-        in_title = _occurrences(title, keyword, claimed_title)
-        in_body = _occurrences(body, keyword, claimed_body)
-        if in_title:
-            factor, where = TITLE_FACTOR, f"title:{keyword.text}"
-        elif any(not _is_list_item(body, s, e) for s, e in in_body):
-            factor, where = BODY_FACTOR, f"text:{keyword.text}"
-        elif in_body:
-            factor, where = LIST_FACTOR, f"text:{keyword.text}(list)"
-        else:
-            continue
+    for keyword in sorted(factors, key=lambda k: (-len(k.text), k.indicator, k.text)):
+        factor = factors[keyword]
+        where = ("title:" if factor == TITLE_FACTOR else "text:") + keyword.text + ("(list)" if factor == LIST_FACTOR else "")
         entry = scores.setdefault(keyword.indicator, Score())
         entry.score += keyword.weight * factor
         entry.evidence.append(where)
