@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
                      AssetIn, MetadataValue, asset, multi_asset_check)
 
@@ -34,10 +35,15 @@ class ValidatedTables:
 
 
 def fingerprint(frames: dict[str, pd.DataFrame]) -> str:
+    """SHA-256 over every table as published (declared schema), serialized as one Arrow IPC stream each."""
     digest = hashlib.sha256()
     for name in sorted(frames):
-        sink = to_arrow(name, frames[name]).to_pandas().to_json(orient="split", date_format="iso", force_ascii=False)
-        digest.update(name.encode() + b"\0" + sink.encode("utf-8"))
+        table = to_arrow(name, frames[name]).combine_chunks()
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        digest.update(name.encode() + b"\0")
+        digest.update(sink.getvalue())
     return digest.hexdigest()
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, compare, masked, shingles, squash
+from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, compare, masked, masked_shingles, squash
 
 OVERRIDES_NAME = "dedup_overrides.csv"
 MIN_SHARED = 0.9
@@ -31,15 +31,16 @@ SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
 
 def remove_repetition(text: str) -> tuple[str, bool]:
     """Drop a sentence that repeats the one just before it (`简化审批程序。简化审批程序。配合…`)."""
-    out, previous, removed = [], None, False
+    out, previous, removed = [], None, False  # previous: the squashed form of the last sentence kept
     for line in text.split("\n"):
         kept = []
         for sentence in SENTENCE.findall(line):
-            if previous is not None and squash(sentence) and squash(sentence) == squash(previous):
+            key = squash(sentence)
+            if key and key == previous:
                 removed = True
                 continue
             kept.append(sentence)
-            previous = sentence
+            previous = key
         out.append("".join(kept))
     return "\n".join(out), removed
 
@@ -211,19 +212,19 @@ class _Components:
 
 def candidate_pairs(texts: dict[str, str], threshold: float = LSH_THRESHOLD, num_perm: int = 64) -> set[tuple[str, str]]:
     """Pairs of ids whose 3-gram sets are likely to overlap by about `threshold` or more (MinHash LSH)."""
-    return set(_stream_candidates(texts, threshold, num_perm))
+    return set(_stream_candidates({i: masked(t) for i, t in texts.items()}, threshold, num_perm))
 
 
-def _stream_candidates(texts: dict[str, str], threshold: float = LSH_THRESHOLD, num_perm: int = 64):
-    """Each LSH candidate pair once, (smaller id, larger id), without holding them all in memory.
+def _stream_candidates(masked_texts: dict[str, str], threshold: float = LSH_THRESHOLD, num_perm: int = 64):
+    """Each LSH candidate pair of ids of masked texts once, (smaller id, larger id), without holding them all in memory.
 
     MinHash signatures over character 3-grams (rensa, a Rust implementation: ~20x faster than a
     pure-Python MinHash here); `num_perm / bands` rows per band put the LSH's S-curve at `threshold`.
     """
     from rensa import RMinHash, RMinHashLSH
 
-    ids = sorted(texts)
-    signatures = RMinHash.from_token_sets([sorted(shingles(texts[i])) for i in ids], num_perm, 1)
+    ids = sorted(masked_texts)
+    signatures = RMinHash.from_token_sets([sorted(masked_shingles(masked_texts[i])) for i in ids], num_perm, 1)
     bands = _bands(threshold, num_perm)
     lsh = RMinHashLSH(threshold, num_perm, bands)
     for k, signature in enumerate(signatures):
@@ -254,11 +255,27 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
             verdicts[key] = compare(texts[a], texts[b], ratio, max_content_chars)
         return verdicts[key]
 
-    components = _Components(texts, {p for p in overrides.measures_different})
+    apart = set(overrides.measures_different)
+    components = _Components(texts, apart)
     for a, b in list(links.items()) + [p for p in overrides.measures_same if p[0] in texts and p[1] in texts]:
         components.union(a, b)
+    # Measures whose masked texts are equal are the same measure: join them directly and search candidates among
+    # one text per group (copies across plans are common: 48k synthetic measures have ~10x fewer distinct texts).
+    # A measure named in a "different" override stays its own entry so the override is honoured pair by pair.
+    constrained = {m for pair in apart for m in pair}
+    entries: dict[str, str] = {}  # the measure that stands for its masked text → that text
+    first_with: dict[str, str] = {}
+    for measure_id in sorted(texts):
+        key = keys[measure_id]
+        if measure_id in constrained:
+            entries[measure_id] = key
+        elif key in first_with:
+            components.union(first_with[key], measure_id)
+        else:
+            first_with[key] = measure_id
+            entries[measure_id] = key
     candidates = verified = 0
-    for a, b in _stream_candidates(texts):
+    for a, b in _stream_candidates(entries):
         candidates += 1
         if components.find(a) == components.find(b):
             continue  # already together: no need to compare
@@ -274,28 +291,28 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
     for members in groups.values():
         representative = min(members, key=order.__getitem__)
         for measure_id in sorted(members, key=order.__getitem__):
-            similarity = 1.0 if measure_id == representative else _jaccard(grams, texts, measure_id, representative)
+            similarity = 1.0 if measure_id == representative else _jaccard(grams, keys[measure_id], keys[representative])
             rows.append({"measure_id": measure_id, "cluster_id": f"c-{representative}", "is_representative": measure_id == representative,
                          "similarity": round(similarity, 4)})
     frame = pd.DataFrame(rows).sort_values(["cluster_id", "measure_id"], kind="stable").reset_index(drop=True)
     return Clusters(frame, candidates, verified)
 
 
-def _jaccard(grams: dict[str, set[str]], texts: dict[str, str], a: str, b: str) -> float:
-    """3-gram Jaccard similarity of two measures' masked texts (what the LSH step estimates)."""
+def _jaccard(grams: dict[str, set[str]], a: str, b: str) -> float:
+    """3-gram Jaccard similarity of two masked texts (what the LSH step estimates); k-gram sets cached by text."""
+    if a == b:
+        return 1.0
     for key in (a, b):
         if key not in grams:
-            grams[key] = shingles(texts[key])
+            grams[key] = masked_shingles(key)
     x, y = grams[a], grams[b]
     return len(x & y) / len(x | y) if x | y else 1.0
 
 
 def _representative_order(measures: pd.DataFrame, documents: pd.DataFrame) -> dict[str, tuple]:
     """A cluster's representative: from a kept (not duplicate) document, earliest path, then order in it."""
-    docs = documents.set_index("doc_id")
-    order = {}
-    for m in measures.itertuples(index=False):
-        doc = docs.loc[m.doc_id]
-        is_copy = isinstance(doc.get("duplicate_of"), str)
-        order[m.measure_id] = (is_copy, doc["source_file"], m.seq)
-    return order
+    copies = dict(zip(documents["doc_id"], documents["duplicate_of"].map(lambda v: isinstance(v, str)))) \
+        if "duplicate_of" in documents else {}
+    paths = dict(zip(documents["doc_id"], documents["source_file"]))
+    return {measure_id: (copies.get(doc_id, False), paths[doc_id], seq)
+            for measure_id, doc_id, seq in zip(measures["measure_id"], measures["doc_id"], measures["seq"])}

@@ -29,7 +29,11 @@ def masked(text: str) -> str:
 
 
 def shingles(text: str, k: int = 3) -> set[str]:
-    m = masked(text)
+    return masked_shingles(masked(text), k)
+
+
+def masked_shingles(m: str, k: int = 3) -> set[str]:
+    """Character k-grams of an already masked text."""
     return {m[i:i + k] for i in range(max(1, len(m) - k + 1))}
 
 

@@ -30,8 +30,20 @@ def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     missing = [c for c in table.column_names if c not in frame.columns]
     if missing:
         raise ValueError(f"table {name} lacks column(s) {', '.join(missing)}")
-    records = frame[table.column_names].astype(object).where(frame[table.column_names].notna(), None)
-    return pa.Table.from_pylist(records.to_dict("records"), schema=table.arrow_schema()) if len(frame) else table.arrow_schema().empty_table()
+    schema = table.arrow_schema()
+    if not len(frame):
+        return schema.empty_table()
+    return pa.Table.from_arrays([_column(frame[f.name], f.type) for f in schema], schema=schema)
+
+
+def _column(series: pd.Series, type_: pa.DataType) -> pa.Array:
+    """One column in its declared type: converted directly, or value by value when pandas holds it loosely
+    (objects, NaN standing for a missing integer)."""
+    try:
+        return pa.array(series, type=type_, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        values = series.astype(object).where(series.notna(), None).tolist()
+        return pa.array(values, type=type_)
 
 
 def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | None = None,
