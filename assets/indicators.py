@@ -1,13 +1,18 @@
 """Stage 4d — indicators: which business-environment indicator each measure and target is about, and which
 targets state a metric comparable across regions."""
+import time
 from dataclasses import dataclass
 
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
+from .lib.cache import ParseCache
 from .lib.indicator_rows import classify_targets, measure_indicator_rows, reference_tables
+from .lib.per_document import by_document
+from .lib.schema import TABLES
 from .measures import StructuredCorpus
 from .previews import markdown_table
+from .settings import PipelineSettings
 
 
 @dataclass
@@ -20,11 +25,20 @@ class IndicatorTables:
 @asset(group_name="extract", description="Tags every provision with the evaluation system's indicators by the keyword rules in "
                                          "assets/lib/data/indicator_keywords.csv (with evidence), and every target with its "
                                          "indicator and comparable metric (comparable_metrics.csv).")
-def indicators(context: AssetExecutionContext, measures: StructuredCorpus, targets: pd.DataFrame) -> IndicatorTables:
-    tagged = measure_indicator_rows(measures.measures)
+def indicators(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus,
+               targets: pd.DataFrame) -> IndicatorTables:
+    started = time.perf_counter()
+    cache = ParseCache(settings.warehouse_path / "cache", "indicators")
+    columns = TABLES["measure_indicators"].column_names
+    tagged = by_document(measures.measures, measures.cache_keys, cache, "indicators",
+                         lambda doc_id, rows: measure_indicator_rows(rows), columns) \
+        if len(measures.measures) else pd.DataFrame(columns=columns)
+    cache.prune()
     classes = classify_targets(targets, tagged)
     primary = tagged[tagged["is_primary"]] if len(tagged) else tagged
     context.add_output_metadata({
+        "seconds": round(time.perf_counter() - started, 2),
+        "cache_hits": cache.hits,
         "measure_indicator_rows": len(tagged),
         "primary_by_indicator": MetadataValue.json(primary["indicator_code"].value_counts().to_dict() if len(primary) else {}),
         "comparable_targets": int(classes["metric_code"].notna().sum()) if len(classes) else 0,

@@ -22,6 +22,7 @@ class StructuredCorpus:
     measures: pd.DataFrame
     quarantine: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
+    cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → parse-cache key (for the later stages)
 
 
 @asset(group_name="structure", description="Outline of each document: numbered headings → sections and provisions; "
@@ -66,4 +67,5 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
         "per_document": MetadataValue.md(markdown_table(per_doc, limit=50)),
         "preview": MetadataValue.md(markdown_table(measure_frame[["measure_id", "kind", "label", "title"]] if len(measure_frame) else measure_frame)),
     })
-    return StructuredCorpus(documents, text_frame, measure_frame, quarantine, warnings)
+    keys = {doc_id: normalized_documents.cache_keys.get(doc_id) for doc_id in texts}
+    return StructuredCorpus(documents, text_frame, measure_frame, quarantine, warnings, keys)

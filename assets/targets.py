@@ -1,21 +1,34 @@
 """Stage 4b — targets: every numeric promise of a measure or goal as a typed, comparable row."""
+import time
+
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.target_rows import TARGET_KINDS, target_rows
+from .lib.cache import ParseCache
+from .lib.per_document import by_document
+from .lib.target_rows import TARGET_KINDS, target_columns, target_rows
 from .measures import StructuredCorpus
 from .logs import log_lines
 from .previews import markdown_table
+from .settings import PipelineSettings
 
 
 @asset(group_name="extract", description="Reads quantitative targets (value, range, unit, comparator, baseline, due year, metric) "
                                          f"from provisions of kind {', '.join(TARGET_KINDS)}; 分别/均 constructions are distributed.")
-def targets(context: AssetExecutionContext, measures: StructuredCorpus) -> pd.DataFrame:
-    frame = target_rows(measures.measures, measures.document_texts)
+def targets(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> pd.DataFrame:
+    started = time.perf_counter()
+    texts = dict(zip(measures.document_texts["doc_id"], measures.document_texts["text"])) if len(measures.document_texts) else {}
+    cache = ParseCache(settings.warehouse_path / "cache", "targets")
+    frame = by_document(measures.measures, measures.cache_keys, cache, "targets",
+                        lambda doc_id, rows: target_rows(rows, pd.DataFrame({"doc_id": [doc_id], "text": [texts[doc_id]]})),
+                        target_columns()) if len(measures.measures) else pd.DataFrame(columns=target_columns())
+    cache.prune()
     per_doc = frame.groupby("doc_id").size().to_dict() if len(frame) else {}
     log_lines(context, [("info", f"{doc.source_file}: {per_doc.get(doc.doc_id, 0)} target(s)")
                         for doc in measures.documents.itertuples(index=False)], "per-document")
     context.add_output_metadata({
+        "seconds": round(time.perf_counter() - started, 2),
+        "cache_hits": cache.hits,
         "targets": len(frame),
         "by_unit": MetadataValue.json(frame["unit"].value_counts().head(15).to_dict() if len(frame) else {}),
         "by_comparator": MetadataValue.json(frame["comparator"].value_counts().to_dict() if len(frame) else {}),

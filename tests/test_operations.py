@@ -25,6 +25,8 @@ def test_incremental_build_equals_a_full_rebuild(raw_copy, tmp_path):
     second = build(raw_copy, warehouse)
     metadata = second.asset_materializations_for_node("normalized_documents")[0].metadata
     assert metadata["cache_hits"].value == 3 and metadata["parsed"].value == 2  # only the added and the changed file
+    for stage in ("targets", "indicators"):  # results derived per document are reused too
+        assert second.asset_materializations_for_node(stage)[0].metadata["cache_hits"].value == 3, stage
     full = tmp_path / "full"
     build(raw_copy, full)
     incremental, rebuilt = tables(warehouse), tables(full)
@@ -59,3 +61,22 @@ def test_sensor_requests_a_run_only_when_raw_files_change(tmp_path):
     second = sensor(build_sensor_context(instance=instance, cursor=cursor))
     assert isinstance(second, RunRequest) and second.run_key != cursor
     assert schedule.cron_schedule == "0 3 * * *"
+
+
+def test_a_rule_change_recomputes_derived_results(raw_copy, tmp_path, monkeypatch):
+    from assets.lib import cache
+
+    warehouse = tmp_path / "w"
+    build(raw_copy, warehouse)
+    assert build(raw_copy, warehouse).asset_materializations_for_node("indicators")[0].metadata["cache_hits"].value == 5
+    monkeypatch.setattr(cache, "rules_fingerprint", lambda: "a keyword table was edited")
+    again = build(raw_copy, warehouse)
+    assert again.asset_materializations_for_node("indicators")[0].metadata["cache_hits"].value == 0
+    assert again.asset_materializations_for_node("normalized_documents")[0].metadata["cache_hits"].value == 5  # parsing is not redone
+
+
+def test_the_rules_fingerprint_covers_code_and_keyword_tables():
+    from assets.lib import cache
+
+    covered = {p.relative_to(cache.LIB).as_posix() for p in cache.LIB.rglob("*") if p.suffix in (".py", ".csv")}
+    assert {"indicators.py", "targets.py", "data/indicator_keywords.csv", "data/comparable_metrics.csv"} <= covered

@@ -5,11 +5,32 @@ import json
 import os
 import pickle
 import uuid
+from functools import lru_cache
 from pathlib import Path
 
 from .decode import InputError
 from .documents import PARSER_VERSION
 from .inventory import RawFile
+
+
+LIB = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=None)
+def rules_fingerprint() -> str:
+    """A hash of the extraction code and its data tables (assets/lib/**.py, assets/lib/data/*): results derived
+    from a document's provisions are cached under it, so changing a rule or a keyword recomputes them."""
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    for path in sorted(p for p in LIB.rglob("*") if p.is_file() and p.suffix in (".py", ".csv")):
+        digest.update(path.relative_to(LIB).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def derived_key(document_key: str | None, stage: str) -> str | None:
+    """Cache key of a stage's results for one document (targets, indicator tags): its parse key plus the rules."""
+    if document_key is None:
+        return None
+    return hashlib.sha256(f"{document_key}\0{stage}\0{rules_fingerprint()}".encode()).hexdigest()
 
 
 def cache_key(raw: RawFile) -> str:

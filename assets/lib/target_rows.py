@@ -8,8 +8,13 @@ TARGET_KINDS = ("measure", "goal")
 CLASSIFICATION_COLUMNS = ("indicator_code", "metric_code")  # added by the indicators stage
 
 
+def target_columns() -> list[str]:
+    """The columns this stage fills (the indicators stage adds the classification)."""
+    return [c for c in TABLES["targets"].column_names if c not in CLASSIFICATION_COLUMNS]
+
+
 def target_rows(measures: pd.DataFrame, document_texts: pd.DataFrame) -> pd.DataFrame:
-    columns = [c for c in TABLES["targets"].column_names if c not in CLASSIFICATION_COLUMNS]
+    columns = target_columns()
     if measures.empty:
         return pd.DataFrame(columns=columns)
     texts = dict(zip(document_texts["doc_id"], document_texts["text"]))
