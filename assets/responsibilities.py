@@ -1,17 +1,28 @@
 """Stage 4a — responsibilities: who leads, cooperates and is responsible for each measure (`units`, `measure_units`)."""
+import time
+
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.units import ResponsibilityTables, build_responsibility_tables
+from .lib.cache import ParseCache
+from .lib.per_document import per_document
+from .lib.units import ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables
 from .measures import StructuredCorpus
 from .logs import log_lines
 from .previews import markdown_table
+from .settings import PipelineSettings
 
 
 @asset(group_name="extract", description="Reads responsibility annotations (brackets, own-line fields, section blocks) into "
                                          "units with type and cross-region function, and measure–unit roles.")
-def responsibilities(context: AssetExecutionContext, measures: StructuredCorpus) -> ResponsibilityTables:
-    tables = build_responsibility_tables(measures.measures, measures.documents)
+def responsibilities(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> ResponsibilityTables:
+    started = time.perf_counter()
+    cache = ParseCache(settings.warehouse_path / "cache", "responsibilities")
+    documents = dict(tuple(measures.documents.groupby("doc_id", sort=False))) if len(measures.documents) else {}
+    tables = combine_responsibility_tables(per_document(
+        measures.measures, measures.cache_keys, cache, "responsibilities",
+        lambda doc_id, rows: build_responsibility_tables(rows, documents[doc_id])))
+    cache.prune()
     log_lines(context, [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings], "responsibility")
     units, links = tables.units, tables.measure_units
     unknown = units[units["function"].isna()]["name"].tolist() if len(units) else []
@@ -20,6 +31,8 @@ def responsibilities(context: AssetExecutionContext, measures: StructuredCorpus)
     top = (links[links["role"] == "lead"].merge(units, on="unit_id").groupby("name").size().sort_values(ascending=False)
            .head(10).rename("measures_led").reset_index()) if len(links) else pd.DataFrame()
     context.add_output_metadata({
+        "seconds": round(time.perf_counter() - started, 2),
+        "cache_hits": cache.hits,
         "units": len(units),
         "measure_units": len(links),
         "by_role": MetadataValue.json(links["role"].value_counts().to_dict() if len(links) else {}),

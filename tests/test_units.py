@@ -6,7 +6,7 @@ import pytest
 from assets.lib.responsibility import read_responsibility
 from assets.lib.unit_classes import split_level_prefix, unit_function, unit_type
 from assets.lib.unit_names import complete_names, split_names
-from assets.lib.units import build_responsibility_tables
+from assets.lib.units import build_responsibility_tables, combine_responsibility_tables
 
 
 def roles(annotation: str) -> list[tuple[str, str]]:
@@ -113,6 +113,23 @@ def test_tables_link_measures_to_units_by_region():
         ("b-1", "区市场监管局", "lead", "measure")}
     fields = tables.measure_fields.set_index("measure_id")
     assert fields.loc["a-1", "supervisors"] == "张三" and fields.loc["b-1", "deadline_text"] == "6月底完成"
+
+
+def test_tables_built_one_document_at_a_time_combine_to_the_corpus_tables():
+    documents = pd.DataFrame([{"doc_id": d, "source_file": f"{d}.txt", "region": region}
+                              for d, region in (("a", "甲区"), ("b", "乙区"), ("c", "甲区"), ("d", None))])
+    rows = [("a-1", "a", "（牵头单位：区财政局；配合单位：区市场监管局）"), ("b-1", "b", "（牵头单位：区财政局）"),
+            ("c-1", "c", "（牵头单位：区市场监管局）"), ("c-2", "c", None), ("d-1", "d", "（牵头单位：区财政局）")]
+    measures = pd.DataFrame([{"measure_id": m, "doc_id": d, "kind": "measure", "label": m[-1] + ".", "responsibility_text": text,
+                              "section_responsibility_text": None} for m, d, text in rows])
+    whole = build_responsibility_tables(measures, documents)
+    combined = combine_responsibility_tables([build_responsibility_tables(rows, documents[documents.doc_id == doc_id])
+                                              for doc_id, rows in measures.groupby("doc_id", sort=False)])
+    assert len(whole.units) == 4  # 甲区 (a and c) shares 区市场监管局; 乙区 and the regionless plan have their own 区财政局
+    for name in ("units", "measure_units", "measure_fields"):
+        pd.testing.assert_frame_equal(getattr(combined, name), getattr(whole, name))
+    assert combined.warnings == whole.warnings
+    assert combine_responsibility_tables([]).units.empty
 
 
 def test_missing_lead_is_warned_where_most_measures_have_one():

@@ -63,5 +63,25 @@ def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame)
     )
 
 
+def combine_responsibility_tables(parts: list[ResponsibilityTables]) -> ResponsibilityTables:
+    """The tables of several documents (built one document each, e.g. from the cache) as one corpus would give:
+    a unit named by two documents of one region is one row, sorted as `build_responsibility_tables` sorts."""
+    units: dict[str, dict] = {}
+    for part in parts:
+        for unit in part.units.to_dict("records"):
+            units.setdefault(unit["unit_id"], unit)
+
+    def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        frames = [f for f in frames if len(f)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    return ResponsibilityTables(
+        units=pd.DataFrame(sorted(units.values(), key=lambda u: (u["region"] or "", u["name"]))),
+        measure_units=concat([p.measure_units for p in parts]),
+        measure_fields=concat([p.measure_fields for p in parts]),
+        warnings=[w for p in parts for w in p.warnings],
+    )
+
+
 def _warning(doc, m, message: str, kind: str = "") -> dict:
     return {"source_file": doc["source_file"], "doc_id": m.doc_id, "stage": "responsibility", "message": message, "kind": kind}
