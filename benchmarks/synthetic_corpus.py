@@ -6,7 +6,8 @@ Each plan gets a made-up county/district, a year, a numbering scheme (一、/（
 1., 第X条), 3–6 sections of seed provisions with changed target values and names, a responsibility
 annotation in one of the real forms (bracket with fields, `X牵头` phrase, own-line fields), and a
 safeguard part; then the rendering real sources show: half- or full-width punctuation, PDF spacing,
-Traditional script, a one-line scrape, GB18030 bytes.
+Traditional script, a one-line scrape, GB18030 bytes. One document in twenty is a recent plan published
+again by another source (rendered its own way), as real plans are mirrored across government sites.
 """
 import argparse
 import random
@@ -117,18 +118,30 @@ def render(text: str, rng: random.Random) -> tuple[bytes, str]:
     return text.encode("gb18030" if style == "gb18030" else "utf-8"), style
 
 
-def generate(out: Path, documents: int, seed: int = 1) -> list[Path]:
+REPUBLISHED = 0.05  # share of documents that are another source's copy of a recent plan
+
+
+def generate(out: Path, documents: int, seed: int = 1) -> dict[Path, Path | None]:
+    """Writes the plans under `out`; returns each path with the path of the plan it republishes (None if original)."""
     rng = random.Random(seed)
     pool = seed_provisions()
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
+    written: dict[Path, Path | None] = {}
+    recent: list[tuple[str, Path]] = []
     for i in range(documents):
-        data, style = render(plan(i, pool, rng), rng)
-        path = out / f"{i // 1000:02d}" / f"plan-{i:05d}-{style}.txt"
+        path = out / f"{i // 1000:02d}" / f"plan-{i:05d}"
+        if recent and rng.random() < REPUBLISHED:  # the same plan again, as another site renders it
+            text, original = rng.choice(recent)
+        else:
+            text, original = plan(i, pool, rng), None
+        data, style = render(text, rng)
+        path = path.with_name(f"{path.name}-{style}.txt")
+        if original is None:
+            recent = (recent + [(text, path)])[-50:]
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(data)
-        paths.append(path)
-    return paths
+        written[path] = original
+    return written
 
 
 def main() -> None:
