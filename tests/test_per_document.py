@@ -1,0 +1,29 @@
+"""Per-document computations through the cache: every document's rows, in order, computed once."""
+import pandas as pd
+
+from assets.lib.cache import ParseCache
+from assets.lib.per_document import by_document, per_document
+
+
+def test_each_document_gets_its_rows_in_order_of_first_appearance(tmp_path):
+    frame = pd.DataFrame({"doc_id": ["b", "b", "a", "c", "a"], "n": [1, 2, 3, 4, 5]})  # "a" is not contiguous
+    seen = per_document(frame, {}, ParseCache(tmp_path, "t"), "t", lambda doc_id, rows: (doc_id, rows["n"].tolist(), list(rows.index)))
+    assert seen == [("b", [1, 2], [0, 1]), ("a", [3, 5], [0, 1]), ("c", [4], [0])]
+    assert per_document(frame.iloc[0:0], {}, ParseCache(tmp_path, "t"), "t", lambda d, r: 1) == []
+
+
+def test_cached_documents_are_not_computed_again(tmp_path):
+    frame = pd.DataFrame({"doc_id": ["a", "a", "b"], "n": [1, 2, 3]})
+    keys = {"a": "key-a", "b": "key-b"}
+    calls = []
+
+    def compute(doc_id, rows):
+        calls.append(doc_id)
+        return rows.assign(double=rows["n"] * 2)
+
+    first = by_document(frame, keys, ParseCache(tmp_path, "t"), "t", compute, ["doc_id", "n", "double"])
+    cache = ParseCache(tmp_path, "t")
+    again = by_document(frame, {**keys, "b": "key-b-changed"}, cache, "t", compute, ["doc_id", "n", "double"])
+    assert calls == ["a", "b", "b"] and cache.hits == 1
+    pd.testing.assert_frame_equal(first, again)
+    assert first["double"].tolist() == [2, 4, 6]
