@@ -41,18 +41,20 @@ QUERIES = {
 ONE_MORE = "新增县优化营商环境方案\n一、主要任务\n1.压缩开办时间。企业开办时间压缩至1个工作日以内。（牵头单位：县市场监管局）\n2.提升网办率。网上可办率达到95%以上。\n"
 
 
-def timed_build(raw: Path, warehouse: Path, home: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of one `python -m pipelines.build` in its own process."""
+def timed_build(raw: Path, warehouse: Path, home: Path) -> tuple[float, float, str]:
+    """(seconds, peak MB, the build's "stage seconds" line) of one `python -m pipelines.build` in its own process."""
     env = {**os.environ, "RAW_DIR": str(raw), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home)}
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
              "r = subprocess.run([sys.executable, '-m', 'pipelines.build'], capture_output=True, text=True); "
              "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); "
+             "print(next((line for line in r.stdout.splitlines() if line.startswith('stage seconds')), '')); "
              "sys.exit(r.returncode) if r.returncode == 0 else sys.exit(r.stderr[-3000:])")
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
-    seconds, peak = map(float, result.stdout.split())
-    return seconds, peak
+    figures, stages = (result.stdout.splitlines() + [""])[:2]
+    seconds, peak = map(float, figures.split())
+    return seconds, peak, stages
 
 
 def main() -> None:
@@ -69,9 +71,9 @@ def main() -> None:
         started = time.perf_counter()
         generate(raw, n)
         generated = time.perf_counter() - started
-        full_s, full_mb = timed_build(raw, warehouse, home)
+        full_s, full_mb, full_stages = timed_build(raw, warehouse, home)
         (raw / "one-more.txt").write_text(ONE_MORE, encoding="utf-8")
-        inc_s, inc_mb = timed_build(raw, warehouse, home)
+        inc_s, inc_mb, inc_stages = timed_build(raw, warehouse, home)
         with duckdb.connect(str(warehouse / "policy_measures.duckdb"), read_only=True) as con:
             counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "measures", "targets", "measure_units")}
             query_s = {}
@@ -80,13 +82,17 @@ def main() -> None:
                 con.execute(sql).fetchall()
                 query_s[name] = time.perf_counter() - t
         rows.append({"documents": n, "generate_s": generated, "full_s": full_s, "full_peak_mb": full_mb, "incremental_s": inc_s,
-                     "incremental_peak_mb": inc_mb, "slowest_query_s": max(query_s.values()), "queries": query_s, "rows": counts})
+                     "incremental_peak_mb": inc_mb, "slowest_query_s": max(query_s.values()), "queries": query_s, "rows": counts,
+                     "full_stages": full_stages, "incremental_stages": inc_stages})
     print(f"{'documents':>9} {'full s':>8} {'peak MB':>8} {'+1 doc s':>9} {'slowest query s':>16}  rows")
     for r in rows:
         print(f"{r['documents']:>9,} {r['full_s']:>8.1f} {r['full_peak_mb']:>8,.0f} {r['incremental_s']:>9.1f} "
               f"{r['slowest_query_s']:>16.3f}  {r['rows']}")
     if len(rows) > 1:
         print(f"cost ratio {rows[-1]['documents']:,} / {rows[0]['documents']:,} documents: {rows[-1]['full_s'] / rows[0]['full_s']:.1f}x")
+    for r in rows:
+        print(f"  {r['documents']:,} docs · full build {r['full_stages']}")
+        print(f"  {r['documents']:,} docs · +1 document {r['incremental_stages']}")
     for r in rows:
         for name, seconds in r["queries"].items():
             print(f"  {r['documents']:,} docs · {name}: {seconds * 1000:.0f} ms")
