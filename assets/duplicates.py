@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.dedup import cluster_measures, find_document_duplicates, read_overrides
+from .lib.cache import ParseCache
+from .lib.dedup import cluster_measures, find_document_duplicates, read_overrides, squashed_texts
+from .lib.per_document import per_document
 from .measures import StructuredCorpus
 from .logs import log_lines
 from .previews import markdown_table
@@ -26,16 +28,22 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
     overrides = read_overrides(settings.raw_path)
     for problem in overrides.problems:
         context.log.warning(problem)
-    docs = find_document_duplicates(measures.documents, measures.measures, overrides)
+    cache = ParseCache(settings.warehouse_path / "cache", "dedup_keys")
+    squashed = {measure_id: text for part in per_document(measures.measures, measures.cache_keys, cache, "dedup_keys",
+                                                          lambda doc_id, rows: squashed_texts(rows))
+                for measure_id, text in part.items()}
+    cache.prune()
+    docs = find_document_duplicates(measures.documents, measures.measures, overrides, squashed)
     names = dict(zip(measures.documents["doc_id"], measures.documents["source_file"])) if len(measures.documents) else {}
     log_lines(context, [("info", f"{names[copy]}: a copy of {names[kept]} "
                                   f"({sum(1 for m in docs.measure_links if m.startswith(copy))} provisions linked)")
                         for copy, kept in sorted(docs.duplicate_of.items())], "duplicate")
     documents = measures.documents.assign(duplicate_of=measures.documents["doc_id"].map(docs.duplicate_of)) if len(measures.documents) else measures.documents
-    clusters = cluster_measures(measures.measures, documents, docs.measure_links, overrides)
+    clusters = cluster_measures(measures.measures, documents, docs.measure_links, overrides, squashed=squashed)
     sizes = clusters.frame.groupby("cluster_id").size() if len(clusters.frame) else pd.Series(dtype=int)
     shared = clusters.frame[clusters.frame["cluster_id"].map(sizes) > 1] if len(clusters.frame) else clusters.frame
     context.add_output_metadata({
+        "cache_hits": cache.hits,
         "duplicate_documents": len(docs.duplicate_of),
         "linked_measures": len(docs.measure_links),
         "lsh_candidate_pairs": clusters.candidate_pairs,

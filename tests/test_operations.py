@@ -25,7 +25,7 @@ def test_incremental_build_equals_a_full_rebuild(raw_copy, tmp_path):
     second = build(raw_copy, warehouse)
     metadata = second.asset_materializations_for_node("normalized_documents")[0].metadata
     assert metadata["cache_hits"].value == 3 and metadata["parsed"].value == 2  # only the added and the changed file
-    for stage in ("responsibilities", "targets", "indicators"):  # results derived per document are reused too
+    for stage in ("responsibilities", "targets", "indicators", "duplicates"):  # results derived per document are reused too
         assert second.asset_materializations_for_node(stage)[0].metadata["cache_hits"].value == 3, stage
     full = tmp_path / "full"
     build(raw_copy, full)

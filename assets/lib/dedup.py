@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, compare, masked, masked_shingles, squash
+from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, compare, mask_numbers, masked, masked_shingles, squash
 
 OVERRIDES_NAME = "dedup_overrides.csv"
 MIN_SHARED = 0.9
@@ -93,13 +93,20 @@ class DocumentDuplicates:
     measure_links: dict[str, str]  # measure_id of a copy → measure_id of the kept copy's provision
 
 
-def find_document_duplicates(documents: pd.DataFrame, measures: pd.DataFrame, overrides: Overrides) -> DocumentDuplicates:
+def squashed_texts(measures: pd.DataFrame) -> dict[str, str]:
+    """measure_id → `squash`ed text: the comparison key of both deduplication steps (worth caching per document)."""
+    return {measure_id: squash(text) for measure_id, text in zip(measures["measure_id"], measures["text"])}
+
+
+def find_document_duplicates(documents: pd.DataFrame, measures: pd.DataFrame, overrides: Overrides,
+                             squashed: dict[str, str] | None = None) -> DocumentDuplicates:
     if documents.empty:
         return DocumentDuplicates({}, {})
+    squashed = squashed if squashed is not None else squashed_texts(measures)
     docs = documents.set_index("doc_id")
     keys: dict[str, list[tuple[str, str]]] = {d: [] for d in docs.index}  # doc → [(squashed text, measure_id)]
-    for m in measures.itertuples(index=False):
-        keys[m.doc_id].append((squash(m.text), m.measure_id))
+    for doc_id, measure_id in zip(measures["doc_id"], measures["measure_id"]):
+        keys[doc_id].append((squashed[measure_id], measure_id))
     candidates = overlap_candidates(keys)
     by_file = {docs.loc[d, "source_file"]: d for d in docs.index}
     forced = {tuple(sorted((by_file[a], by_file[b]))) for a, b in overrides.documents_same if a in by_file and b in by_file}
@@ -260,11 +267,13 @@ def _bands(threshold: float, num_perm: int) -> int:
 
 
 def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dict[str, str], overrides: Overrides,
-                     min_ratio: float = MIN_RATIO, max_content_chars: int = MAX_CONTENT_CHARS) -> Clusters:
+                     min_ratio: float = MIN_RATIO, max_content_chars: int = MAX_CONTENT_CHARS,
+                     squashed: dict[str, str] | None = None) -> Clusters:
     if measures.empty:
         return Clusters(pd.DataFrame(columns=["measure_id", "cluster_id", "is_representative", "similarity"]), 0, 0)
     texts = dict(zip(measures["measure_id"], measures["text"]))
-    keys = {measure_id: masked(text) for measure_id, text in texts.items()}
+    squashed = squashed if squashed is not None else squashed_texts(measures)
+    keys = {measure_id: mask_numbers(squashed[measure_id]) for measure_id in texts}
     verdicts: dict[tuple[str, str], object] = {}  # copies are mostly equal once numbers are masked: compare each pair of texts once
 
     def verdict(a: str, b: str, ratio: float = min_ratio):

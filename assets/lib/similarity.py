@@ -25,7 +25,12 @@ def squash(text: str) -> str:
 
 def masked(text: str) -> str:
     """`squash` with every number replaced by `0`: copies that only change their numbers look the same."""
-    return DIGITS.sub("0", squash(text))
+    return mask_numbers(squash(text))
+
+
+def mask_numbers(squashed: str) -> str:
+    """`masked` of an already squashed text."""
+    return DIGITS.sub("0", squashed)
 
 
 def shingles(text: str, k: int = 3) -> set[str]:
