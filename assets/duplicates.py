@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import ParseCache
+from .lib.cache import ParseCache, StageFile
 from .lib.dedup import cluster_measures, find_document_duplicates, read_overrides, squashed_texts
 from .lib.per_document import per_document
 from .measures import StructuredCorpus
@@ -39,7 +39,10 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
                                   f"({sum(1 for m in docs.measure_links if m.startswith(copy))} provisions linked)")
                         for copy, kept in sorted(docs.duplicate_of.items())], "duplicate")
     documents = measures.documents.assign(duplicate_of=measures.documents["doc_id"].map(docs.duplicate_of)) if len(measures.documents) else measures.documents
-    clusters = cluster_measures(measures.measures, documents, docs.measure_links, overrides, squashed=squashed)
+    verdict_file = StageFile(settings.warehouse_path / "cache", "dedup_verdicts")
+    known = verdict_file.load(default={})
+    clusters = cluster_measures(measures.measures, documents, docs.measure_links, overrides, squashed=squashed, known_verdicts=known)
+    verdict_file.save(clusters.verdicts)
     sizes = clusters.frame.groupby("cluster_id").size() if len(clusters.frame) else pd.Series(dtype=int)
     shared = clusters.frame[clusters.frame["cluster_id"].map(sizes) > 1] if len(clusters.frame) else clusters.frame
     context.add_output_metadata({
@@ -48,6 +51,7 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
         "linked_measures": len(docs.measure_links),
         "lsh_candidate_pairs": clusters.candidate_pairs,
         "verified_joins": clusters.verified_pairs,
+        "pair_verdicts_reused": sum(1 for key in clusters.verdicts if key in known),
         "clusters": int(len(sizes)),
         "clusters_with_several_members": int((sizes > 1).sum()),
         "preview": MetadataValue.md(markdown_table(shared, limit=20)),

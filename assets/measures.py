@@ -1,14 +1,14 @@
 """Stage 3 — measures: the numbered provisions of each document, with their part (measure, safeguard, goal, ...)."""
 import time
-from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import ParseCache
+from .lib.cache import ParseCache, derived_key
 from .lib.decode import InputError
-from .lib.documents import document_row, extract_outline, measure_rows
+from .lib.documents import MEASURE_COLUMNS, DocumentProvisions, document_provisions, document_row
 from .normalized_documents import NormalizedCorpus
 from .logs import log_lines
 from .previews import markdown_table
@@ -20,7 +20,7 @@ class StructuredCorpus:
     documents: pd.DataFrame
     document_texts: pd.DataFrame
     measures: pd.DataFrame
-    quarantine: list[dict] = field(default_factory=list)
+    quarantine: list[dict] = field(default_factory=list)  # documents quarantined so far: at normalizing or at the outline
     warnings: list[dict] = field(default_factory=list)
     cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → parse-cache key (for the later stages)
 
@@ -29,29 +29,30 @@ class StructuredCorpus:
                                            "documents with no numbered provision are quarantined.")
 def measures(context: AssetExecutionContext, settings: PipelineSettings, normalized_documents: NormalizedCorpus) -> StructuredCorpus:
     started = time.perf_counter()
-    doc_rows, texts, rows, quarantine, warnings = [], {}, [], [], []
+    doc_rows, texts, parts, warnings = [], {}, [], []
+    quarantine = list(normalized_documents.quarantine)  # carried on, so later stages need not load the texts again
     cache = ParseCache(settings.warehouse_path / "cache", "outline")
     lines: list[tuple[str, str]] = []
     for doc in normalized_documents.documents:
-        key = normalized_documents.cache_keys.get(doc.doc_id)
+        key = derived_key(normalized_documents.cache_keys.get(doc.doc_id), "outline")
         try:
-            outline = cache.compute(key, lambda: extract_outline(doc))
+            provisions: DocumentProvisions = cache.compute(key, lambda: document_provisions(doc))
         except InputError as err:
             lines.append(("warning", f"{doc.source_file}: quarantined at {err.stage}: {err.reason}"))
             quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": err.stage, "reason": err.reason})
             continue
-        doc_rows.append(document_row(doc, outline))
+        kinds = provisions.kinds
+        doc_rows.append(document_row(doc, kinds))
         texts[doc.doc_id] = doc.text
-        rows.extend(measure_rows(doc.doc_id, outline))
-        kinds = Counter(p.kind for p in outline.provisions)
+        parts.append(provisions.columns)
         lines.append(("info", f"{doc.source_file}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-                      + (f"; {len(outline.warnings)} numbering warning(s)" if outline.warnings else "")))
-        for message in outline.warnings:
+                      + (f"; {len(provisions.warnings)} numbering warning(s)" if provisions.warnings else "")))
+        for message in provisions.warnings:
             lines.append(("warning", f"{doc.source_file}: {message}"))
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
     log_lines(context, lines, "per-document")
     documents = pd.DataFrame(doc_rows)
-    measure_frame = pd.DataFrame(rows)
+    measure_frame = pd.DataFrame({column: list(chain.from_iterable(part[column] for part in parts)) for column in MEASURE_COLUMNS})
     text_frame = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
     per_doc = (measure_frame.groupby(["doc_id", "kind"]).size().unstack(fill_value=0).reset_index()
                if len(measure_frame) else pd.DataFrame())

@@ -19,7 +19,6 @@ from .duplicates import Duplicates
 from .indicators import IndicatorTables
 from .lib.units import ResponsibilityTables
 from .measures import StructuredCorpus
-from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table
 from .raw_files import RawInventory
 from .settings import PipelineSettings
@@ -53,10 +52,10 @@ def report_path(settings: PipelineSettings, tables_fingerprint: str):
 
 @asset(group_name="validate", description="All tables of the build, assembled for publishing; checked by one asset check per "
                                           "expectation in expectations/ (critical checks block publication).")
-def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, normalized_documents: NormalizedCorpus,
-                     measures: StructuredCorpus, responsibilities: ResponsibilityTables, targets: pd.DataFrame,
-                     duplicates: Duplicates, indicators: IndicatorTables) -> ValidatedTables:
-    quarantine = normalized_documents.quarantine + measures.quarantine
+def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, measures: StructuredCorpus,
+                     responsibilities: ResponsibilityTables, targets: pd.DataFrame, duplicates: Duplicates,
+                     indicators: IndicatorTables) -> ValidatedTables:
+    quarantine = list(measures.quarantine)
     warnings = measures.warnings + responsibilities.warnings + duplicates.warnings + [
         {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
     if raw_files.manifest_unusable:

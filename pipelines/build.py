@@ -2,6 +2,7 @@
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -50,13 +51,12 @@ def summary(warehouse_dir: Path) -> str:
     units = pq.read_table(tables / "units.parquet", columns=["unit_id"]).num_rows
     report = json.loads((warehouse_dir / "current" / "validation_report.json").read_text(encoding="utf-8"))
     kinds = sorted({m["kind"] for m in measures})
-    counts = {(m["doc_id"], m["kind"]): 0 for m in measures}
-    for m in measures:
-        counts[(m["doc_id"], m["kind"])] += 1
+    counts = Counter((m["doc_id"], m["kind"]) for m in measures)
     width = max([len(d["source_file"]) for d in docs] + [len("document")])
     lines = [f"{'document':<{width}}  {'enc':<9} {'script':<11} " + " ".join(f"{k:>9}" for k in kinds) + "  warnings"]
+    warnings_per_doc = Counter(w["doc_id"] for w in warnings)
     for d in docs:
-        n_warn = sum(1 for w in warnings if w["doc_id"] == d["doc_id"])
+        n_warn = warnings_per_doc[d["doc_id"]]
         lines.append(f"{d['source_file']:<{width}}  {d['encoding']:<9} {d['script']:<11} "
                      + " ".join(f"{counts.get((d['doc_id'], k), 0):>9}" for k in kinds) + f"  {n_warn:>8}")
     copies = {d["doc_id"] for d in docs if d["duplicate_of"]}

@@ -110,6 +110,29 @@ def test_measure_overrides_and_clusters_never_join_pairs_forced_apart():
     assert forced["a-1"] != forced["b-1"] and forced["a-1"] == forced["c-1"]
 
 
+def test_verdicts_of_an_earlier_build_are_reused_under_the_same_thresholds(monkeypatch):
+    from assets.lib import dedup
+
+    measures = pd.DataFrame([
+        {"measure_id": "a-1", "doc_id": "a", "seq": 1, "text": "推进用电报装服务，报装时间压缩至3个工作日以内，实行全程网办。"},
+        {"measure_id": "b-1", "doc_id": "b", "seq": 1, "text": "推进用水报装服务，报装时间压缩至3个工作日以内，实行全程网办。"},
+        {"measure_id": "c-1", "doc_id": "c", "seq": 1, "text": "推进用电报装服务，报装时间压缩至5个工作日内，实行全程网办。"},
+    ])
+    documents = pd.DataFrame([{"doc_id": d, "source_file": f"{d}.txt", "duplicate_of": None} for d in "abc"])
+    first = cluster_measures(measures, documents, {}, Overrides())
+    assert first.verdicts and first.verified_pairs == 1  # 用电 ~ 用电 joined; 用水 compared and kept apart
+
+    def no_comparison(*args):
+        raise AssertionError("a known pair was compared again")
+
+    monkeypatch.setattr(dedup, "compare_masked", no_comparison)
+    again = cluster_measures(measures, documents, {}, Overrides(), known_verdicts=first.verdicts)
+    pd.testing.assert_frame_equal(first.frame, again.frame)
+    assert again.verdicts == first.verdicts
+    with pytest.raises(AssertionError, match="compared again"):  # other thresholds: the old verdicts do not apply
+        cluster_measures(measures, documents, {}, Overrides(), min_ratio=0.5, known_verdicts=first.verdicts)
+
+
 def test_malformed_override_rows_are_reported(tmp_path):
     (tmp_path / "dedup_overrides.csv").write_text("level,a,b,decision\ndocument,x.txt,,same\nmeasure,a,b,maybe\n", encoding="utf-8")
     overrides = read_overrides(tmp_path)

@@ -1,7 +1,7 @@
-"""Per-document computations through the cache: every document's rows, in order, computed once."""
+"""Per-document computations through the cache: every document's rows, in order, computed once; whole-stage files."""
 import pandas as pd
 
-from assets.lib.cache import ParseCache
+from assets.lib.cache import ParseCache, StageFile
 from assets.lib.per_document import by_document, per_document
 
 
@@ -27,3 +27,15 @@ def test_cached_documents_are_not_computed_again(tmp_path):
     assert calls == ["a", "b", "b"] and cache.hits == 1
     pd.testing.assert_frame_equal(first, again)
     assert first["double"].tolist() == [2, 4, 6]
+
+
+def test_a_stage_file_holds_under_the_same_rules_only(tmp_path, monkeypatch):
+    from assets.lib import cache
+
+    StageFile(tmp_path, "s").save({"x": 1})
+    assert StageFile(tmp_path, "s").load(default={}) == {"x": 1}
+    monkeypatch.setattr(cache, "rules_fingerprint", lambda: "edited-rules")
+    changed = StageFile(tmp_path, "s")
+    assert changed.load(default={}) == {}  # written under other rules: not used
+    changed.save({"y": 2})
+    assert [p.name for p in (tmp_path / "s").iterdir()] == [changed.path.name]  # the older version is removed

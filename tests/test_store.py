@@ -24,10 +24,10 @@ def test_publish_switches_to_the_new_build_and_prunes(tmp_path):
 def test_failure_while_writing_leaves_previous_build(tmp_path, monkeypatch):
     store.publish(frames(2), tmp_path)
 
-    def broken(path, arrow):
+    def broken(con, name, table):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store, "_write_duckdb", broken)
+    monkeypatch.setattr(store, "_add_table", broken)
     with pytest.raises(OSError):
         store.publish(frames(7), tmp_path)
     assert rows(tmp_path) == 2

@@ -62,12 +62,7 @@ class ParseCache:
         return value
 
     def put(self, key: str, value) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
-        with open(tmp, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        _write_pickle(self._path(key), value)
 
     def compute(self, key: str | None, make):
         """`make()` through the cache. An InputError is remembered too and raised again: a bad file stays
@@ -93,3 +88,33 @@ class ParseCache:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+class StageFile:
+    """One pickled value for a whole stage (such as the dedup verdicts of the last build), valid while the rules
+    are unchanged: `folder/<stage>/<rules fingerprint>.pkl`, written atomically, older versions removed."""
+
+    def __init__(self, folder: Path, stage: str):
+        self.folder = Path(folder) / stage
+        self.path = self.folder / f"{rules_fingerprint()[:16]}.pkl"
+
+    def load(self, default):
+        try:
+            with open(self.path, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            return default
+
+    def save(self, value) -> None:
+        _write_pickle(self.path, value)
+        for old in self.folder.glob("*.pkl"):
+            if old != self.path:
+                old.unlink(missing_ok=True)
+
+
+def _write_pickle(path: Path, value) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
+    with open(tmp, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)

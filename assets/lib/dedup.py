@@ -11,15 +11,16 @@ Measures: MinHash + LSH (rensa) over character 3-grams of the masked text propos
 clusters (union-find that never joins a pair forced apart).
 """
 import csv
+import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, compare, mask_numbers, masked, masked_shingles, squash
+from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, Verdict, compare_masked, mask_numbers, masked, masked_shingles, squash
 
 OVERRIDES_NAME = "dedup_overrides.csv"
 MIN_SHARED = 0.9
@@ -202,6 +203,7 @@ class Clusters:
     frame: pd.DataFrame  # measure_id, cluster_id, is_representative, similarity
     candidate_pairs: int
     verified_pairs: int
+    verdicts: dict[bytes, tuple] = field(default_factory=dict)  # the pair verdicts this clustering looked at (to reuse next build)
 
 
 class _Components:
@@ -268,19 +270,22 @@ def _bands(threshold: float, num_perm: int) -> int:
 
 def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dict[str, str], overrides: Overrides,
                      min_ratio: float = MIN_RATIO, max_content_chars: int = MAX_CONTENT_CHARS,
-                     squashed: dict[str, str] | None = None) -> Clusters:
+                     squashed: dict[str, str] | None = None, known_verdicts: dict[bytes, tuple] | None = None) -> Clusters:
+    """Join measures that say the same thing into clusters. `known_verdicts` are pair verdicts from an earlier build
+    (`Clusters.verdicts`, keyed by the masked texts and thresholds): they spare re-comparing unchanged candidates."""
     if measures.empty:
         return Clusters(pd.DataFrame(columns=["measure_id", "cluster_id", "is_representative", "similarity"]), 0, 0)
     texts = dict(zip(measures["measure_id"], measures["text"]))
     squashed = squashed if squashed is not None else squashed_texts(measures)
     keys = {measure_id: mask_numbers(squashed[measure_id]) for measure_id in texts}
-    verdicts: dict[tuple[str, str], object] = {}  # copies are mostly equal once numbers are masked: compare each pair of texts once
+    known = known_verdicts or {}
+    verdicts: dict[bytes, tuple] = {}  # copies are mostly equal once numbers are masked: compare each pair of texts once
 
-    def verdict(a: str, b: str, ratio: float = min_ratio):
-        key = (keys[a], keys[b], ratio)
+    def verdict(a: str, b: str) -> Verdict:
+        key = hashlib.blake2b(f"{keys[a]}\0{keys[b]}\0{min_ratio}\0{max_content_chars}".encode(), digest_size=16).digest()
         if key not in verdicts:
-            verdicts[key] = compare(texts[a], texts[b], ratio, max_content_chars)
-        return verdicts[key]
+            verdicts[key] = known.get(key) or astuple(compare_masked(keys[a], keys[b], min_ratio, max_content_chars))
+        return Verdict(*verdicts[key])
 
     apart = set(overrides.measures_different)
     components = _Components(texts, apart)
@@ -322,7 +327,7 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
             rows.append({"measure_id": measure_id, "cluster_id": f"c-{representative}", "is_representative": measure_id == representative,
                          "similarity": round(similarity, 4)})
     frame = pd.DataFrame(rows).sort_values(["cluster_id", "measure_id"], kind="stable").reset_index(drop=True)
-    return Clusters(frame, candidates, verified)
+    return Clusters(frame, candidates, verified, verdicts)
 
 
 def _jaccard(grams: dict[str, set[str]], a: str, b: str) -> float:

@@ -75,9 +75,32 @@ def extract_outline(doc: NormalizedDocument) -> Outline:
     return outline
 
 
-def document_row(doc: NormalizedDocument, outline: Outline) -> dict:
+@dataclass(frozen=True)
+class DocumentProvisions:
+    """A document's `measures` rows, column by column (compact to cache, quick to combine), and its numbering warnings."""
+
+    columns: dict[str, list]
+    warnings: tuple[str, ...]
+
+    @property
+    def kinds(self) -> Counter:
+        return Counter(self.columns["kind"])
+
+
+MEASURE_COLUMNS = ("measure_id", "doc_id", "seq", "kind", "number", "label", "section_path", "title", "text", "cluster_id",
+                   "repeated_text_removed", "char_start", "char_end", "responsibility_text", "section_responsibility_text")
+
+
+def document_provisions(doc: NormalizedDocument) -> DocumentProvisions:
+    """The outline of `doc` as `measures` rows; raise InputError(stage='outline') when it has no provision."""
+    outline = extract_outline(doc)
+    rows = measure_rows(doc.doc_id, outline)
+    return DocumentProvisions({column: [row[column] for row in rows] for column in MEASURE_COLUMNS}, tuple(outline.warnings))
+
+
+def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
+    """The `documents` row of `doc`, given how many provisions of each kind its outline has."""
     md = doc.metadata
-    kinds = Counter(p.kind for p in outline.provisions)
     return {
         "doc_id": doc.doc_id,
         "source_file": doc.source_file,
@@ -95,7 +118,7 @@ def document_row(doc: NormalizedDocument, outline: Outline) -> dict:
         "byte_count": doc.byte_count,
         "char_count": len(doc.text),
         "measure_count": kinds.get("measure", 0),
-        "provision_count": len(outline.provisions),
+        "provision_count": sum(kinds.values()),
     }
 
 

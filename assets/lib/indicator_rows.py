@@ -22,14 +22,18 @@ def classify_targets(targets: pd.DataFrame, measure_indicators: pd.DataFrame) ->
     """target_id, indicator_code and metric_code of every target."""
     if targets.empty:
         return pd.DataFrame(columns=["target_id", "indicator_code", "metric_code"])
-    tagged = measure_indicators.groupby("measure_id")["indicator_code"].agg(set).to_dict()
-    primary = measure_indicators[measure_indicators["is_primary"]].set_index("measure_id")["indicator_code"].to_dict()
-    metric_indicator = dict(zip(metric_table()["metric_code"], metric_table()["indicator_code"]))
+    tagged: dict[str, set[str]] = {}
+    primary: dict[str, str] = {}
+    for measure_id, code, is_primary in zip(*(measure_indicators[c].tolist() for c in ("measure_id", "indicator_code", "is_primary"))):
+        tagged.setdefault(measure_id, set()).add(code)
+        if is_primary:
+            primary[measure_id] = code
+    metric_indicator = dict(zip(metric_table()["metric_code"].tolist(), metric_table()["indicator_code"].tolist()))
     codes, indicators = [], []
-    for t in targets.itertuples(index=False):
-        code = metric_code(t.metric, t.text, t.unit, tagged.get(t.measure_id, set()))
+    for measure_id, metric, text, unit in zip(*(targets[c].tolist() for c in ("measure_id", "metric", "text", "unit"))):
+        code = metric_code(metric, text, unit, tagged.get(measure_id, set()))
         codes.append(code)
-        indicators.append(metric_indicator[code] if code else best_indicator(t.metric) or primary[t.measure_id])
+        indicators.append(metric_indicator[code] if code else best_indicator(metric) or primary[measure_id])
     return pd.DataFrame({"target_id": targets["target_id"], "indicator_code": indicators, "metric_code": codes})
 
 

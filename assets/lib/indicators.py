@@ -46,6 +46,12 @@ def taxonomy() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
+def taxonomy_order() -> dict[str, int]:
+    """indicator code → its position in the taxonomy (ties between equal scores go to the earlier one)."""
+    return {code: n for n, code in enumerate(taxonomy()["code"].tolist())}
+
+
+@lru_cache(maxsize=None)
 def keywords() -> tuple[Keyword, ...]:
     """All keywords, longest first so that `不动产统一登记` is matched before `不动产登记` claims the same characters."""
     codes = set(taxonomy()["code"])
@@ -128,7 +134,7 @@ def tag_provision(kind: str, title: str, text: str) -> list[Match]:
     if kind in NO_TOPIC_KINDS:
         return [Match(OTHER, 0.0, f"kind:{kind}")]
     body = text[len(title):] if text.startswith(title) else text
-    order = {code: n for n, code in enumerate(taxonomy()["code"])}
+    order = taxonomy_order()
     scores = {code: s for code, s in score_indicators(title, body).items() if s.score >= TAG_SCORE and s.topical}
     top = max((s.score for s in scores.values()), default=0.0)
     found = [Match(code, s.score, "; ".join(s.evidence)) for code, s in scores.items() if s.score >= MIN_SHARE * top]
@@ -141,5 +147,5 @@ def best_indicator(text: str) -> str | None:
     scores = score_indicators("", text)
     if not scores:
         return None
-    order = {code: n for n, code in enumerate(taxonomy()["code"])}
+    order = taxonomy_order()
     return min(scores, key=lambda code: (-scores[code].score, order[code]))

@@ -50,7 +50,11 @@ class Verdict:
 
 
 def compare(a: str, b: str, min_ratio: float = MIN_RATIO, max_content_chars: int = MAX_CONTENT_CHARS) -> Verdict:
-    ma, mb = masked(a), masked(b)
+    return compare_masked(masked(a), masked(b), min_ratio, max_content_chars)
+
+
+def compare_masked(ma: str, mb: str, min_ratio: float = MIN_RATIO, max_content_chars: int = MAX_CONTENT_CHARS) -> Verdict:
+    """`compare` of two already masked texts (the verdict depends on nothing else)."""
     if ma == mb:
         return Verdict(True, 1.0, 0)
     short, long = sorted((ma, mb), key=len)

@@ -22,6 +22,7 @@ from .views import VIEWS, column_description
 
 DB_NAME = "policy_measures.duckdb"
 KEEP_BUILDS = 3
+DUCKDB_MEMORY = "1GB"  # memory DuckDB may use while writing the database file
 
 
 def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
@@ -56,11 +57,7 @@ def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | N
     build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     staging = builds / f".staging-{build_id}-{uuid.uuid4().hex[:6]}"
     (staging / "tables").mkdir(parents=True)
-    arrow = {name: to_arrow(name, frame) for name, frame in frames.items()}
-    for name, table in arrow.items():
-        pq.write_table(table, staging / "tables" / f"{name}.parquet", compression="zstd")
-    _write_duckdb(staging / DB_NAME, arrow)
-    counts = {name: t.num_rows for name, t in arrow.items()}
+    counts = _write_tables(staging, frames)
     (staging / "build_info.json").write_text(json.dumps({"build_id": build_id, "row_counts": counts, **(info or {})},
                                                         ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     for name, source in (extra_files or {}).items():
@@ -75,18 +72,31 @@ def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | N
     return final
 
 
-def _write_duckdb(path: Path, arrow: dict[str, pa.Table]) -> None:
-    with duckdb.connect(str(path)) as con:
-        for name, table in arrow.items():
-            con.register("incoming", table)
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
-            spec = TABLES[name]
-            con.execute(f"COMMENT ON TABLE \"{name}\" IS {_sql_literal(spec.description)}")
-            for column in spec.columns:
-                con.execute(f'COMMENT ON COLUMN "{name}"."{column.name}" IS {_sql_literal(column.description)}')
-        if set(TABLES) <= set(arrow):
+def _write_tables(staging: Path, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Each table to Parquet and into the DuckDB file, one at a time, so only one table's Arrow copy is alive;
+    DuckDB writes to its file past DUCKDB_MEMORY instead of holding the whole database in memory. Returns row counts."""
+    counts = {}
+    with duckdb.connect(str(staging / DB_NAME), config={"memory_limit": DUCKDB_MEMORY}) as con:
+        for name, frame in frames.items():
+            table = to_arrow(name, frame)
+            pq.write_table(table, staging / "tables" / f"{name}.parquet", compression="zstd")
+            _add_table(con, name, table)
+            counts[name] = table.num_rows
+            del table
+        if set(TABLES) <= set(frames):
             _create_views(con)
+    return counts
+
+
+def _add_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """One table with its declared comments."""
+    con.register("incoming", table)
+    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
+    con.unregister("incoming")
+    spec = TABLES[name]
+    con.execute(f"COMMENT ON TABLE \"{name}\" IS {_sql_literal(spec.description)}")
+    for column in spec.columns:
+        con.execute(f'COMMENT ON COLUMN "{name}"."{column.name}" IS {_sql_literal(column.description)}')
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
