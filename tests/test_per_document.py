@@ -39,3 +39,16 @@ def test_a_stage_file_holds_under_the_same_rules_only(tmp_path, monkeypatch):
     assert changed.load(default={}) == {}  # written under other rules: not used
     changed.save({"y": 2})
     assert [p.name for p in (tmp_path / "s").iterdir()] == [changed.path.name]  # the older version is removed
+
+
+def test_rows_combine_as_concat_would(tmp_path):
+    frame = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "n": [1, 2, 3, 4]})
+
+    def compute(doc_id, rows):  # str, float with NaN, a column that is all None in one document, bool
+        return pd.DataFrame({"doc_id": rows["doc_id"], "value": rows["n"] / 2, "year": [None if doc_id == "a" else 2025] * len(rows),
+                             "note": [None] * len(rows), "even": rows["n"] % 2 == 0})
+
+    expected = pd.concat([compute(d, frame[frame["doc_id"] == d].reset_index(drop=True)) for d in "abc"], ignore_index=True)
+    for _ in range(2):  # computed, then from the cache
+        combined = by_document(frame, {d: f"key-{d}" for d in "abc"}, ParseCache(tmp_path, "t"), "t", compute, list(expected.columns))
+        pd.testing.assert_frame_equal(combined, expected)

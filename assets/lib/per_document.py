@@ -1,4 +1,6 @@
 """Run a per-document computation over a corpus frame through the parse cache, keeping the frame's order."""
+from dataclasses import dataclass
+from itertools import chain
 from typing import Callable, TypeVar
 
 import numpy as np
@@ -25,8 +27,33 @@ def per_document(frame: pd.DataFrame, keys: dict[str, str | None], cache: ParseC
     return [cache.compute(derived_key(keys.get(doc_id), stage), lambda: compute(doc_id, rows(at))) for doc_id, at in positions]
 
 
+@dataclass(frozen=True)
+class Rows:
+    """A document's result rows column by column, with each column's dtype: lists unpickle about ten times faster
+    than a DataFrame, and ten thousand of them combine without `pd.concat`."""
+
+    columns: dict[str, list]
+    dtypes: dict[str, str]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> "Rows":
+        return cls({c: frame[c].tolist() for c in frame.columns}, {c: str(frame[c].dtype) for c in frame.columns})
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), []))
+
+
 def by_document(frame: pd.DataFrame, keys: dict[str, str | None], cache: ParseCache, stage: str,
                 compute: Callable[[str, pd.DataFrame], pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    """`per_document` for computations that return rows: the results concatenated."""
-    parts = [part for part in per_document(frame, keys, cache, stage, compute) if len(part)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    """`per_document` for computations that return rows: the results combined as `pd.concat` would (a column's dtype
+    where every document agrees on it, else object)."""
+    parts = [part for part in per_document(frame, keys, cache, stage, lambda doc_id, rows: Rows.of(compute(doc_id, rows)))
+             if len(part)]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    combined = {}
+    for column in parts[0].columns:
+        dtypes = {part.dtypes[column] for part in parts}
+        values = list(chain.from_iterable(part.columns[column] for part in parts))
+        combined[column] = pd.Series(values, dtype=dtypes.pop() if len(dtypes) == 1 else object)
+    return pd.DataFrame(combined)
