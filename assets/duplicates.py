@@ -30,7 +30,7 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
         context.log.warning(problem)
     cache = ParseCache(settings.warehouse_path / "cache", "dedup_keys")
     squashed = {measure_id: text for part in per_document(measures.measures, measures.cache_keys, cache, "dedup_keys",
-                                                          lambda doc_id, rows: squashed_texts(rows))
+                                                          lambda doc_id, rows: squashed_texts(rows), settings.workers)
                 for measure_id, text in part.items()}
     cache.prune()
     docs = find_document_duplicates(measures.documents, measures.measures, overrides, squashed)

@@ -31,7 +31,7 @@ def indicators(context: AssetExecutionContext, settings: PipelineSettings, measu
     cache = ParseCache(settings.warehouse_path / "cache", "indicators")
     columns = TABLES["measure_indicators"].column_names
     tagged = by_document(measures.measures, measures.cache_keys, cache, "indicators",
-                         lambda doc_id, rows: measure_indicator_rows(rows), columns) \
+                         lambda doc_id, rows: measure_indicator_rows(rows), columns, settings.workers) \
         if len(measures.measures) else pd.DataFrame(columns=columns)
     cache.prune()
     classes = classify_targets(targets, tagged)

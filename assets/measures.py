@@ -8,7 +8,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.cache import ParseCache, derived_key
 from .lib.decode import InputError
-from .lib.documents import MEASURE_COLUMNS, DocumentProvisions, document_provisions, document_row
+from .lib.documents import MEASURE_COLUMNS, document_provisions, document_row
 from .normalized_documents import NormalizedCorpus
 from .logs import log_lines
 from .previews import markdown_table
@@ -33,11 +33,12 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
     quarantine = list(normalized_documents.quarantine)  # carried on, so later stages need not load the texts again
     cache = ParseCache(settings.warehouse_path / "cache", "outline")
     lines: list[tuple[str, str]] = []
-    for doc in normalized_documents.documents:
-        key = derived_key(normalized_documents.cache_keys.get(doc.doc_id), "outline")
-        try:
-            provisions: DocumentProvisions = cache.compute(key, lambda: document_provisions(doc))
-        except InputError as err:
+    corpus = normalized_documents.documents
+    keys = [derived_key(normalized_documents.cache_keys.get(doc.doc_id), "outline") for doc in corpus]
+    results = cache.compute_all(keys, lambda i: document_provisions(corpus[i]), settings.workers, progress="outline")
+    for doc, provisions in zip(corpus, results):
+        if isinstance(provisions, InputError):
+            err = provisions
             lines.append(("warning", f"{doc.source_file}: quarantined at {err.stage}: {err.reason}"))
             quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": err.stage, "reason": err.reason})
             continue

@@ -1,11 +1,9 @@
 """Stage 2 — normalized documents: decoded, cleaned, simplified text with metadata; bad files quarantined."""
-import sys
 import time
 from dataclasses import dataclass, field
 
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
-from tqdm import tqdm
 
 from .lib.cache import ParseCache, cache_key
 from .lib.decode import InputError
@@ -30,11 +28,11 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
     corpus = NormalizedCorpus([])
     cache = ParseCache(settings.warehouse_path / "cache", "normalized")
     lines: list[tuple[str, str]] = []
-    for raw in tqdm(raw_files.files, desc="normalize", unit="doc", disable=not sys.stderr.isatty()):
-        key = cache_key(raw) if raw.sha256 else None
-        try:
-            doc = cache.compute(key, lambda: read_document(raw))
-        except InputError as err:
+    keys = [cache_key(raw) if raw.sha256 else None for raw in raw_files.files]
+    results = cache.compute_all(keys, lambda i: read_document(raw_files.files[i]), settings.workers, progress="normalize")
+    for raw, key, doc in zip(raw_files.files, keys, results):
+        if isinstance(doc, InputError):
+            err = doc
             lines.append(("warning", f"{raw.source_file}: quarantined at {err.stage}: {err.reason}"))
             corpus.quarantine.append({"source_file": raw.source_file, "sha256": raw.sha256, "stage": err.stage, "reason": err.reason})
             continue

@@ -21,7 +21,7 @@ def responsibilities(context: AssetExecutionContext, settings: PipelineSettings,
     documents = dict(tuple(measures.documents.groupby("doc_id", sort=False))) if len(measures.documents) else {}
     tables = combine_responsibility_tables(per_document(
         measures.measures, measures.cache_keys, cache, "responsibilities",
-        lambda doc_id, rows: build_responsibility_tables(rows, documents[doc_id])))
+        lambda doc_id, rows: build_responsibility_tables(rows, documents[doc_id]), settings.workers))
     cache.prune()
     log_lines(context, [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings], "responsibility")
     units, links = tables.units, tables.measure_units

@@ -10,12 +10,14 @@ class PipelineSettings(ConfigurableResource):
 
     raw_dir: str
     warehouse_dir: str
+    workers: int = 1  # processes for the per-document stages' cache misses (PIPELINE_WORKERS; default: every core)
 
     @classmethod
     def from_env(cls) -> "PipelineSettings":
         return cls(
             raw_dir=str(Path(os.environ.get("RAW_DIR") or "raw").resolve()),
             warehouse_dir=str(Path(os.environ.get("WAREHOUSE_DIR") or "warehouse").resolve()),
+            workers=int(os.environ.get("PIPELINE_WORKERS") or os.cpu_count() or 1),
         )
 
     @property

@@ -21,7 +21,7 @@ def targets(context: AssetExecutionContext, settings: PipelineSettings, measures
     cache = ParseCache(settings.warehouse_path / "cache", "targets")
     frame = by_document(measures.measures, measures.cache_keys, cache, "targets",
                         lambda doc_id, rows: target_rows(rows, pd.DataFrame({"doc_id": [doc_id], "text": [texts[doc_id]]})),
-                        target_columns()) if len(measures.measures) else pd.DataFrame(columns=target_columns())
+                        target_columns(), settings.workers) if len(measures.measures) else pd.DataFrame(columns=target_columns())
     cache.prune()
     per_doc = frame.groupby("doc_id").size().to_dict() if len(frame) else {}
     log_lines(context, [("info", f"{doc.source_file}: {per_doc.get(doc.doc_id, 0)} target(s)")

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -42,19 +43,47 @@ ONE_MORE = "新增县优化营商环境方案\n一、主要任务\n1.压缩开�
 
 
 def timed_build(raw: Path, warehouse: Path, home: Path) -> tuple[float, float, str]:
-    """(seconds, peak MB, the build's "stage seconds" line) of one `python -m pipelines.build` in its own process."""
+    """(seconds, peak MB, the build's "stage seconds" line) of one `python -m pipelines.build` in its own process.
+    Peak memory is the largest sum of proportional set sizes (PSS) of the build and the worker processes it forks,
+    sampled every 0.2 s: shared pages count once, so it is the memory the machine really needs."""
     env = {**os.environ, "RAW_DIR": str(raw), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home)}
-    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-             "r = subprocess.run([sys.executable, '-m', 'pipelines.build'], capture_output=True, text=True); "
-             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); "
-             "print(next((line for line in r.stdout.splitlines() if line.startswith('stage seconds')), '')); "
-             "sys.exit(r.returncode) if r.returncode == 0 else sys.exit(r.stderr[-3000:])")
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
-    figures, stages = (result.stdout.splitlines() + [""])[:2]
-    seconds, peak = map(float, figures.split())
+    started = time.perf_counter()
+    build = subprocess.Popen([sys.executable, "-m", "pipelines.build"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    output: dict[str, str] = {}
+    reader = threading.Thread(target=lambda: output.update(zip(("stdout", "stderr"), build.communicate())))
+    reader.start()
+    while reader.is_alive():
+        peak = max(peak, sum(_pss_kb(pid) for pid in _tree(build.pid)) / 1024)
+        reader.join(0.2)
+    seconds = time.perf_counter() - started
+    if build.returncode != 0:
+        raise SystemExit(f"build failed:\n{output['stderr'][-3000:]}")
+    stages = next((line for line in output["stdout"].splitlines() if line.startswith("stage seconds")), "")
     return seconds, peak, stages
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and all its descendants (from /proc/<pid>/task/*/children)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0  # the process ended between listing and reading
+    return next((int(line.split()[1]) for line in text.splitlines() if line.startswith("Pss:")), 0)
 
 
 def main() -> None:

@@ -7,10 +7,12 @@ import pickle
 import uuid
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from .decode import InputError
 from .documents import PARSER_VERSION
 from .inventory import RawFile
+from .parallel import parallel_map
 
 
 LIB = Path(__file__).resolve().parent
@@ -79,6 +81,18 @@ class ParseCache:
         if isinstance(value, InputError):
             raise value
         return value
+
+    def compute_all(self, keys: list[str | None], make: Callable[[int], object], workers: int = 1,
+                    progress: str | None = None) -> list:
+        """`compute` for many items at once: `make(i)` for the items the cache misses, on `workers` cores.
+        An InputError is remembered like a result and returned in its item's place."""
+        values = [None if key is None else self.get(key) for key in keys]
+        missing = [i for i, value in enumerate(values) if value is None]
+        for i, value in zip(missing, parallel_map(lambda j: make(missing[j]), len(missing), workers, progress)):
+            values[i] = value
+            if keys[i] is not None:
+                self.put(keys[i], value)
+        return values
 
     def prune(self) -> int:
         """Remove entries this build did not use (changed or removed documents, older parser versions)."""

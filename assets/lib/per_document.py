@@ -7,15 +7,17 @@ import numpy as np
 import pandas as pd
 
 from .cache import ParseCache, derived_key
+from .decode import InputError
 
 T = TypeVar("T")
 
 
 def per_document(frame: pd.DataFrame, keys: dict[str, str | None], cache: ParseCache, stage: str,
-                 compute: Callable[[str, pd.DataFrame], T]) -> list[T]:
+                 compute: Callable[[str, pd.DataFrame], T], workers: int = 1) -> list[T]:
     """`compute(doc_id, rows of that document)` for each document of `frame` (in order of first appearance),
-    cached under the document's parse key and the rules. Rows are only cut out for documents the cache misses
-    (a slice, not a copy, where a document's rows are contiguous, as the corpus keeps them)."""
+    cached under the document's parse key and the rules; the documents the cache misses are computed on `workers`
+    cores. Rows are only cut out for those (a slice, not a copy, where a document's rows are contiguous, as the
+    corpus keeps them)."""
     if frame.empty:
         return []
     positions = sorted(frame.groupby("doc_id", sort=False).indices.items(), key=lambda item: item[1][0])
@@ -24,7 +26,12 @@ def per_document(frame: pd.DataFrame, keys: dict[str, str | None], cache: ParseC
         contiguous = at[-1] - at[0] + 1 == len(at)
         return (frame.iloc[at[0]:at[-1] + 1] if contiguous else frame.take(at)).reset_index(drop=True)
 
-    return [cache.compute(derived_key(keys.get(doc_id), stage), lambda: compute(doc_id, rows(at))) for doc_id, at in positions]
+    values = cache.compute_all([derived_key(keys.get(doc_id), stage) for doc_id, _ in positions],
+                               lambda i: compute(positions[i][0], rows(positions[i][1])), workers, progress=stage)
+    for value in values:
+        if isinstance(value, InputError):
+            raise value
+    return values
 
 
 @dataclass(frozen=True)
@@ -44,10 +51,10 @@ class Rows:
 
 
 def by_document(frame: pd.DataFrame, keys: dict[str, str | None], cache: ParseCache, stage: str,
-                compute: Callable[[str, pd.DataFrame], pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+                compute: Callable[[str, pd.DataFrame], pd.DataFrame], columns: list[str], workers: int = 1) -> pd.DataFrame:
     """`per_document` for computations that return rows: the results combined as `pd.concat` would (a column's dtype
     where every document agrees on it, else object)."""
-    parts = [part for part in per_document(frame, keys, cache, stage, lambda doc_id, rows: Rows.of(compute(doc_id, rows)))
+    parts = [part for part in per_document(frame, keys, cache, stage, lambda doc_id, rows: Rows.of(compute(doc_id, rows)), workers)
              if len(part)]
     if not parts:
         return pd.DataFrame(columns=columns)

@@ -1,0 +1,55 @@
+"""Run one pure function over many items on several cores (forked worker processes), keeping the items' order."""
+import gc
+import multiprocessing
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, TypeVar
+
+from tqdm import tqdm
+
+from .decode import InputError
+
+T = TypeVar("T")
+MIN_ITEMS = 50  # fewer items than this are computed in this process: starting workers would cost more than it saves
+
+_function: Callable | None = None  # what forked workers call; inherited at fork, so closures need no pickling
+
+
+def _call(function: Callable[[int], T], index: int) -> T | InputError:
+    try:
+        return function(index)
+    except InputError as err:
+        return err  # a bad document is a result (the caller quarantines it), not a failure of the whole map
+
+
+def _call_inherited(index: int):
+    return _call(_function, index)
+
+
+def parallel_map(function: Callable[[int], T], count: int, workers: int = 1, progress: str | None = None) -> list[T | InputError]:
+    """`[function(0), …, function(count - 1)]`, in `workers` forked processes when there are enough items (else here).
+    An InputError is returned in place of its item's result; any other error is raised. `progress` names a progress
+    bar shown on a terminal."""
+    bar = tqdm(total=count, desc=progress, unit="doc", disable=progress is None or not sys.stderr.isatty())
+    try:
+        if workers <= 1 or count < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+            results = []
+            for index in range(count):
+                results.append(_call(function, index))
+                bar.update()
+            return results
+        global _function
+        _function = function
+        gc.freeze()  # forked workers then never run the collector over the inherited heap, which would copy its pages
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                results = []
+                for result in pool.map(_call_inherited, range(count), chunksize=max(1, min(64, count // (workers * 8)))):
+                    results.append(result)
+                    bar.update()
+                return results
+        finally:
+            gc.unfreeze()
+            _function = None
+    finally:
+        bar.close()
