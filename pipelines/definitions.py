@@ -34,6 +34,14 @@ release_job = define_asset_job(
     description="Cut a versioned dataset release from the last published (validated) build.",
     op_retry_policy=RETRY,
 )
+
+
+def build_job_definition():
+    """The resolved `build` job, for `dagster.reconstructable`: `make build` runs it with `execute_job`, which, unlike
+    `execute_in_process`, does not keep every step's output in memory until the run ends."""
+    return defs.resolve_job_def(build_job.name)
+
+
 SETTINGS = PipelineSettings.from_env()
 SENSORS, SCHEDULES = build_sensors(build_job, lambda: SETTINGS.raw_dir)
 
