@@ -10,7 +10,7 @@ from assets.published_tables import published_tables
 from assets.raw_files import raw_files
 from assets.responsibilities import responsibilities
 from assets.targets import targets
-from assets.validated_tables import table_expectations, validated_tables
+from assets.validated_tables import TableStore, table_expectations, validated_tables
 from assets.settings import PipelineSettings
 from pipelines.automation import build_sensors
 
@@ -42,13 +42,18 @@ def build_job_definition():
     return defs.resolve_job_def(build_job.name)
 
 
+def pipeline_resources(settings: PipelineSettings) -> dict:
+    """The resources every run of the assets needs: the folders, and where validated tables wait for publishing."""
+    return {"settings": settings, "table_store": TableStore(folder=str(settings.warehouse_path / "staging" / "validated_tables"))}
+
+
 SETTINGS = PipelineSettings.from_env()
 SENSORS, SCHEDULES = build_sensors(build_job, lambda: SETTINGS.raw_dir)
 
 defs = Definitions(
     assets=ALL_ASSETS + [dataset_release],
     asset_checks=ALL_CHECKS,
-    resources={"settings": SETTINGS},
+    resources=pipeline_resources(SETTINGS),
     jobs=[build_job, release_job],
     sensors=SENSORS,
     schedules=SCHEDULES,

@@ -42,3 +42,21 @@ def test_schema_is_enforced(tmp_path):
         store.to_arrow("quarantine", pd.DataFrame([{"source_file": "a"}]))
     empty = store.to_arrow("measures", pd.DataFrame(columns=TABLES["measures"].column_names))
     assert empty.schema == TABLES["measures"].arrow_schema()
+
+
+def test_validated_tables_wait_as_parquet_in_their_declared_schema(tmp_path):
+    from dagster import build_input_context, build_output_context
+
+    from assets.validated_tables import TableStore, ValidatedTables
+
+    empty = {name: pd.DataFrame(columns=TABLES[name].column_names) for name in TABLES}
+    table_store = TableStore(folder=str(tmp_path / "staging" / "validated_tables"))
+    for n in (3, 2):  # the second build replaces the first whole
+        tables = ValidatedTables({**empty, **frames(n)}, f"fingerprint-{n}")
+        table_store.handle_output(build_output_context(), tables)
+        loaded = table_store.load_input(build_input_context())
+        assert loaded.fingerprint == f"fingerprint-{n}"
+        assert set(loaded.frames) == set(TABLES)
+        for name in TABLES:
+            assert store.to_arrow(name, loaded.frames[name]).equals(store.to_arrow(name, tables.frames[name])), name
+    assert [p.name for p in (tmp_path / "staging").iterdir()] == ["validated_tables"]  # nothing left beside it
