@@ -9,7 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from .decode import InputError
 from .documents import PARSER_VERSION
 from .inventory import RawFile
 from .parallel import parallel_map
@@ -66,26 +65,11 @@ class ParseCache:
     def put(self, key: str, value) -> None:
         _write_pickle(self._path(key), value)
 
-    def compute(self, key: str | None, make):
-        """`make()` through the cache. An InputError is remembered too and raised again: a bad file stays
-        quarantined, without being parsed again, until its bytes change."""
-        if key is None:
-            return make()
-        value = self.get(key)
-        if value is None:
-            try:
-                value = make()
-            except InputError as err:
-                value = err
-            self.put(key, value)
-        if isinstance(value, InputError):
-            raise value
-        return value
-
     def compute_all(self, keys: list[str | None], make: Callable[[int], object], workers: int = 1,
                     progress: str | None = None) -> list:
-        """`compute` for many items at once: `make(i)` for the items the cache misses, on `workers` cores.
-        An InputError is remembered like a result and returned in its item's place."""
+        """The cached value of each key, and `make(i)` for the items the cache misses, computed on `workers` cores and
+        cached. An InputError is remembered like a result and returned in its item's place: a bad file stays
+        quarantined, without being parsed again, until its bytes change. A None key is computed, never cached."""
         values = [None if key is None else self.get(key) for key in keys]
         missing = [i for i, value in enumerate(values) if value is None]
         for i, value in zip(missing, parallel_map(lambda j: make(missing[j]), len(missing), workers, progress)):
