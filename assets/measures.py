@@ -38,9 +38,9 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
     results = cache.compute_all(keys, lambda i: document_provisions(corpus[i]), settings.workers, progress="outline")
     for doc, provisions in zip(corpus, results):
         if isinstance(provisions, InputError):
-            err = provisions
-            lines.append(("warning", f"{doc.source_file}: quarantined at {err.stage}: {err.reason}"))
-            quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": err.stage, "reason": err.reason})
+            lines.append(("warning", f"{doc.source_file}: quarantined at {provisions.stage}: {provisions.reason}"))
+            quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": provisions.stage,
+                               "reason": provisions.reason})
             continue
         kinds = provisions.kinds
         doc_rows.append(document_row(doc, kinds))

@@ -32,9 +32,8 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
     results = cache.compute_all(keys, lambda i: read_document(raw_files.files[i]), settings.workers, progress="normalize")
     for raw, key, doc in zip(raw_files.files, keys, results):
         if isinstance(doc, InputError):
-            err = doc
-            lines.append(("warning", f"{raw.source_file}: quarantined at {err.stage}: {err.reason}"))
-            corpus.quarantine.append({"source_file": raw.source_file, "sha256": raw.sha256, "stage": err.stage, "reason": err.reason})
+            lines.append(("warning", f"{raw.source_file}: quarantined at {doc.stage}: {doc.reason}"))
+            corpus.quarantine.append({"source_file": raw.source_file, "sha256": raw.sha256, "stage": doc.stage, "reason": doc.reason})
             continue
         corpus.documents.append(doc)
         corpus.cache_keys[doc.doc_id] = key

@@ -3,7 +3,7 @@ import gc
 import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 from tqdm import tqdm
 
@@ -30,26 +30,25 @@ def parallel_map(function: Callable[[int], T], count: int, workers: int = 1, pro
     """`[function(0), …, function(count - 1)]`, in `workers` forked processes when there are enough items (else here).
     An InputError is returned in place of its item's result; any other error is raised. `progress` names a progress
     bar shown on a terminal."""
-    bar = tqdm(total=count, desc=progress, unit="doc", disable=progress is None or not sys.stderr.isatty())
-    try:
+    with tqdm(total=count, desc=progress, unit="doc", disable=progress is None or not sys.stderr.isatty()) as bar:
         if workers <= 1 or count < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-            results = []
-            for index in range(count):
-                results.append(_call(function, index))
-                bar.update()
-            return results
+            return _collect((_call(function, index) for index in range(count)), bar)
         global _function
         _function = function
         gc.freeze()  # forked workers then never run the collector over the inherited heap, which would copy its pages
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                results = []
-                for result in pool.map(_call_inherited, range(count), chunksize=max(1, min(64, count // (workers * 8)))):
-                    results.append(result)
-                    bar.update()
-                return results
+                chunk = max(1, min(64, count // (workers * 8)))
+                return _collect(pool.map(_call_inherited, range(count), chunksize=chunk), bar)
         finally:
             gc.unfreeze()
             _function = None
-    finally:
-        bar.close()
+
+
+def _collect(results: Iterable, bar: tqdm) -> list:
+    """The results as a list, ticking the progress bar at each."""
+    collected = []
+    for result in results:
+        collected.append(result)
+        bar.update()
+    return collected
