@@ -5,17 +5,12 @@ published; warnings are recorded. The machine-readable report goes to WAREHOUSE_
 """
 import hashlib
 import json
-import os
-import shutil
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
-                     AssetIn, ConfigurableIOManager, InputContext, MetadataValue, OutputContext, asset, multi_asset_check)
+                     AssetIn, MetadataValue, asset, multi_asset_check)
 
 from .lib.expectations import CRITICAL, check_names, load_suites, validate
 from .lib.schema import TABLES
@@ -39,42 +34,39 @@ class ValidatedTables:
 
 
 def fingerprint(frames: dict[str, pd.DataFrame]) -> str:
-    """SHA-256 over every table as published (declared schema), serialized as one Arrow IPC stream each."""
+    """SHA-256 over every table as published (declared schema), serialized as one Arrow IPC stream each in batches of
+    a fixed number of rows: the same contents give the same hash however they are chunked in memory, and no table is
+    copied whole to be hashed."""
     digest = hashlib.sha256()
     for name in sorted(frames):
-        table = to_arrow(name, frames[name]).combine_chunks()
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
+        table = to_arrow(name, frames[name])
         digest.update(name.encode() + b"\0")
-        digest.update(sink.getvalue())
+        with pa.ipc.new_stream(pa.PythonFile(_HashingSink(digest), mode="w"), table.schema) as writer:
+            for start in range(0, table.num_rows, FINGERPRINT_BATCH_ROWS):
+                rows = min(FINGERPRINT_BATCH_ROWS, table.num_rows - start)
+                # take() copies into fresh arrays: a slice of one chunk would keep its offset, which IPC writes differently
+                writer.write_table(table.slice(start, rows).take(pa.array(range(rows))))
     return digest.hexdigest()
 
 
-class TableStore(ConfigurableIOManager):
-    """Keeps `validated_tables` between steps as one Parquet file per table in its declared schema, written and read
-    one table at a time under `folder`: a pickle of every frame at once cost about 1 GB more for a moment at 10,000
-    plans. The next build replaces the folder whole (written beside it, then renamed)."""
+FINGERPRINT_BATCH_ROWS = 65_536
 
-    folder: str
 
-    def handle_output(self, context: OutputContext, obj: ValidatedTables) -> None:
-        final = Path(self.folder)
-        staging = final.with_name(f".{final.name}-{uuid.uuid4().hex[:8]}")
-        staging.mkdir(parents=True)
-        for name, frame in obj.frames.items():
-            pq.write_table(to_arrow(name, frame), staging / f"{name}.parquet")
-        (staging / "fingerprint.txt").write_text(obj.fingerprint, encoding="utf-8")
-        previous = final.with_name(f".{final.name}-old-{uuid.uuid4().hex[:8]}")
-        if final.exists():
-            os.rename(final, previous)
-        os.rename(staging, final)
-        shutil.rmtree(previous, ignore_errors=True)
+class _HashingSink:
+    """A write-only file object that feeds what is written to it into a hash."""
 
-    def load_input(self, context: InputContext) -> ValidatedTables:
-        folder = Path(self.folder)
-        frames = {name: pq.read_table(folder / f"{name}.parquet").to_pandas() for name in TABLES}
-        return ValidatedTables(frames, (folder / "fingerprint.txt").read_text(encoding="utf-8"))
+    def __init__(self, digest):
+        self.digest, self.closed = digest, False
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def report_path(settings: PipelineSettings, tables_fingerprint: str):

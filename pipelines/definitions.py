@@ -10,7 +10,8 @@ from assets.published_tables import published_tables
 from assets.raw_files import raw_files
 from assets.responsibilities import responsibilities
 from assets.targets import targets
-from assets.validated_tables import TableStore, table_expectations, validated_tables
+from assets.storage import FrameStore, TableStore
+from assets.validated_tables import table_expectations, validated_tables
 from assets.settings import PipelineSettings
 from pipelines.automation import build_sensors
 
@@ -43,8 +44,11 @@ def build_job_definition():
 
 
 def pipeline_resources(settings: PipelineSettings) -> dict:
-    """The resources every run of the assets needs: the folders, and where validated tables wait for publishing."""
-    return {"settings": settings, "table_store": TableStore(folder=str(settings.warehouse_path / "staging" / "validated_tables"))}
+    """The resources every run of the assets needs: the folders, and where step outputs wait for the next steps
+    (WAREHOUSE_DIR/staging/, as Parquet: `assets/storage.py`)."""
+    staging = settings.warehouse_path / "staging"
+    return {"settings": settings, "io_manager": FrameStore(folder=str(staging / "steps")),
+            "table_store": TableStore(folder=str(staging / "validated_tables"))}
 
 
 SETTINGS = PipelineSettings.from_env()

@@ -44,10 +44,11 @@ def test_schema_is_enforced(tmp_path):
     assert empty.schema == TABLES["measures"].arrow_schema()
 
 
-def test_validated_tables_wait_as_parquet_in_their_declared_schema(tmp_path):
+def test_validated_tables_wait_as_arrow_files_in_their_declared_schema(tmp_path):
     from dagster import build_input_context, build_output_context
 
-    from assets.validated_tables import TableStore, ValidatedTables
+    from assets.storage import TableStore
+    from assets.validated_tables import ValidatedTables
 
     empty = {name: pd.DataFrame(columns=TABLES[name].column_names) for name in TABLES}
     table_store = TableStore(folder=str(tmp_path / "staging" / "validated_tables"))
@@ -60,3 +61,17 @@ def test_validated_tables_wait_as_parquet_in_their_declared_schema(tmp_path):
         for name in TABLES:
             assert store.to_arrow(name, loaded.frames[name]).equals(store.to_arrow(name, tables.frames[name])), name
     assert [p.name for p in (tmp_path / "staging").iterdir()] == ["validated_tables"]  # nothing left beside it
+
+
+def test_table_fingerprint_follows_contents_not_chunking(monkeypatch):
+    import assets.validated_tables as validated
+
+    monkeypatch.setattr(validated, "FINGERPRINT_BATCH_ROWS", 2)  # several batches even for a small table
+    empty = {name: pd.DataFrame(columns=TABLES[name].column_names) for name in TABLES}
+    whole = {**empty, **frames(5)}
+    pieces = {**empty, "quarantine": pd.concat([frames(5)["quarantine"].iloc[:3], frames(5)["quarantine"].iloc[3:]])}
+    assert store.to_arrow("quarantine", pieces["quarantine"]).column(0).num_chunks >= 1
+    assert validated.fingerprint(whole) == validated.fingerprint(pieces)
+    changed = {**empty, "quarantine": frames(5)["quarantine"].assign(reason=["bad"] * 4 + ["worse"])}
+    assert validated.fingerprint(changed) != validated.fingerprint(whole)
+    assert validated.fingerprint({**empty, **frames(4)}) != validated.fingerprint(whole)

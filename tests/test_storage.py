@@ -1,0 +1,93 @@
+"""Step outputs kept between steps as Arrow files come back as they went in (assets/storage.py)."""
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pytest
+from dagster import AssetKey, build_input_context, build_output_context
+
+from assets.storage import FrameStore, read_frame, write_frame
+
+
+def awkward_frame() -> pd.DataFrame:
+    """Columns Arrow would not give back unchanged on its own: ints and lists in object columns, tuples, dates, nulls."""
+    return pd.DataFrame({
+        "text": ["一、主要任务", None, "（牵头单位：县市场监管局）"],
+        "section_path": [["一、主要任务", "（一）"], [], None],
+        "numbers_or_none": pd.Series([1, None, 3], dtype=object),
+        "pair": [("甲", "乙"), None, ("丙",)],
+        "due": [dt.date(2025, 12, 31), None, dt.date(2026, 6, 30)],
+        "nothing": pd.Series([None, None, None], dtype=object),
+        "flag": pd.Series([True, None, False], dtype=object),
+        "value": [0.5, np.nan, 99.5],
+        "count": np.array([1, 2, 3], dtype=np.int64),
+        "kind": pd.Categorical(["measure", "goal", "measure"]),
+    })
+
+
+def assert_same(loaded: pd.DataFrame, original: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(loaded, original)
+    for column in original.columns:  # exact Python values, not floats or numpy arrays standing in for them
+        if original[column].dtype == object:
+            assert [type(v) for v in loaded[column]] == [type(v) for v in original[column]], column
+            assert loaded[column].tolist() == original[column].tolist(), column
+
+
+def test_frame_round_trip_keeps_values_and_types(tmp_path):
+    frame = awkward_frame()
+    write_frame(frame, tmp_path / "f.arrow")
+    assert_same(read_frame(tmp_path / "f.arrow"), frame)
+
+
+@dataclass
+class Corpus:
+    documents: pd.DataFrame
+    reference: dict[str, pd.DataFrame]
+    mixed: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+def round_trip(store: FrameStore, value, asset: str = "measures"):
+    store.handle_output(build_output_context(asset_key=AssetKey(asset)), value)
+    return store.load_input(build_input_context(asset_key=AssetKey(asset)))
+
+
+def test_dataclass_outputs_keep_frames_as_arrow_files_and_the_rest_pickled(tmp_path):
+    store = FrameStore(folder=str(tmp_path / "steps"))
+    mixed = pd.DataFrame({"value": pd.Series([1, "一"], dtype=object)})  # Arrow cannot hold it: pickled instead
+    corpus = Corpus(awkward_frame(), {"indicators": awkward_frame().head(1), "empty": pd.DataFrame()}, mixed,
+                    ["warning"], {"d1": "k1"})
+    loaded = round_trip(store, corpus)
+    assert_same(loaded.documents, corpus.documents)
+    assert list(loaded.reference) == ["indicators", "empty"]
+    assert_same(loaded.reference["indicators"], corpus.reference["indicators"])
+    assert loaded.reference["empty"].empty
+    assert_same(loaded.mixed, mixed)
+    assert (loaded.notes, loaded.keys) == (["warning"], {"d1": "k1"})
+    stored = sorted(p.name for p in (tmp_path / "steps" / "measures").iterdir())
+    assert stored == ["documents.arrow", "reference.empty.arrow", "reference.indicators.arrow", "rest.pkl"]
+
+
+def test_frames_and_other_values_round_trip_and_replace_the_last_output_whole(tmp_path):
+    store = FrameStore(folder=str(tmp_path / "steps"))
+    assert_same(round_trip(store, awkward_frame(), "targets"), awkward_frame())
+    assert [p.name for p in (tmp_path / "steps" / "targets").iterdir()] == ["frame.arrow"]
+    assert round_trip(store, {"rows": 3}, "targets") == {"rows": 3}  # a later output replaces the folder whole
+    assert [p.name for p in (tmp_path / "steps" / "targets").iterdir()] == ["rest.pkl"]
+    assert sorted(p.name for p in (tmp_path / "steps").iterdir()) == ["targets"]  # nothing left beside it
+
+
+def test_a_failed_write_keeps_the_previous_output(tmp_path):
+    store = FrameStore(folder=str(tmp_path / "steps"))
+    round_trip(store, awkward_frame(), "targets")
+
+    class Unpicklable:
+        def __reduce__(self):
+            raise TypeError("cannot pickle")
+
+    with pytest.raises(TypeError):
+        store.handle_output(build_output_context(asset_key=AssetKey("targets")), Unpicklable())
+    assert_same(store.load_input(build_input_context(asset_key=AssetKey("targets"))), awkward_frame())
+    assert sorted(p.name for p in (tmp_path / "steps").iterdir()) == ["targets"]
