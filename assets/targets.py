@@ -17,7 +17,7 @@ from .settings import PipelineSettings
                                          f"from provisions of kind {', '.join(TARGET_KINDS)}; 分别/均 constructions are distributed.")
 def targets(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> pd.DataFrame:
     started = time.perf_counter()
-    texts = dict(zip(measures.document_texts["doc_id"], measures.document_texts["text"])) if len(measures.document_texts) else {}
+    texts = dict(zip(measures.document_texts["doc_id"].tolist(), measures.document_texts["text"].tolist())) if len(measures.document_texts) else {}
     cache = ParseCache(settings.warehouse_path / "cache", "targets")
     frame = by_document(measures.measures, measures.cache_keys, cache, "targets",
                         lambda doc_id, rows: target_rows(rows, pd.DataFrame({"doc_id": [doc_id], "text": [texts[doc_id]]})),

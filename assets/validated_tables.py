@@ -87,7 +87,7 @@ def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, me
     measure_frame, documents = measures.measures, measures.documents
     if len(measure_frame):
         measure_frame = measure_frame.merge(responsibilities.measure_fields, on="measure_id", how="left", validate="one_to_one")
-        clusters = dict(zip(duplicates.clusters["measure_id"], duplicates.clusters["cluster_id"]))
+        clusters = dict(zip(duplicates.clusters["measure_id"].tolist(), duplicates.clusters["cluster_id"].tolist()))
         measure_frame = measure_frame.assign(cluster_id=measure_frame["measure_id"].map(clusters),
                                              duplicate_of=measure_frame["measure_id"].map(duplicates.measure_duplicate_of))
         documents = documents.assign(duplicate_of=documents["doc_id"].map(duplicates.document_duplicate_of))

@@ -91,3 +91,13 @@ def test_a_failed_write_keeps_the_previous_output(tmp_path):
         store.handle_output(build_output_context(asset_key=AssetKey("targets")), Unpicklable())
     assert_same(store.load_input(build_input_context(asset_key=AssetKey("targets"))), awkward_frame())
     assert sorted(p.name for p in (tmp_path / "steps").iterdir()) == ["targets"]
+
+
+def test_columns_come_back_as_one_chunk(tmp_path):
+    pieces = pd.concat([pd.DataFrame({"doc_id": pd.array([f"d{i}"], dtype="string[pyarrow]")}) for i in range(5)],
+                       ignore_index=True)
+    assert pieces["doc_id"].array._pa_array.num_chunks == 5  # as a table assembled document by document
+    write_frame(pieces, tmp_path / "f.arrow")
+    loaded = read_frame(tmp_path / "f.arrow")
+    assert loaded["doc_id"].tolist() == [f"d{i}" for i in range(5)]
+    assert loaded["doc_id"].array._pa_array.num_chunks == 1

@@ -106,7 +106,7 @@ def find_document_duplicates(documents: pd.DataFrame, measures: pd.DataFrame, ov
     squashed = squashed if squashed is not None else squashed_texts(measures)
     docs = documents.set_index("doc_id")
     keys: dict[str, list[tuple[str, str]]] = {d: [] for d in docs.index}  # doc → [(squashed text, measure_id)]
-    for doc_id, measure_id in zip(measures["doc_id"], measures["measure_id"]):
+    for doc_id, measure_id in zip(measures["doc_id"].tolist(), measures["measure_id"].tolist()):
         keys[doc_id].append((squashed[measure_id], measure_id))
     candidates = overlap_candidates(keys)
     by_file = {docs.loc[d, "source_file"]: d for d in docs.index}
@@ -275,7 +275,7 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
     (`Clusters.verdicts`, keyed by the masked texts and thresholds): they spare re-comparing unchanged candidates."""
     if measures.empty:
         return Clusters(pd.DataFrame(columns=["measure_id", "cluster_id", "is_representative", "similarity"]), 0, 0)
-    texts = dict(zip(measures["measure_id"], measures["text"]))
+    texts = dict(zip(measures["measure_id"].tolist(), measures["text"].tolist()))
     squashed = squashed if squashed is not None else squashed_texts(measures)
     keys = {measure_id: mask_numbers(squashed[measure_id]) for measure_id in texts}
     known = known_verdicts or {}
@@ -347,4 +347,4 @@ def _representative_order(measures: pd.DataFrame, documents: pd.DataFrame) -> di
         if "duplicate_of" in documents else {}
     paths = dict(zip(documents["doc_id"], documents["source_file"]))
     return {measure_id: (copies.get(doc_id, False), paths[doc_id], seq)
-            for measure_id, doc_id, seq in zip(measures["measure_id"], measures["doc_id"], measures["seq"])}
+            for measure_id, doc_id, seq in zip(measures["measure_id"].tolist(), measures["doc_id"].tolist(), measures["seq"].tolist())}

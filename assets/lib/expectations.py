@@ -241,17 +241,17 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         for column, ref_table, ref_column in table.foreign_keys:
             out[name][fk_check_column(column, ref_table)] = _exists(out[name][column], frames[ref_table][ref_column])
     out["documents"]["check_duplicate_of_in_documents"] = _exists(out["documents"]["duplicate_of"], frames["documents"]["doc_id"])
-    texts = dict(zip(frames["document_texts"]["doc_id"], frames["document_texts"]["text"])) if len(frames["document_texts"]) else {}
+    texts = dict(zip(frames["document_texts"]["doc_id"].tolist(), frames["document_texts"]["text"].tolist())) if len(frames["document_texts"]) else {}
     measures = out["measures"]
     if len(measures):
         measures["check_span"] = [_span_ok(texts.get(d), s, e, t, strict=False)
-                                  for d, s, e, t in zip(measures["doc_id"], measures["char_start"], measures["char_end"], measures["text"])]
+                                  for d, s, e, t in zip(*(measures[c].tolist() for c in ("doc_id", "char_start", "char_end", "text")))]
         measures["check_numbering"] = _numbering_ok(measures)
     else:
         measures["check_span"], measures["check_numbering"] = pd.Series(dtype=bool), pd.Series(dtype=bool)
     clusters = out["measure_clusters"]
-    members = set(zip(clusters["cluster_id"], clusters["measure_id"])) if len(clusters) else set()
-    clusters["check_cluster_member"] = [(c, c[2:]) in members for c in clusters["cluster_id"]] if len(clusters) else pd.Series(dtype=bool)
+    members = set(zip(clusters["cluster_id"].tolist(), clusters["measure_id"].tolist())) if len(clusters) else set()
+    clusters["check_cluster_member"] = [(c, c[2:]) in members for c in clusters["cluster_id"].tolist()] if len(clusters) else pd.Series(dtype=bool)
     tags = out["measure_indicators"]
     primaries = tags.groupby("measure_id")["is_primary"].transform("sum") if len(tags) else pd.Series(dtype=int)
     tags["check_one_primary"] = primaries.eq(1) if len(tags) else pd.Series(dtype=bool)
@@ -262,7 +262,7 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         has_max = targets["value_max"].notna()
         targets["check_range"] = (has_max == targets["comparator"].eq("range")) & (~has_max | (targets["value_max"] > targets["value"]))
         targets["check_span"] = [_span_ok(texts.get(d), s, e, t, strict=True)
-                                 for d, s, e, t in zip(targets["doc_id"], targets["char_start"], targets["char_end"], targets["text"])]
+                                 for d, s, e, t in zip(*(targets[c].tolist() for c in ("doc_id", "char_start", "char_end", "text")))]
     else:
         for column in ("check_share", "check_range", "check_span"):
             targets[column] = pd.Series(dtype=object)
@@ -297,7 +297,7 @@ def _span_ok(text: str | None, start, end, value: str, strict: bool) -> bool:
 
 def _numbering_ok(measures: pd.DataFrame) -> list[bool]:
     ok, previous = [], {}
-    for doc_id, kind, number in zip(measures["doc_id"], measures["kind"], measures["number"]):
+    for doc_id, kind, number in zip(measures["doc_id"].tolist(), measures["kind"].tolist(), measures["number"].tolist()):
         key = (doc_id, kind)
         last = previous.get(key)
         ok.append(last is None or number in (last + 1, 1))

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .per_document import combine_frames
 from .responsibility import read_responsibility
 from .unit_classes import unit_function, unit_type
 
@@ -66,19 +67,16 @@ def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame)
 def combine_responsibility_tables(parts: list[ResponsibilityTables]) -> ResponsibilityTables:
     """The tables of several documents (built one document each, e.g. from the cache) as one corpus would give:
     a unit named by two documents of one region is one row, sorted as `build_responsibility_tables` sorts."""
-    units: dict[str, dict] = {}
-    for part in parts:
-        for unit in part.units.to_dict("records"):
-            units.setdefault(unit["unit_id"], unit)
-
-    def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-        frames = [f for f in frames if len(f)]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
+    units = combine_frames([p.units for p in parts])
+    if len(units):
+        units = units.drop_duplicates("unit_id", keep="first")
+        keys = list(zip(units["region"].tolist(), units["name"].tolist()))
+        order = sorted(range(len(keys)), key=lambda i: (keys[i][0] or "", keys[i][1]))
+        units = pd.DataFrame({column: units[column].take(order).tolist() for column in units.columns})  # dtypes as one corpus infers them
     return ResponsibilityTables(
-        units=pd.DataFrame(sorted(units.values(), key=lambda u: (u["region"] or "", u["name"]))),
-        measure_units=concat([p.measure_units for p in parts]),
-        measure_fields=concat([p.measure_fields for p in parts]),
+        units=units,
+        measure_units=combine_frames([p.measure_units for p in parts]),
+        measure_fields=combine_frames([p.measure_fields for p in parts]),
         warnings=[w for p in parts for w in p.warnings],
     )
 
