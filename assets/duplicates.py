@@ -41,7 +41,8 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
     documents = measures.documents.assign(duplicate_of=measures.documents["doc_id"].map(docs.duplicate_of)) if len(measures.documents) else measures.documents
     verdict_file = StageFile(settings.warehouse_path / "cache", "dedup_verdicts")
     known = verdict_file.load(default={})
-    clusters = cluster_measures(measures.measures, documents, docs.measure_links, overrides, squashed=squashed, known_verdicts=known)
+    clusters = cluster_measures(measures.measures, documents, docs.measure_links, overrides, squashed=squashed, known_verdicts=known,
+                                workers=settings.workers)
     verdict_file.save(clusters.verdicts)
     sizes = clusters.frame.groupby("cluster_id").size() if len(clusters.frame) else pd.Series(dtype=int)
     shared = clusters.frame[clusters.frame["cluster_id"].map(sizes) > 1] if len(clusters.frame) else clusters.frame

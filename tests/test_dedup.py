@@ -150,3 +150,25 @@ def test_thresholds_hold_on_the_labelled_pair_set(capsys):
     with capsys.disabled():
         print(f"\n  measure pairs: precision {precision:.3f} recall {recall:.3f} f1 {f1:.3f}; LSH candidate recall {candidates:.3f}")
     assert precision >= 0.98 and recall >= 0.95 and candidates >= 0.95
+
+
+def test_comparisons_in_blocks_on_two_cores_join_as_one_at_a_time(monkeypatch):
+    from assets.lib import dedup, parallel
+
+    templates = ["推进{p}用电报装服务，报装时间压缩至{n}个工作日以内，实行全程网办。",
+                 "推进{p}用水报装服务，报装时间压缩至{n}个工作日以内，实行全程网办。",
+                 "深化{p}工程建设项目审批制度改革，审批时间压缩至{n}个工作日。",
+                 "加强{p}知识产权保护，建设维权援助中心，办理时限不超过{n}日。"]
+    places, rows = ["天山区", "沙依巴克区", "小店区", "青羊区", "库尔勒市"], []
+    for i in range(120):
+        text = templates[i % 4].format(p=places[i % 5], n=i % 7 + 1) + ("" if i % 3 else "强化部门协同。")
+        rows.append({"measure_id": f"d{i:03d}-1", "doc_id": f"d{i:03d}", "seq": 1, "text": text})
+    measures = pd.DataFrame(rows)
+    documents = pd.DataFrame([{"doc_id": r["doc_id"], "source_file": f"{r['doc_id']}.txt", "duplicate_of": None} for r in rows])
+    one_at_a_time = cluster_measures(measures, documents, {}, Overrides())
+    monkeypatch.setattr(dedup, "VERDICT_BLOCK", 5)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    blocks = cluster_measures(measures, documents, {}, Overrides(), workers=2)
+    assert one_at_a_time.verified_pairs > 0 and one_at_a_time.frame["cluster_id"].nunique() < len(rows)
+    pd.testing.assert_frame_equal(blocks.frame, one_at_a_time.frame)
+    assert (blocks.candidate_pairs, blocks.verified_pairs) == (one_at_a_time.candidate_pairs, one_at_a_time.verified_pairs)
