@@ -30,7 +30,7 @@ FRAME = "frame.arrow"  # an output that is a DataFrame
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> None:
-    """`frame` as an uncompressed Arrow IPC file, with the Python type of each object column that Arrow stores as something other than
+    """`frame` as an uncompressed Arrow IPC file, noting each object column that Arrow stores as something other than
     strings (ints, lists, tuples, dates), so `read_frame` gives back the same values, not floats or numpy arrays."""
     table = pa.Table.from_pandas(frame)
     rebuilt = {}
