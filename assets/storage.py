@@ -53,9 +53,9 @@ def read_frame(path: Path) -> pd.DataFrame:
     """The frame `write_frame` wrote, column values and dtypes as they were (memory mapped: no copy of the strings)."""
     table = feather.read_table(path, memory_map=True)
     rebuilt = json.loads((table.schema.metadata or {}).get(b"object_columns", b"{}"))
-    frame = table.drop_columns(list(rebuilt)).to_pandas() if rebuilt else table.to_pandas()
     if not rebuilt:
-        return frame
+        return table.to_pandas()
+    frame = table.drop_columns(list(rebuilt)).to_pandas()
     for name, kind in rebuilt.items():
         values = table.column(name).to_pylist()
         frame[name] = pd.Series([tuple(v) if kind == "tuple" and v is not None else v for v in values], index=frame.index,

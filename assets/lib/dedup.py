@@ -301,10 +301,13 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
                 verdicts[key] = known[key]
             else:
                 todo.setdefault(key, (a, b))
-        missing = list(todo.items())
-        compared = parallel_map(lambda i: astuple(compare_masked(keys[missing[i][1][0]], keys[missing[i][1][1]], min_ratio,
-                                                                 max_content_chars)), len(missing), workers)
-        verdicts.update(zip((key for key, _ in missing), compared))
+        missing, missing_pairs = list(todo), list(todo.values())
+
+        def compare(i: int) -> tuple:
+            a, b = missing_pairs[i]
+            return astuple(compare_masked(keys[a], keys[b], min_ratio, max_content_chars))
+
+        verdicts.update(zip(missing, parallel_map(compare, len(missing), workers)))
         return pair_keys
 
     apart = set(overrides.measures_different)
