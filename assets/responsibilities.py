@@ -6,7 +6,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.cache import ParseCache
 from .lib.per_document import per_document
-from .lib.units import ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables
+from .lib.units import DocumentResponsibilities, ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables
 from .measures import StructuredCorpus
 from .logs import log_lines
 from .previews import markdown_table
@@ -21,7 +21,7 @@ def responsibilities(context: AssetExecutionContext, settings: PipelineSettings,
     documents = dict(tuple(measures.documents.groupby("doc_id", sort=False))) if len(measures.documents) else {}
     tables = combine_responsibility_tables(per_document(
         measures.measures, measures.cache_keys, cache, "responsibilities",
-        lambda doc_id, rows: build_responsibility_tables(rows, documents[doc_id]), settings.workers))
+        lambda doc_id, rows: DocumentResponsibilities.of(build_responsibility_tables(rows, documents[doc_id])), settings.workers))
     cache.prune()
     log_lines(context, [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings], "responsibility")
     units, links = tables.units, tables.measure_units

@@ -2,7 +2,7 @@
 import pandas as pd
 
 from assets.lib.cache import ParseCache, StageFile
-from assets.lib.per_document import by_document, combine_frames, per_document
+from assets.lib.per_document import Rows, by_document, combine_rows, per_document
 
 
 def test_each_document_gets_its_rows_in_order_of_first_appearance(tmp_path):
@@ -57,7 +57,7 @@ def test_rows_combine_as_concat_would(tmp_path):
 def test_frames_combine_as_concat_would_in_one_chunk():
     frames = [pd.DataFrame({"measure_id": [f"d{i}-1", f"d{i}-2"], "unit_id": [f"u{i}", None], "n": [i, i + 1]}) for i in range(30)]
     frames.insert(3, pd.DataFrame({"measure_id": pd.Series([], dtype=str), "unit_id": pd.Series([], dtype=str), "n": pd.Series([], dtype=int)}))
-    combined = combine_frames(frames)
+    combined = combine_rows([Rows.of(frame) for frame in frames])
     pd.testing.assert_frame_equal(combined, pd.concat([f for f in frames if len(f)], ignore_index=True))
     assert combined["measure_id"].array._pa_array.num_chunks == 1
-    assert combine_frames([]).empty and combine_frames(frames[3:4]).empty
+    assert combine_rows([]).empty and combine_rows([Rows.of(frames[3])], ["measure_id"]).columns.tolist() == ["measure_id"]

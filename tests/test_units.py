@@ -6,7 +6,7 @@ import pytest
 from assets.lib.responsibility import read_responsibility
 from assets.lib.unit_classes import split_level_prefix, unit_function, unit_type
 from assets.lib.unit_names import complete_names, split_names
-from assets.lib.units import build_responsibility_tables, combine_responsibility_tables
+from assets.lib.units import DocumentResponsibilities, build_responsibility_tables, combine_responsibility_tables
 
 
 def roles(annotation: str) -> list[tuple[str, str]]:
@@ -123,8 +123,9 @@ def test_tables_built_one_document_at_a_time_combine_to_the_corpus_tables():
     measures = pd.DataFrame([{"measure_id": m, "doc_id": d, "kind": "measure", "label": m[-1] + ".", "responsibility_text": text,
                               "section_responsibility_text": None} for m, d, text in rows])
     whole = build_responsibility_tables(measures, documents)
-    combined = combine_responsibility_tables([build_responsibility_tables(rows, documents[documents.doc_id == doc_id])
-                                              for doc_id, rows in measures.groupby("doc_id", sort=False)])
+    combined = combine_responsibility_tables([
+        DocumentResponsibilities.of(build_responsibility_tables(rows, documents[documents.doc_id == doc_id]))
+        for doc_id, rows in measures.groupby("doc_id", sort=False)])
     assert len(whole.units) == 4  # 甲区 (a and c) shares 区市场监管局; 乙区 and the regionless plan have their own 区财政局
     for name in ("units", "measure_units", "measure_fields"):
         pd.testing.assert_frame_equal(getattr(combined, name), getattr(whole, name))

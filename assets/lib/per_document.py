@@ -54,21 +54,18 @@ def by_document(frame: pd.DataFrame, keys: dict[str, str | None], cache: ParseCa
                 compute: Callable[[str, pd.DataFrame], pd.DataFrame], columns: list[str], workers: int = 1) -> pd.DataFrame:
     """`per_document` for computations that return rows: the results combined as `pd.concat` would (a column's dtype
     where every document agrees on it, else object)."""
-    parts = [part for part in per_document(frame, keys, cache, stage, lambda doc_id, rows: Rows.of(compute(doc_id, rows)), workers)
-             if len(part)]
-    return _combine(parts) if parts else pd.DataFrame(columns=columns)
+    parts = per_document(frame, keys, cache, stage, lambda doc_id, rows: Rows.of(compute(doc_id, rows)), workers)
+    return combine_rows(parts, columns)
 
 
-def combine_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Frames with the same columns as one (an empty frame when all are empty), as `by_document` combines its parts:
-    `pd.concat` of ten thousand small frames is slow, and leaves each Arrow-backed column in ten thousand chunks,
-    which every later filter pays for."""
-    parts = [Rows.of(frame) for frame in frames if len(frame)]
-    return _combine(parts) if parts else pd.DataFrame()
-
-
-def _combine(parts: list[Rows]) -> pd.DataFrame:
-    """The parts' rows in order; a column keeps its dtype where every part agrees on it, else it is object."""
+def combine_rows(parts: list[Rows], columns: list[str] | None = None) -> pd.DataFrame:
+    """The parts' rows in order, as `pd.concat` of their frames would give (a column keeps its dtype where every part
+    agrees on it, else it is object) but in one chunk per column: ten thousand small frames concatenate slowly, and
+    leave each Arrow-backed column in ten thousand chunks, which every later filter pays for. With no rows: an empty
+    frame with `columns`."""
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return pd.DataFrame(columns=columns)
     combined = {}
     for column in parts[0].columns:
         dtypes = {part.dtypes[column] for part in parts}
