@@ -1,6 +1,5 @@
 """Stage 3 — measures: the numbered provisions of each document, with their part (measure, safeguard, goal, ...)."""
 import time
-from itertools import chain
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -8,7 +7,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.cache import ParseCache, derived_key
 from .lib.decode import InputError
-from .lib.documents import MEASURE_COLUMNS, document_provisions, document_row
+from .lib.documents import document_provisions, document_row, measures_frame
 from .normalized_documents import NormalizedCorpus
 from .logs import log_lines
 from .previews import markdown_table
@@ -45,7 +44,7 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
         kinds = provisions.kinds
         doc_rows.append(document_row(doc, kinds))
         texts[doc.doc_id] = doc.text
-        parts.append(provisions.columns)
+        parts.append(provisions)
         lines.append(("info", f"{doc.source_file}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
                       + (f"; {len(provisions.warnings)} numbering warning(s)" if provisions.warnings else "")))
         for message in provisions.warnings:
@@ -53,7 +52,7 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
     log_lines(context, lines, "per-document")
     documents = pd.DataFrame(doc_rows)
-    measure_frame = pd.DataFrame({column: list(chain.from_iterable(part[column] for part in parts)) for column in MEASURE_COLUMNS})
+    measure_frame = measures_frame(parts)
     text_frame = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
     per_doc = (measure_frame.groupby(["doc_id", "kind"]).size().unstack(fill_value=0).reset_index()
                if len(measure_frame) else pd.DataFrame())

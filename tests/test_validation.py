@@ -41,6 +41,15 @@ def test_bad_rows_fail_critical_expectations():
     assert not report.passed
 
 
+def test_blank_strings_fail_not_blank_whatever_the_space():
+    frames = {name: pd.DataFrame(columns=t.column_names) for name, t in TABLES.items()}
+    names = [" ", "\u3000", "\t\n", "", "区 财政局", "\u3000区财政局"]
+    frames["units"] = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(names))], "name": pd.Series(names, dtype="str"),
+                                    "region": None, "unit_type": "government_department", "function": None})
+    result = next(r for r in validate(frames, load_suites()).results if r.check == "units__name__not_blank")
+    assert not result.success and result.unexpected_count == 4
+
+
 def test_seed_build_passes_and_ships_its_report(raw_copy, tmp_path):
     warehouse = tmp_path / "w"
     result = build(raw_copy, warehouse)

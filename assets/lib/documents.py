@@ -3,6 +3,9 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
+import pandas as pd
+import pyarrow as pa
+
 from .decode import InputError, decode_bytes
 from .dedup import remove_repetition
 from .inventory import RawFile
@@ -77,25 +80,38 @@ def extract_outline(doc: NormalizedDocument) -> Outline:
 
 @dataclass(frozen=True)
 class DocumentProvisions:
-    """A document's `measures` rows, column by column (compact to cache, quick to combine), and its numbering warnings."""
+    """A document's `measures` rows as an Arrow table, and its numbering warnings. Arrow rather than Python lists: a
+    cached table unpickles as a few buffers, and ten thousand combine in one copy instead of a conversion per value
+    (at 10,000 plans, loading and combining the provisions took 7 s as lists)."""
 
-    columns: dict[str, list]
+    rows: pa.Table
     warnings: tuple[str, ...]
 
     @property
     def kinds(self) -> Counter:
-        return Counter(self.columns["kind"])
+        return Counter(self.rows.column("kind").to_pylist())
 
 
-MEASURE_COLUMNS = ("measure_id", "doc_id", "seq", "kind", "number", "label", "section_path", "title", "text", "cluster_id",
-                   "repeated_text_removed", "char_start", "char_end", "responsibility_text", "section_responsibility_text")
+LONG_STRING = pa.large_string()  # pandas' Arrow-backed strings: taken over as they are, not converted
+MEASURE_SCHEMA = pa.schema([
+    ("measure_id", LONG_STRING), ("doc_id", LONG_STRING), ("seq", pa.int64()), ("kind", LONG_STRING), ("number", pa.int64()),
+    ("label", LONG_STRING), ("section_path", pa.list_(LONG_STRING)), ("title", LONG_STRING), ("text", LONG_STRING),
+    ("cluster_id", LONG_STRING), ("repeated_text_removed", pa.bool_()), ("char_start", pa.int64()), ("char_end", pa.int64()),
+    ("responsibility_text", LONG_STRING), ("section_responsibility_text", LONG_STRING)])
 
 
 def document_provisions(doc: NormalizedDocument) -> DocumentProvisions:
     """The outline of `doc` as `measures` rows; raise InputError(stage='outline') when it has no provision."""
     outline = extract_outline(doc)
-    rows = measure_rows(doc.doc_id, outline)
-    return DocumentProvisions({column: [row[column] for row in rows] for column in MEASURE_COLUMNS}, tuple(outline.warnings))
+    return DocumentProvisions(pa.Table.from_pylist(measure_rows(doc.doc_id, outline), schema=MEASURE_SCHEMA), tuple(outline.warnings))
+
+
+def measures_frame(parts: list[DocumentProvisions]) -> pd.DataFrame:
+    """The `measures` rows of several documents in order, as one frame: strings Arrow-backed, section_path lists."""
+    table = pa.concat_tables([part.rows for part in parts]).combine_chunks() if parts else MEASURE_SCHEMA.empty_table()
+    frame = table.to_pandas()
+    frame["section_path"] = pd.Series(table.column("section_path").to_pylist(), index=frame.index, dtype=object)
+    return frame
 
 
 def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:

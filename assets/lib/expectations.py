@@ -30,6 +30,10 @@ COMPARATORS = ["<=", ">=", "=", "~", "range"]
 STAGES = ["inventory", "manifest", "decode", "normalize", "outline"]
 WARNING_STAGES = ["outline", "responsibility", "manifest", "deduplicate"]
 GROWTH_OR_REDUCTION = r"增长|增幅|增速|提高|提升|降低|下降|减少|压减|压缩|缩减|精简|缩短"
+# A character that is not whitespace, as Python's `\S` means it (str.isspace: also U+3000 and the other Unicode spaces),
+# written as a class of literal characters: pandas runs `\S` through Python's re one string at a time (pyarrow's RE2
+# differs on whitespace), a class of literals in RE2 over the whole column (3.7 s → 0.3 s at 10,000 plans).
+NOT_BLANK = "[^" + "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "]"
 DERIVED_COLUMNS = {"documents": ["check_duplicate_of_in_documents"], "measures": ["check_span", "check_numbering"], "targets": ["check_share", "check_range", "check_span"],
                    "measure_clusters": ["check_cluster_member"], "measure_indicators": ["check_one_primary"]}
 MAX_ROWS_PER_DOCUMENT = {"measures": 2000, "units": 1000, "measure_units": 20000, "targets": 2000, "parse_warnings": 2000,
@@ -66,7 +70,7 @@ def _table_expectations(name: str) -> list[dict]:
                           f"{name}.{column.name} is never missing", column=column.name))
             if column.type == pa.string():
                 out.append(_e(f"{name}__{column.name}__not_blank", "expect_column_values_to_match_regex",
-                              f"{name}.{column.name} is never an empty string", column=column.name, regex=r"\S"))
+                              f"{name}.{column.name} is never an empty string", column=column.name, regex=NOT_BLANK))
     if len(table.primary_key) == 1:
         out.append(_e(f"{name}__{table.primary_key[0]}__unique", "expect_column_values_to_be_unique",
                       f"{name}.{table.primary_key[0]} identifies a row", column=table.primary_key[0]))
