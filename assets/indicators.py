@@ -7,8 +7,8 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.cache import ParseCache
-from .lib.indicator_rows import classify_targets, measure_indicator_rows, reference_tables
-from .lib.per_document import by_document
+from .lib.indicator_rows import TARGET_CLASS_COLUMNS, classify_targets, measure_indicator_rows, reference_tables
+from .lib.per_document import tables_by_document
 from .lib.schema import TABLES
 from .measures import StructuredCorpus
 from .previews import markdown_table
@@ -29,12 +29,20 @@ def indicators(context: AssetExecutionContext, settings: PipelineSettings, measu
                targets: pd.DataFrame) -> IndicatorTables:
     started = time.perf_counter()
     cache = ParseCache(settings.warehouse_path / "cache", "indicators")
-    columns = TABLES["measure_indicators"].column_names
-    tagged = by_document(measures.measures, measures.cache_keys, cache, "indicators",
-                         lambda doc_id, rows: measure_indicator_rows(rows), columns, settings.workers) \
-        if len(measures.measures) else pd.DataFrame(columns=columns)
+    of_document = targets.groupby("doc_id", sort=False).indices if len(targets) else {}
+
+    def tag_and_classify(doc_id: str, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        """A document's provisions tagged, and its targets classified (a target's metric is checked against the
+        indicators of its own provision, so a document's classes depend on that document alone)."""
+        tagged = measure_indicator_rows(rows)
+        own = targets.take(of_document[doc_id]) if doc_id in of_document else targets.iloc[:0]
+        return {"measure_indicators": tagged, "target_classes": classify_targets(own, tagged)}
+
+    tables = tables_by_document(measures.measures, measures.cache_keys, cache, "indicators", tag_and_classify,
+                                {"measure_indicators": TABLES["measure_indicators"].column_names, "target_classes": TARGET_CLASS_COLUMNS},
+                                settings.workers)
+    tagged, classes = tables["measure_indicators"], tables["target_classes"]
     cache.prune()
-    classes = classify_targets(targets, tagged)
     primary = tagged[tagged["is_primary"]] if len(tagged) else tagged
     context.add_output_metadata({
         "seconds": round(time.perf_counter() - started, 2),

@@ -18,10 +18,12 @@ from .settings import PipelineSettings
 def responsibilities(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> ResponsibilityTables:
     started = time.perf_counter()
     cache = ParseCache(settings.warehouse_path / "cache", "responsibilities")
-    documents = dict(tuple(measures.documents.groupby("doc_id", sort=False))) if len(measures.documents) else {}
+    documents = measures.documents
+    row_of = dict(zip(documents["doc_id"].tolist(), range(len(documents)))) if len(documents) else {}  # cut out only for the documents parsed
     tables = combine_responsibility_tables(per_document(
         measures.measures, measures.cache_keys, cache, "responsibilities",
-        lambda doc_id, rows: DocumentResponsibilities.of(build_responsibility_tables(rows, documents[doc_id])), settings.workers))
+        lambda doc_id, rows: DocumentResponsibilities.of(build_responsibility_tables(rows, documents.iloc[[row_of[doc_id]]])),
+        settings.workers))
     cache.prune()
     log_lines(context, [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings], "responsibility")
     units, links = tables.units, tables.measure_units

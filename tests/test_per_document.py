@@ -2,7 +2,7 @@
 import pandas as pd
 
 from assets.lib.cache import ParseCache, StageFile
-from assets.lib.per_document import Rows, by_document, combine_rows, per_document
+from assets.lib.per_document import Rows, by_document, combine_rows, per_document, records
 
 
 def test_each_document_gets_its_rows_in_order_of_first_appearance(tmp_path):
@@ -61,3 +61,12 @@ def test_frames_combine_as_concat_would_in_one_chunk():
     pd.testing.assert_frame_equal(combined, pd.concat([f for f in frames if len(f)], ignore_index=True))
     assert combined["measure_id"].array._pa_array.num_chunks == 1
     assert combine_rows([]).empty and combine_rows([Rows.of(frames[3])], ["measure_id"]).columns.tolist() == ["measure_id"]
+
+
+def test_records_are_the_rows_itertuples_gives():
+    frame = pd.DataFrame({"measure_id": pd.Series(["a-1", "a-2", None], dtype="str"), "seq": [1, 2, 3],
+                          "label": pd.Series(["1.", None, "3."], dtype="str"), "unused": [0.5, 1.5, 2.5]})
+    got = list(records(frame, ("measure_id", "label", "seq")))
+    expected = list(frame[["measure_id", "label", "seq"]].itertuples(index=False))
+    assert [r.seq for r in got] == [1, 2, 3] and got[0].measure_id == "a-1" and got[1].label != got[1].label  # NaN, as itertuples
+    assert [tuple(map(str, r)) for r in got] == [tuple(map(str, r)) for r in expected]

@@ -18,10 +18,13 @@ def measure_indicator_rows(measures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TABLES["measure_indicators"].column_names)
 
 
+TARGET_CLASS_COLUMNS = ["target_id", "indicator_code", "metric_code"]
+
+
 def classify_targets(targets: pd.DataFrame, measure_indicators: pd.DataFrame) -> pd.DataFrame:
     """target_id, indicator_code and metric_code of every target."""
     if targets.empty:
-        return pd.DataFrame(columns=["target_id", "indicator_code", "metric_code"])
+        return pd.DataFrame(columns=TARGET_CLASS_COLUMNS)
     tagged: dict[str, set[str]] = {}
     primary: dict[str, str] = {}
     for measure_id, code, is_primary in zip(*(measure_indicators[c].tolist() for c in ("measure_id", "indicator_code", "is_primary"))):

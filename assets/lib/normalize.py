@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 
+import numpy as np
+
 from .labels import LABEL_RE, match_label
 from .parts import part_kind
 
@@ -105,22 +107,30 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+HAN_RUN = re.compile("[\u4e00-\u9fff]+")
+
+
 def to_simplified(text: str) -> tuple[str, str]:
     """Convert Traditional text to Simplified; mainland text is returned unchanged.
 
     A text counts as Traditional when at least 3% of its Han characters change under OpenCC's t2s
     (mainland text changes well under 0.5%). Taiwan phrasing (`網際網路`, `最佳化`) selects `tw2sp`.
     """
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    han = sum(map(len, HAN_RUN.findall(text)))
     if not han:
         return text, "simplified"
     converted = _converter("t2s").convert(text)
-    changed = sum(1 for a, b in zip(text, converted) if a != b) if len(converted) == len(text) else han
+    changed = _differing(text, converted) if len(converted) == len(text) else han
     if changed < max(3, 0.03 * han):
         return text, "simplified"
     if any(marker in text for marker in TAIWAN_MARKERS):
         converted = _converter("tw2sp").convert(text)
     return converted, "traditional"
+
+
+def _differing(a: str, b: str) -> int:
+    """How many positions of two equally long strings hold different characters (compared as arrays, not in a loop)."""
+    return int(np.count_nonzero(np.frombuffer(a.encode("utf-32-le", "surrogatepass"), np.uint32) != np.frombuffer(b.encode("utf-32-le", "surrogatepass"), np.uint32)))
 
 
 _FULL_TO_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -134,23 +144,26 @@ def unify_width(text: str) -> str:
     `,` and `:` between two digits stay ASCII (`1,000`, `3:2`, `12:15`), as does `:` in `://`;
     `!` and `?` become full-width only after a Chinese character.
     """
-    text = text.translate(_FULL_TO_ASCII)
-    out = []
-    for i, ch in enumerate(text):
-        full = _TO_FULL.get(ch)
-        if full is None:
-            out.append(ch)
-            continue
-        prev, nxt = text[i - 1:i], text[i + 1:i + 2]
-        if ch in ",:" and prev.isdigit() and nxt.isdigit():
-            out.append(ch)
-        elif ch == ":" and text.startswith("//", i + 1):
-            out.append(ch)
-        elif ch in "!?" and not ("\u4e00" <= prev <= "\u9fff"):
-            out.append(ch)
-        else:
-            out.append(full)
-    return "".join(out)
+    # Runs of full-width characters are translated and then only the punctuation is looked at: a loop over every
+    # character took 26 s of the workers' time at 10,000 plans.
+    text = _FULL_WIDTH.sub(lambda m: m.group().translate(_FULL_TO_ASCII), text)
+    return _HALF_PUNCT.sub(lambda m: _widened(text, m.start()), text)
+
+
+_FULL_WIDTH = re.compile("[" + "".join(map(chr, sorted(_FULL_TO_ASCII))) + "]+")
+_HALF_PUNCT = re.compile("[" + re.escape("".join(_TO_FULL)) + "]")
+
+
+def _widened(text: str, i: int) -> str:
+    """The ASCII punctuation mark at `text[i]`, full-width unless its neighbours say it is part of a number or URL."""
+    ch, prev, nxt = text[i], text[i - 1:i], text[i + 1:i + 2]
+    if ch in ",:" and prev.isdigit() and nxt.isdigit():
+        return ch
+    if ch == ":" and text.startswith("//", i + 1):
+        return ch
+    if ch in "!?" and not ("\u4e00" <= prev <= "\u9fff"):
+        return ch
+    return _TO_FULL[ch]
 
 
 def split_table_cells(lines: list[str], removed: list[str]) -> list[str]:

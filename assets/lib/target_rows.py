@@ -1,6 +1,7 @@
 """`targets` table rows: targets of every measure and goal, with offsets into the document's text."""
 import pandas as pd
 
+from .per_document import records
 from .schema import TABLES
 from .targets import extract_targets
 
@@ -19,7 +20,7 @@ def target_rows(measures: pd.DataFrame, document_texts: pd.DataFrame) -> pd.Data
         return pd.DataFrame(columns=columns)
     texts = dict(zip(document_texts["doc_id"], document_texts["text"]))
     rows = []
-    for m in measures.itertuples(index=False):
+    for m in records(measures, ("measure_id", "doc_id", "kind", "text", "char_start")):
         if m.kind not in TARGET_KINDS:
             continue
         doc_text = texts[m.doc_id]

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .per_document import Rows, combine_rows
+from .per_document import Rows, combine_rows, records
 from .responsibility import read_responsibility
 from .unit_classes import unit_function, unit_type
 
@@ -44,7 +44,7 @@ def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame)
     fields, warnings = [], []
     lead_count: Counter = Counter()
     measure_count: Counter = Counter()
-    for m in measures.itertuples(index=False):
+    for m in records(measures, ("measure_id", "doc_id", "kind", "label", "responsibility_text", "section_responsibility_text")):
         doc = docs[m.doc_id]
         region_key = doc["region"] if isinstance(doc["region"], str) and doc["region"] else f"doc:{m.doc_id}"
         deadline, supervisors, has_lead = None, [], False
