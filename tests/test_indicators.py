@@ -1,12 +1,13 @@
 """Indicator tags and comparable metrics: rules on made-up wording, and precision/recall on the labelled samples."""
 import json
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from assets.lib.comparable import metric_code, metric_table
-from assets.lib.indicators import OTHER, keywords, tag_provision, taxonomy
+from assets.lib.indicators import OTHER, keywords, longest_phrase_pattern, tag_provision, taxonomy
 from assets.lib.store import DB_NAME
 
 DATA = Path(__file__).parent / "data"
@@ -18,6 +19,14 @@ EVALUATION_SYSTEM = ["开办企业", "劳动力市场监管", "办理建筑许�
 def tags(text: str, kind: str = "measure") -> list[str]:
     title = text.split("。")[0] + "。"
     return [m.indicator for m in tag_provision(kind, title, text)]
+
+
+def test_the_phrase_trie_matches_as_an_alternation_of_phrases_longest_first():
+    phrases = ["市场", "市场监管", "劳动力市场监管", "劳动力", "政务服务", "政务服务平台", "水电气", "a.b", "(x)"]
+    alternation = re.compile("|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p))))
+    trie = longest_phrase_pattern(phrases)
+    for text in ["加强劳动力市场监管和市场监管", "依托政务服务平台提供政务服务", "劳动力市场", "市场监", "水电气a.b(x)axb", ""]:
+        assert [(m.start(), m.group()) for m in trie.finditer(text)] == [(m.start(), m.group()) for m in alternation.finditer(text)]
 
 
 def test_taxonomy_is_the_evaluation_system_plus_other():
