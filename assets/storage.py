@@ -31,14 +31,21 @@ FRAME = "frame.arrow"  # an output that is a DataFrame
 
 def write_frame(frame: pd.DataFrame, path: Path) -> None:
     """`frame` as an uncompressed Arrow IPC file, noting each object column that Arrow stores as something other than
-    strings (ints, lists, tuples, dates), so `read_frame` gives back the same values, not floats or numpy arrays."""
+    strings (ints, lists, tuples, dates), so `read_frame` gives back the same values, not floats or numpy arrays, and
+    each column of an Arrow dtype (such as lists), which is read back as it was, without a copy."""
     table = pa.Table.from_pandas(frame)
     rebuilt = {}
     for name in frame.columns:
-        if frame[name].dtype == object and not pa.types.is_string(table.schema.field(str(name)).type):
+        if isinstance(frame[name].dtype, pd.ArrowDtype):
+            rebuilt[str(name)] = "arrow"  # kept as Arrow (pandas cannot rebuild such a dtype from the table's metadata)
+        elif frame[name].dtype == object and not pa.types.is_string(table.schema.field(str(name)).type):
             sample = next((v for v in frame[name] if v is not None), None)
             rebuilt[str(name)] = "tuple" if isinstance(sample, tuple) else "value"
     metadata = {**(table.schema.metadata or {}), b"object_columns": json.dumps(rebuilt).encode()}
+    if b"pandas" in metadata and "arrow" in rebuilt.values():  # pandas' metadata would name a dtype it cannot parse back
+        described = json.loads(metadata[b"pandas"])
+        described["columns"] = [c for c in described["columns"] if rebuilt.get(c["name"]) != "arrow"]
+        metadata[b"pandas"] = json.dumps(described).encode()
     _write_arrow(table.replace_schema_metadata(metadata), path)
 
 
@@ -57,6 +64,9 @@ def read_frame(path: Path) -> pd.DataFrame:
         return table.to_pandas()
     frame = table.drop_columns(list(rebuilt)).to_pandas()
     for name, kind in rebuilt.items():
+        if kind == "arrow":
+            frame[name] = pd.Series(pd.arrays.ArrowExtensionArray(table.column(name)), index=frame.index)
+            continue
         values = table.column(name).to_pylist()
         frame[name] = pd.Series([tuple(v) if kind == "tuple" and v is not None else v for v in values], index=frame.index,
                                 dtype=object)

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from .decode import InputError
 from .documents import PARSER_VERSION
 from .inventory import RawFile
 from .parallel import parallel_map
@@ -72,10 +73,21 @@ class ParseCache:
         quarantined, without being parsed again, until its bytes change. A None key is computed, never cached."""
         values = [None if key is None else self.get(key) for key in keys]
         missing = [i for i, value in enumerate(values) if value is None]
-        for i, value in zip(missing, parallel_map(lambda j: make(missing[j]), len(missing), workers, progress)):
-            values[i] = value
+
+        def make_and_keep(j: int):
+            """Computed and cached where it is computed: the workers write their entries side by side, instead of
+            the collecting process writing them one after another (9 s of a 10,000-plan build)."""
+            i = missing[j]
+            try:
+                value = make(i)
+            except InputError as err:
+                value = err
             if keys[i] is not None:
                 self.put(keys[i], value)
+            return value
+
+        for i, value in zip(missing, parallel_map(make_and_keep, len(missing), workers, progress)):
+            values[i] = value
         return values
 
     def prune(self) -> int:
