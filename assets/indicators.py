@@ -3,12 +3,13 @@ targets state a metric comparable across regions."""
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.cache import ParseCache
 from .lib.indicator_rows import TARGET_CLASS_COLUMNS, classify_targets, measure_indicator_rows, reference_tables
-from .lib.per_document import tables_by_document
+from .lib.per_document import rows_at, tables_by_document
 from .lib.schema import TABLES
 from .measures import StructuredCorpus
 from .previews import markdown_table
@@ -29,13 +30,14 @@ def indicators(context: AssetExecutionContext, settings: PipelineSettings, measu
                targets: pd.DataFrame) -> IndicatorTables:
     started = time.perf_counter()
     cache = ParseCache(settings.warehouse_path / "cache", "indicators")
-    of_document = targets.groupby("doc_id", sort=False).indices if len(targets) else {}
+    read = targets[["target_id", "measure_id", "metric", "text", "unit"]]  # what classifying looks at
+    of_document = read.groupby(targets["doc_id"], sort=False).indices if len(targets) else {}
 
     def tag_and_classify(doc_id: str, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
         """A document's provisions tagged, and its targets classified (a target's metric is checked against the
         indicators of its own provision, so a document's classes depend on that document alone)."""
         tagged = measure_indicator_rows(rows)
-        own = targets.take(of_document[doc_id]) if doc_id in of_document else targets.iloc[:0]
+        own = rows_at(read, of_document.get(doc_id, np.array([], dtype=np.int64)))
         return {"measure_indicators": tagged, "target_classes": classify_targets(own, tagged)}
 
     tables = tables_by_document(measures.measures, measures.cache_keys, cache, "indicators", tag_and_classify,

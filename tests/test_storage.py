@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from dagster import AssetKey, build_input_context, build_output_context
 
@@ -23,6 +24,7 @@ def awkward_frame() -> pd.DataFrame:
         "value": [0.5, np.nan, 99.5],
         "count": np.array([1, 2, 3], dtype=np.int64),
         "kind": pd.Categorical(["measure", "goal", "measure"]),
+        "arrow_lists": pd.Series([["一、主要任务"], [], None], dtype=pd.ArrowDtype(pa.list_(pa.large_string()))),
     })
 
 

@@ -23,17 +23,19 @@ def per_document(frame: pd.DataFrame, keys: dict[str, str | None], cache: ParseC
     if frame.empty:
         return []
     positions = sorted(frame.groupby("doc_id", sort=False).indices.items(), key=lambda item: item[1][0])
-
-    def rows(at: np.ndarray) -> pd.DataFrame:
-        contiguous = at[-1] - at[0] + 1 == len(at)
-        return (frame.iloc[at[0]:at[-1] + 1] if contiguous else frame.take(at)).reset_index(drop=True)
-
     values = cache.compute_all([derived_key(keys.get(doc_id), stage) for doc_id, _ in positions],
-                               lambda i: compute(positions[i][0], rows(positions[i][1])), workers, progress=stage)
+                               lambda i: compute(positions[i][0], rows_at(frame, positions[i][1])), workers, progress=stage)
     for value in values:
         if isinstance(value, InputError):
             raise value
     return values
+
+
+def rows_at(frame: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
+    """The rows of `frame` at positions `at` (sorted), renumbered from 0: a slice, not a copy, where they are
+    contiguous, as a document's rows are in the corpus frames."""
+    contiguous = len(at) and at[-1] - at[0] + 1 == len(at)
+    return (frame.iloc[at[0]:at[-1] + 1] if contiguous else frame.take(at)).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
