@@ -38,7 +38,8 @@ def unit_id_for(region_key: str, name: str) -> str:
 
 
 def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame) -> ResponsibilityTables:
-    docs = {d["doc_id"]: d for d in documents.to_dict("records")} if len(documents) else {}
+    docs = {d.doc_id: {"source_file": d.source_file, "region": d.region}  # what a measure's units and warnings need
+            for d in records(documents, ("doc_id", "source_file", "region"))}
     units: dict[str, dict] = {}
     links: dict[tuple[str, str, str], dict] = {}
     fields, warnings = [], []
