@@ -130,7 +130,8 @@ def to_simplified(text: str) -> tuple[str, str]:
 
 def _differing(a: str, b: str) -> int:
     """How many positions of two equally long strings hold different characters (compared as arrays, not in a loop)."""
-    return int(np.count_nonzero(np.frombuffer(a.encode("utf-32-le", "surrogatepass"), np.uint32) != np.frombuffer(b.encode("utf-32-le", "surrogatepass"), np.uint32)))
+    codes = [np.frombuffer(s.encode("utf-32-le", "surrogatepass"), np.uint32) for s in (a, b)]
+    return int(np.count_nonzero(codes[0] != codes[1]))
 
 
 _FULL_TO_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
