@@ -1,5 +1,6 @@
 """Property-based tests: arbitrary text never crashes the parsers, and every offset points at its span."""
 import math
+import unicodedata
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -8,6 +9,7 @@ from assets.lib.decode import decode_bytes
 from assets.lib.normalize import normalize_text
 from assets.lib.outline import parse_outline
 from assets.lib.responsibility import read_responsibility
+from assets.lib.similarity import PUNCT_OR_SPACE, squash
 from assets.lib.targets import extract_targets
 from tests.conftest import seed_texts
 
@@ -67,3 +69,14 @@ def test_decoder_either_decodes_or_says_why(data):
         assert getattr(err, "stage", None) == "decode" and err.reason
     else:
         assert decoded.text.strip() and decoded.encoding
+
+
+COMPOSING = ["\u0301", "\u0338", "\u0340", "＝", "①", "㈠", "Ⅳ", "ｅ", "가", "\u1161", "\u11a8", "\u0bbe", "\u0bc6", "_", "·", "…",
+             "‥", "\uff65", "・", "e", "=", "<"]
+
+
+@FUZZ
+@given(st.one_of(any_text, spliced, st.lists(st.sampled_from(PALETTE + COMPOSING), max_size=40).map("".join)))
+def test_squash_is_punctuation_removed_after_nfkc(text):
+    """The fast path (no NFKC for plain text) gives what the definition gives, composing characters included."""
+    assert squash(text) == PUNCT_OR_SPACE.sub("", unicodedata.normalize("NFKC", text))
