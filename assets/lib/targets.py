@@ -6,6 +6,7 @@ rules prefer precision. `分别`/`均` constructions are distributed over their 
 """
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .quantities import Quantity, find_quantities
 
@@ -85,13 +86,20 @@ def _sentence_targets(text: str, carried_year: int | None) -> list[Target]:
 
 
 def _spans(text: str, ends: str):
+    """(start, end) of each piece of `text` up to and including one of the characters `ends`, then of the rest (the
+    delimiters found by a regular expression: a loop over every character took 10 s of the workers' time at 10,000
+    plans)."""
     start = 0
-    for i, ch in enumerate(text):
-        if ch in ends:
-            yield start, i + 1
-            start = i + 1
+    for m in _delimiters(ends).finditer(text):
+        yield start, m.end()
+        start = m.end()
     if start < len(text):
         yield start, len(text)
+
+
+@lru_cache(maxsize=None)
+def _delimiters(ends: str) -> re.Pattern:
+    return re.compile("[" + re.escape(ends) + "]")
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
