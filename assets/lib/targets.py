@@ -6,13 +6,13 @@ rules prefer precision. `分别`/`均` constructions are distributed over their 
 """
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .quantities import Quantity, find_quantities
 
 PROTECTED = re.compile(r"“[^”]{0,80}”|《[^》]{0,120}》|「[^」]{0,80}」|〈[^〉]{0,80}〉|\"[^\"]{0,80}\"")
 SENTENCE_END = "。！？\n"
 CLAUSE_END = SENTENCE_END + "；"
+SENTENCE_ENDS, CLAUSE_ENDS = (re.compile("[" + re.escape(ends) + "]") for ends in (SENTENCE_END, CLAUSE_END))
 YEAR = re.compile(r"(?P<y1>(?:19|20)\d{2})(?:\s*[—\-－~至到]\s*(?P<y2>(?:19|20)\d{2}))?\s*年(?!代)")
 COMPARISON_BEFORE_YEAR = re.compile(r"(?:较|比|相比|同比|与|对比|比照)$")
 
@@ -61,7 +61,7 @@ def extract_targets(text: str) -> list[Target]:
     """
     title_year = _title_year(text)
     targets: list[Target] = []
-    for start, end in _spans(text, SENTENCE_END):
+    for start, end in _spans(text, SENTENCE_ENDS):
         carried = title_year[0] if title_year and start > title_year[1] else None
         for t in _sentence_targets(text[start:end], carried):
             targets.append(Target(t.value, t.value_max, t.unit, t.comparator, t.baseline, t.year, t.metric, t.text,
@@ -75,7 +75,7 @@ def _sentence_targets(text: str, carried_year: int | None) -> list[Target]:
     baselines = {i: _baseline(text, quantities, i) for i in range(len(quantities))}
     consumed = {i - 1 for i, b in baselines.items() if b is not None}  # a baseline is not a target of its own
     targets: list[Target] = []
-    for clause_start, clause_end in _spans(text, CLAUSE_END):
+    for clause_start, clause_end in _spans(text, CLAUSE_ENDS):
         in_clause = [i for i, q in enumerate(quantities) if clause_start <= q.start < clause_end and i not in consumed]
         targets.extend(_distributed(text, clause_start, in_clause, quantities, protected, consumed, carried_year))
     for i, q in enumerate(quantities):
@@ -85,21 +85,16 @@ def _sentence_targets(text: str, carried_year: int | None) -> list[Target]:
     return sorted(targets, key=lambda t: (t.start, t.end))
 
 
-def _spans(text: str, ends: str):
-    """(start, end) of each piece of `text` up to and including one of the characters `ends`, then of the rest (the
+def _spans(text: str, ends: re.Pattern):
+    """(start, end) of each piece of `text` up to and including a character matched by `ends`, then of the rest (the
     delimiters found by a regular expression: a loop over every character took 10 s of the workers' time at 10,000
     plans)."""
     start = 0
-    for m in _delimiters(ends).finditer(text):
+    for m in ends.finditer(text):
         yield start, m.end()
         start = m.end()
     if start < len(text):
         yield start, len(text)
-
-
-@lru_cache(maxsize=None)
-def _delimiters(ends: str) -> re.Pattern:
-    return re.compile("[" + re.escape(ends) + "]")
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
