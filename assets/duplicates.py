@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import ParseCache, StageFile
+from .lib.cache import StageFile, StageSnapshot
 from .lib.dedup import cluster_measures, find_document_duplicates, read_overrides, squashed_texts
-from .lib.per_document import per_document
+from .lib.per_document import by_document
 from .measures import StructuredCorpus
 from .logs import log_lines
 from .previews import markdown_table
@@ -28,11 +28,11 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
     overrides = read_overrides(settings.raw_path)
     for problem in overrides.problems:
         context.log.warning(problem)
-    cache = ParseCache(settings.warehouse_path / "cache", "dedup_keys")
-    squashed = {measure_id: text for part in per_document(measures.measures, measures.cache_keys, cache, "dedup_keys",
-                                                          lambda doc_id, rows: squashed_texts(rows), settings.workers)
-                for measure_id, text in part.items()}
-    cache.prune()
+    cache = StageSnapshot(settings.warehouse_path / "cache", "dedup_keys")
+    keys = by_document(measures.measures, measures.cache_keys, cache, "dedup_keys",
+                       lambda doc_id, rows: pd.DataFrame(list(squashed_texts(rows).items()), columns=["measure_id", "squashed"]),
+                       ["measure_id", "squashed"], settings.workers)
+    squashed = dict(zip(keys["measure_id"].tolist(), keys["squashed"].tolist()))
     docs = find_document_duplicates(measures.documents, measures.measures, overrides, squashed)
     names = dict(zip(measures.documents["doc_id"], measures.documents["source_file"])) if len(measures.documents) else {}
     log_lines(context, [("info", f"{names[copy]}: a copy of {names[kept]} "

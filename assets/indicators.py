@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import ParseCache
+from .lib.cache import StageSnapshot
 from .lib.indicator_rows import TARGET_CLASS_COLUMNS, classify_targets, measure_indicator_rows, reference_tables
 from .lib.per_document import rows_at, tables_by_document
 from .lib.schema import TABLES
@@ -29,7 +29,7 @@ class IndicatorTables:
 def indicators(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus,
                targets: pd.DataFrame) -> IndicatorTables:
     started = time.perf_counter()
-    cache = ParseCache(settings.warehouse_path / "cache", "indicators")
+    cache = StageSnapshot(settings.warehouse_path / "cache", "indicators")
     read = targets[["target_id", "measure_id", "metric", "text", "unit"]]  # what classifying looks at
     of_document = read.groupby(targets["doc_id"], sort=False).indices if len(targets) else {}
 
@@ -44,7 +44,6 @@ def indicators(context: AssetExecutionContext, settings: PipelineSettings, measu
                                 {"measure_indicators": TABLES["measure_indicators"].column_names, "target_classes": TARGET_CLASS_COLUMNS},
                                 settings.workers)
     tagged, classes = tables["measure_indicators"], tables["target_classes"]
-    cache.prune()
     primary = tagged[tagged["is_primary"]] if len(tagged) else tagged
     context.add_output_metadata({
         "seconds": round(time.perf_counter() - started, 2),

@@ -1,11 +1,12 @@
 """Stage 3 — measures: the numbered provisions of each document, with their part (measure, safeguard, goal, ...)."""
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import ParseCache, derived_key
+from .lib.cache import StageSnapshot, derived_key
 from .lib.decode import InputError
 from .lib.documents import document_provisions, document_row, measures_frame
 from .normalized_documents import NormalizedCorpus
@@ -28,35 +29,40 @@ class StructuredCorpus:
                                            "documents with no numbered provision are quarantined.")
 def measures(context: AssetExecutionContext, settings: PipelineSettings, normalized_documents: NormalizedCorpus) -> StructuredCorpus:
     started = time.perf_counter()
-    doc_rows, texts, parts, warnings = [], {}, [], []
+    doc_rows, kept, warnings = [], [], []
     quarantine = list(normalized_documents.quarantine)  # carried on, so later stages need not load the texts again
-    cache = ParseCache(settings.warehouse_path / "cache", "outline")
+    cache = StageSnapshot(settings.warehouse_path / "cache", "outline")
     lines: list[tuple[str, str]] = []
-    corpus = normalized_documents.documents
-    keys = [derived_key(normalized_documents.cache_keys.get(doc.doc_id), "outline") for doc in corpus]
-    results = cache.compute_all(keys, lambda i: document_provisions(corpus[i]), settings.workers, progress="outline")
-    for doc, provisions in zip(corpus, results):
-        if isinstance(provisions, InputError):
-            lines.append(("warning", f"{doc.source_file}: quarantined at {provisions.stage}: {provisions.reason}"))
-            quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": provisions.stage,
-                               "reason": provisions.reason})
-            continue
+    corpus, texts = normalized_documents.documents, normalized_documents.texts
+
+    def outline(i: int):
+        """The document's provisions, its `documents` row and numbering warnings (its text read only here)."""
+        doc = dataclasses.replace(corpus[i], text=texts["text"].iloc[i])
+        provisions = document_provisions(doc)
         kinds = provisions.kinds
-        doc_rows.append(document_row(doc, kinds))
-        texts[doc.doc_id] = doc.text
-        parts.append(provisions)
+        return {"measures": provisions.rows}, (document_row(doc, kinds), dict(kinds), provisions.warnings)
+
+    keys = [derived_key(normalized_documents.cache_keys.get(doc.doc_id), "outline") for doc in corpus]
+    combined = cache.combined(keys, outline, ["measures"], settings.workers, progress="outline")
+    for i, (doc, result) in enumerate(zip(corpus, combined.extras)):
+        if isinstance(result, InputError):
+            lines.append(("warning", f"{doc.source_file}: quarantined at {result.stage}: {result.reason}"))
+            quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": result.stage, "reason": result.reason})
+            continue
+        row, kinds, numbering = result
+        doc_rows.append(row)
+        kept.append(i)
         lines.append(("info", f"{doc.source_file}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-                      + (f"; {len(provisions.warnings)} numbering warning(s)" if provisions.warnings else "")))
-        for message in provisions.warnings:
+                      + (f"; {len(numbering)} numbering warning(s)" if numbering else "")))
+        for message in numbering:
             lines.append(("warning", f"{doc.source_file}: {message}"))
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
     log_lines(context, lines, "per-document")
     documents = pd.DataFrame(doc_rows)
-    measure_frame = measures_frame(parts)
-    text_frame = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
+    measure_frame = measures_frame(combined.tables["measures"])
+    text_frame = texts[["doc_id", "text"]].take(kept).reset_index(drop=True)
     per_doc = (measure_frame.groupby(["doc_id", "kind"]).size().unstack(fill_value=0).reset_index()
                if len(measure_frame) else pd.DataFrame())
-    cache.prune()
     context.add_output_metadata({
         "seconds": round(time.perf_counter() - started, 2),
         "cache_hits": cache.hits,
@@ -68,5 +74,5 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
         "per_document": MetadataValue.md(markdown_table(per_doc, limit=50)),
         "preview": MetadataValue.md(markdown_table(measure_frame[["measure_id", "kind", "label", "title"]] if len(measure_frame) else measure_frame)),
     })
-    keys = {doc_id: normalized_documents.cache_keys.get(doc_id) for doc_id in texts}
+    keys = {doc_id: normalized_documents.cache_keys.get(doc_id) for doc_id in text_frame["doc_id"].tolist()}
     return StructuredCorpus(documents, text_frame, measure_frame, quarantine, warnings, keys)

@@ -1,13 +1,16 @@
 """Stage 2 — normalized documents: decoded, cleaned, simplified text with metadata; bad files quarantined."""
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import ParseCache, cache_key
+from .lib.cache import StageSnapshot, cache_key
 from .lib.decode import InputError
 from .lib.documents import NormalizedDocument, read_document
+from .lib.per_document import frame_of
 from .logs import log_lines
 from .previews import markdown_table
 from .raw_files import RawInventory
@@ -16,7 +19,8 @@ from .settings import PipelineSettings
 
 @dataclass
 class NormalizedCorpus:
-    documents: list[NormalizedDocument]
+    documents: list[NormalizedDocument]  # without their text, which is in `texts`
+    texts: pd.DataFrame  # doc_id, text: one row per document, in the same order (Arrow strings, never Python ones)
     quarantine: list[dict] = field(default_factory=list)
     cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → parse-cache key (for the later stages)
 
@@ -25,32 +29,32 @@ class NormalizedCorpus:
                                            "remove PDF spacing, convert Traditional script; read title, issuer, date, 文号, region.")
 def normalized_documents(context: AssetExecutionContext, settings: PipelineSettings, raw_files: RawInventory) -> NormalizedCorpus:
     started = time.perf_counter()
-    corpus = NormalizedCorpus([])
-    cache = ParseCache(settings.warehouse_path / "cache", "normalized")
+    cache = StageSnapshot(settings.warehouse_path / "cache", "normalized")
     lines: list[tuple[str, str]] = []
     keys = [cache_key(raw) if raw.sha256 else None for raw in raw_files.files]
-    results = cache.compute_all(keys, lambda i: read_document(raw_files.files[i]), settings.workers, progress="normalize")
-    for raw, key, doc in zip(raw_files.files, keys, results):
+    combined = cache.combined(keys, lambda i: _text_apart(read_document(raw_files.files[i])), ["texts"], settings.workers,
+                              progress="normalize")
+    corpus = NormalizedCorpus([], frame_of(combined.tables["texts"], ["doc_id", "text", "chars"]))
+    chars = corpus.texts["chars"].tolist()
+    for raw, key, doc in zip(raw_files.files, keys, combined.extras):
         if isinstance(doc, InputError):
             lines.append(("warning", f"{raw.source_file}: quarantined at {doc.stage}: {doc.reason}"))
             corpus.quarantine.append({"source_file": raw.source_file, "sha256": raw.sha256, "stage": doc.stage, "reason": doc.reason})
             continue
         corpus.documents.append(doc)
         corpus.cache_keys[doc.doc_id] = key
-        lines.append(("info", f"{raw.source_file}: {doc.encoding}, {doc.script}, {len(doc.text)} chars, "
+        lines.append(("info", f"{raw.source_file}: {doc.encoding}, {doc.script}, {chars[len(corpus.documents) - 1]} chars, "
                               f"title {doc.metadata.title or '(none)'}; dropped {len(doc.removed)} debris line(s)"))
     for name in raw_files.missing_from_disk:
         corpus.quarantine.append({"source_file": name, "sha256": None, "stage": "manifest",
                                   "reason": "listed in sources.csv but no such file under RAW_DIR"})
-    frame = pd.DataFrame([{"source_file": d.source_file, "encoding": d.encoding, "script": d.script, "chars": len(d.text),
-                           "title": d.metadata.title, "region": d.metadata.region} for d in corpus.documents])
+    frame = pd.DataFrame([{"source_file": d.source_file, "encoding": d.encoding, "script": d.script, "chars": n,
+                           "title": d.metadata.title, "region": d.metadata.region} for d, n in zip(corpus.documents, chars)])
     log_lines(context, lines, "per-document")
-    pruned = cache.prune()
     context.add_output_metadata({
         "seconds": round(time.perf_counter() - started, 2),
         "cache_hits": cache.hits,
         "parsed": len(raw_files.files) - cache.hits,
-        "cache_entries_pruned": pruned,
         "documents": len(corpus.documents),
         "quarantined": len(corpus.quarantine),
         "encodings": MetadataValue.json(frame["encoding"].value_counts().to_dict() if len(frame) else {}),
@@ -59,3 +63,10 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
         "quarantine": MetadataValue.md(markdown_table(pd.DataFrame(corpus.quarantine), limit=20, width=80)),
     })
     return corpus
+
+
+def _text_apart(doc: NormalizedDocument) -> tuple[dict[str, pa.Table], NormalizedDocument]:
+    """A document's text as a one-row table (the snapshot keeps texts in Arrow) and the document without it."""
+    text = pa.table({"doc_id": pa.array([doc.doc_id], pa.large_string()), "text": pa.array([doc.text], pa.large_string()),
+                     "chars": pa.array([len(doc.text)], pa.int64())})
+    return {"texts": text}, dataclasses.replace(doc, text="")

@@ -4,9 +4,11 @@ import time
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import ParseCache
-from .lib.per_document import per_document
-from .lib.units import DocumentResponsibilities, ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables
+from .lib.cache import StageSnapshot
+from .lib.per_document import tables_by_document
+from .lib.schema import TABLES
+from .lib.units import (WARNING_COLUMNS, ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables,
+                        document_tables)
 from .measures import StructuredCorpus
 from .logs import log_lines
 from .previews import markdown_table
@@ -17,14 +19,15 @@ from .settings import PipelineSettings
                                          "units with type and cross-region function, and measure–unit roles.")
 def responsibilities(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> ResponsibilityTables:
     started = time.perf_counter()
-    cache = ParseCache(settings.warehouse_path / "cache", "responsibilities")
+    cache = StageSnapshot(settings.warehouse_path / "cache", "responsibilities")
     documents = measures.documents
     row_of = dict(zip(documents["doc_id"].tolist(), range(len(documents)))) if len(documents) else {}  # cut out only for the documents parsed
-    tables = combine_responsibility_tables(per_document(
+    columns = {"units": TABLES["units"].column_names, "measure_units": TABLES["measure_units"].column_names,
+               "measure_fields": ["measure_id", "deadline_text", "supervisors"], "warnings": WARNING_COLUMNS}
+    tables = combine_responsibility_tables(tables_by_document(
         measures.measures, measures.cache_keys, cache, "responsibilities",
-        lambda doc_id, rows: DocumentResponsibilities.of(build_responsibility_tables(rows, documents.iloc[[row_of[doc_id]]])),
-        settings.workers))
-    cache.prune()
+        lambda doc_id, rows: document_tables(build_responsibility_tables(rows, documents.iloc[[row_of[doc_id]]])),
+        columns, settings.workers))
     log_lines(context, [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings], "responsibility")
     units, links = tables.units, tables.measure_units
     unknown = units[units["function"].isna()]["name"].tolist() if len(units) else []

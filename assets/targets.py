@@ -4,7 +4,7 @@ import time
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import ParseCache
+from .lib.cache import StageSnapshot
 from .lib.per_document import by_document
 from .lib.target_rows import TARGET_KINDS, target_columns, target_rows
 from .measures import StructuredCorpus
@@ -17,12 +17,12 @@ from .settings import PipelineSettings
                                          f"from provisions of kind {', '.join(TARGET_KINDS)}; 分别/均 constructions are distributed.")
 def targets(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> pd.DataFrame:
     started = time.perf_counter()
-    texts = dict(zip(measures.document_texts["doc_id"].tolist(), measures.document_texts["text"].tolist())) if len(measures.document_texts) else {}
-    cache = ParseCache(settings.warehouse_path / "cache", "targets")
+    texts = measures.document_texts
+    row_of = dict(zip(texts["doc_id"].tolist(), range(len(texts)))) if len(texts) else {}  # a text is read only where it is needed
+    cache = StageSnapshot(settings.warehouse_path / "cache", "targets")
     frame = by_document(measures.measures, measures.cache_keys, cache, "targets",
-                        lambda doc_id, rows: target_rows(rows, pd.DataFrame({"doc_id": [doc_id], "text": [texts[doc_id]]})),
-                        target_columns(), settings.workers) if len(measures.measures) else pd.DataFrame(columns=target_columns())
-    cache.prune()
+                        lambda doc_id, rows: target_rows(rows, texts.iloc[[row_of[doc_id]]]),
+                        target_columns(), settings.workers)
     per_doc = frame.groupby("doc_id").size().to_dict() if len(frame) else {}
     log_lines(context, [("info", f"{doc.source_file}: {per_doc.get(doc.doc_id, 0)} target(s)")
                         for doc in measures.documents.itertuples(index=False)], "per-document")

@@ -1,32 +1,87 @@
-"""Per-document computations through the cache: every document's rows, in order, computed once; whole-stage files."""
+"""Per-document computations through the stage snapshot: every document's rows, in order, computed once; whole-stage files."""
 import pandas as pd
+import pyarrow as pa
 
-from assets.lib.cache import ParseCache, StageFile
-from assets.lib.per_document import Rows, by_document, combine_rows, per_document, records
+from assets.lib.cache import StageFile, StageSnapshot
+from assets.lib.decode import InputError
+from assets.lib.per_document import by_document, records, tables_by_document
 
 
 def test_each_document_gets_its_rows_in_order_of_first_appearance(tmp_path):
     frame = pd.DataFrame({"doc_id": ["b", "b", "a", "c", "a"], "n": [1, 2, 3, 4, 5]})  # "a" is not contiguous
-    seen = per_document(frame, {}, ParseCache(tmp_path, "t"), "t", lambda doc_id, rows: (doc_id, rows["n"].tolist(), list(rows.index)))
-    assert seen == [("b", [1, 2], [0, 1]), ("a", [3, 5], [0, 1]), ("c", [4], [0])]
-    assert per_document(frame.iloc[0:0], {}, ParseCache(tmp_path, "t"), "t", lambda d, r: 1) == []
+    seen = by_document(frame, {}, StageSnapshot(tmp_path, "t"), "t",
+                       lambda doc_id, rows: pd.DataFrame({"doc_id": doc_id, "n": rows["n"], "at": rows.index}), ["doc_id", "n", "at"])
+    assert list(zip(seen["doc_id"], seen["n"], seen["at"])) == [("b", 1, 0), ("b", 2, 1), ("a", 3, 0), ("a", 5, 1), ("c", 4, 0)]
+    empty = by_document(frame.iloc[0:0], {}, StageSnapshot(tmp_path, "t"), "t", lambda d, r: r, ["doc_id", "n"])
+    assert empty.empty and list(empty.columns) == ["doc_id", "n"]
 
 
-def test_cached_documents_are_not_computed_again(tmp_path):
-    frame = pd.DataFrame({"doc_id": ["a", "a", "b"], "n": [1, 2, 3]})
-    keys = {"a": "key-a", "b": "key-b"}
+def test_documents_in_the_snapshot_are_not_computed_again(tmp_path):
+    frame = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "n": [1, 2, 3, 4]})
+    keys = {"a": "key-a", "b": "key-b", "c": "key-c"}
     calls = []
 
     def compute(doc_id, rows):
         calls.append(doc_id)
         return rows.assign(double=rows["n"] * 2)
 
-    first = by_document(frame, keys, ParseCache(tmp_path, "t"), "t", compute, ["doc_id", "n", "double"])
-    cache = ParseCache(tmp_path, "t")
-    again = by_document(frame, {**keys, "b": "key-b-changed"}, cache, "t", compute, ["doc_id", "n", "double"])
-    assert calls == ["a", "b", "b"] and cache.hits == 1
+    first = by_document(frame, keys, StageSnapshot(tmp_path, "t"), "t", compute, ["doc_id", "n", "double"])
+    snapshot = StageSnapshot(tmp_path, "t")
+    again = by_document(frame, {**keys, "b": "key-b-changed"}, snapshot, "t", compute, ["doc_id", "n", "double"])
+    assert calls == ["a", "b", "c", "b"] and snapshot.hits == 2
     pd.testing.assert_frame_equal(first, again)
-    assert first["double"].tolist() == [2, 4, 6]
+    assert first["double"].tolist() == [2, 4, 6, 8]
+    fewer = by_document(frame[frame["doc_id"] != "a"], keys, StageSnapshot(tmp_path, "t"), "t", compute, ["doc_id", "n", "double"])
+    assert calls == ["a", "b", "c", "b", "b"]  # "b" is back at its first key, which the last snapshot no longer held
+    assert fewer["n"].tolist() == [3, 4]
+    assert by_document(frame, keys, StageSnapshot(tmp_path, "t"), "t", compute, ["doc_id", "n", "double"]).equals(first)
+    assert calls[-1] == "a"  # removed from the snapshot with its document, so computed when it comes back
+
+
+def test_rows_combine_with_each_column_in_the_type_that_holds_every_document(tmp_path):
+    frame = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "n": [1, 2, 3, 4]})
+
+    def compute(doc_id, rows):  # str; whole numbers in one document and fractions in another; a column that is all None
+        return pd.DataFrame({"doc_id": rows["doc_id"], "value": rows["n"] / 2 if doc_id == "b" else rows["n"],
+                             "year": [None if doc_id == "a" else 2025] * len(rows), "note": [None] * len(rows),
+                             "even": rows["n"] % 2 == 0})
+
+    keys = {d: f"key-{d}" for d in "abc"}
+    for _ in range(2):  # computed, then from the snapshot
+        combined = by_document(frame, keys, StageSnapshot(tmp_path, "t"), "t", compute, ["doc_id", "value", "year", "note", "even"])
+        assert combined["value"].tolist() == [1.0, 2.0, 1.5, 4.0] and combined["value"].dtype == "float64"
+        assert combined["year"].isna().tolist() == [True, True, False, False] and combined["year"].iloc[3] == 2025
+        assert combined["note"].isna().all() and combined["even"].tolist() == [False, True, False, True]
+        assert combined["doc_id"].array._pa_array.num_chunks == 1  # one chunk per column, however many documents
+
+
+def test_a_snapshot_splices_stored_ranges_and_new_documents_in_corpus_order(tmp_path):
+    def make_for(names):
+        def make(i):
+            if names[i] == "bad":
+                raise InputError("outline", "no provisions")
+            return {"rows": pa.table({"name": [names[i]] * (i % 3), "i": list(range(i % 3))})}, f"extra-{names[i]}"
+        return make
+
+    first = ["a", "b", "c", "bad", "d", "e"]
+    snapshot = StageSnapshot(tmp_path, "s")
+    before = snapshot.combined(first, make_for(first), ["rows"])
+    assert before.tables["rows"]["name"].to_pylist() == ["b", "c", "c", "d", "e", "e"]
+    assert isinstance(before.extras[3], InputError) and before.extras[4] == "extra-d"
+    second = ["a", "new", "b", "c", "bad", "e"]  # one added in the middle, "d" removed
+    after = StageSnapshot(tmp_path, "s")
+    made = []
+    result = after.combined(second, lambda i: made.append(second[i]) or make_for(second)(i), ["rows"])
+    assert made == ["new"] and after.hits == 5  # the bad file stays quarantined without being parsed again
+    assert result.tables["rows"]["name"].to_pylist() == ["new", "b", "c", "c", "e", "e"]
+    assert result.tables["rows"]["i"].to_pylist() == [0, 0, 0, 1, 0, 1]
+    assert [e for e in result.extras if not isinstance(e, InputError)] == ["extra-a", "extra-new", "extra-b", "extra-c", "extra-e"]
+    assert isinstance(result.extras[4], InputError) and result.extras[4].reason == "no provisions"
+    unchanged = StageSnapshot(tmp_path, "s").combined(second, lambda i: made.append(second[i]), ["rows"])
+    assert unchanged.tables["rows"].equals(result.tables["rows"]) and made == ["new"]
+    other = StageSnapshot(tmp_path, "s")
+    other.combined(second, make_for(second), ["rows", "other"])
+    assert other.hits == 0  # a stage whose tables changed uses nothing stored
 
 
 def test_a_stage_file_holds_under_the_same_rules_only(tmp_path, monkeypatch):
@@ -39,28 +94,6 @@ def test_a_stage_file_holds_under_the_same_rules_only(tmp_path, monkeypatch):
     assert changed.load(default={}) == {}  # written under other rules: not used
     changed.save({"y": 2})
     assert [p.name for p in (tmp_path / "s").iterdir()] == [changed.path.name]  # the older version is removed
-
-
-def test_rows_combine_as_concat_would(tmp_path):
-    frame = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "n": [1, 2, 3, 4]})
-
-    def compute(doc_id, rows):  # str, float with NaN, a column that is all None in one document, bool
-        return pd.DataFrame({"doc_id": rows["doc_id"], "value": rows["n"] / 2, "year": [None if doc_id == "a" else 2025] * len(rows),
-                             "note": [None] * len(rows), "even": rows["n"] % 2 == 0})
-
-    expected = pd.concat([compute(d, frame[frame["doc_id"] == d].reset_index(drop=True)) for d in "abc"], ignore_index=True)
-    for _ in range(2):  # computed, then from the cache
-        combined = by_document(frame, {d: f"key-{d}" for d in "abc"}, ParseCache(tmp_path, "t"), "t", compute, list(expected.columns))
-        pd.testing.assert_frame_equal(combined, expected)
-
-
-def test_frames_combine_as_concat_would_in_one_chunk():
-    frames = [pd.DataFrame({"measure_id": [f"d{i}-1", f"d{i}-2"], "unit_id": [f"u{i}", None], "n": [i, i + 1]}) for i in range(30)]
-    frames.insert(3, pd.DataFrame({"measure_id": pd.Series([], dtype=str), "unit_id": pd.Series([], dtype=str), "n": pd.Series([], dtype=int)}))
-    combined = combine_rows([Rows.of(frame) for frame in frames])
-    pd.testing.assert_frame_equal(combined, pd.concat([f for f in frames if len(f)], ignore_index=True))
-    assert combined["measure_id"].array._pa_array.num_chunks == 1
-    assert combine_rows([]).empty and combine_rows([Rows.of(frames[3])], ["measure_id"]).columns.tolist() == ["measure_id"]
 
 
 def test_records_are_the_rows_itertuples_gives():

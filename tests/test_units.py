@@ -6,7 +6,9 @@ import pytest
 from assets.lib.responsibility import read_responsibility
 from assets.lib.unit_classes import split_level_prefix, unit_function, unit_type
 from assets.lib.unit_names import complete_names, split_names
-from assets.lib.units import DocumentResponsibilities, build_responsibility_tables, combine_responsibility_tables
+from assets.lib.cache import StageSnapshot
+from assets.lib.per_document import tables_by_document
+from assets.lib.units import build_responsibility_tables, combine_responsibility_tables, document_tables
 
 
 def roles(annotation: str) -> list[tuple[str, str]]:
@@ -115,7 +117,7 @@ def test_tables_link_measures_to_units_by_region():
     assert fields.loc["a-1", "supervisors"] == "张三" and fields.loc["b-1", "deadline_text"] == "6月底完成"
 
 
-def test_tables_built_one_document_at_a_time_combine_to_the_corpus_tables():
+def test_tables_built_one_document_at_a_time_combine_to_the_corpus_tables(tmp_path):
     documents = pd.DataFrame([{"doc_id": d, "source_file": f"{d}.txt", "region": region}
                               for d, region in (("a", "甲区"), ("b", "乙区"), ("c", "甲区"), ("d", None))])
     rows = [("a-1", "a", "（牵头单位：区财政局；配合单位：区市场监管局）"), ("b-1", "b", "（牵头单位：区财政局）"),
@@ -123,14 +125,22 @@ def test_tables_built_one_document_at_a_time_combine_to_the_corpus_tables():
     measures = pd.DataFrame([{"measure_id": m, "doc_id": d, "kind": "measure", "label": m[-1] + ".", "responsibility_text": text,
                               "section_responsibility_text": None} for m, d, text in rows])
     whole = build_responsibility_tables(measures, documents)
-    combined = combine_responsibility_tables([
-        DocumentResponsibilities.of(build_responsibility_tables(rows, documents[documents.doc_id == doc_id]))
-        for doc_id, rows in measures.groupby("doc_id", sort=False)])
-    assert len(whole.units) == 4  # 甲区 (a and c) shares 区市场监管局; 乙区 and the regionless plan have their own 区财政局
-    for name in ("units", "measure_units", "measure_fields"):
-        pd.testing.assert_frame_equal(getattr(combined, name), getattr(whole, name))
-    assert combined.warnings == whole.warnings
-    assert combine_responsibility_tables([]).units.empty
+    columns = {name: list(frame.columns) for name, frame in document_tables(whole).items()}
+    for _ in range(2):  # computed, then from the stage's snapshot
+        combined = combine_responsibility_tables(tables_by_document(
+            measures, {d: f"key-{d}" for d in "abcd"}, StageSnapshot(tmp_path, "r"), "r",
+            lambda doc_id, rows: document_tables(build_responsibility_tables(rows, documents[documents.doc_id == doc_id])), columns))
+        assert len(whole.units) == 4  # 甲区 (a and c) shares 区市场监管局; 乙区 and the regionless plan have their own 区财政局
+        for name in ("units", "measure_units", "measure_fields"):
+            assert _values(getattr(combined, name)) == _values(getattr(whole, name)), name
+        assert combined.warnings == whole.warnings
+    empty = tables_by_document(measures.iloc[0:0], {}, StageSnapshot(tmp_path, "r"), "r", lambda d, r: {}, columns)
+    assert combine_responsibility_tables(empty).units.empty
+
+
+def _values(frame: pd.DataFrame) -> tuple[list, list]:
+    """Columns and rows of a frame with every missing value as None (how the tables are published)."""
+    return list(frame.columns), frame.astype(object).where(frame.notna(), None).values.tolist()
 
 
 def test_missing_lead_is_warned_where_most_measures_have_one():

@@ -1,34 +1,50 @@
-"""Run a per-document computation over a corpus frame through the parse cache, keeping the frame's order."""
+"""Run a per-document computation over a corpus frame through the stage's snapshot, keeping the frame's order."""
 from collections import namedtuple
-from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from .cache import ParseCache, derived_key
+from .cache import StageSnapshot, derived_key
 from .decode import InputError
 
-T = TypeVar("T")
 
-
-def per_document(frame: pd.DataFrame, keys: dict[str, str | None], cache: ParseCache, stage: str,
-                 compute: Callable[[str, pd.DataFrame], T], workers: int = 1) -> list[T]:
-    """`compute(doc_id, rows of that document)` for each document of `frame` (in order of first appearance),
-    cached under the document's parse key and the rules; the documents the cache misses are computed on `workers`
-    cores. Rows are only cut out for those (a slice, not a copy, where a document's rows are contiguous, as the
-    corpus keeps them)."""
+def tables_by_document(frame: pd.DataFrame, keys: dict[str, str | None], snapshot: StageSnapshot, stage: str,
+                       compute: Callable[[str, pd.DataFrame], dict[str, pd.DataFrame]], columns: dict[str, list[str]],
+                       workers: int = 1) -> dict[str, pd.DataFrame]:
+    """`compute(doc_id, rows of that document)` for each document of `frame` (in order of first appearance), which
+    returns tables of rows (named as in `columns`); each table combined over the documents, in that order, as one
+    Arrow table would hold them (a column's type unified over the documents: one that is empty in some or whole
+    numbers in some and fractions in others takes the wider type). Results are kept under the document's parse key
+    and the rules; documents the snapshot does not hold are computed on `workers` cores."""
     if frame.empty:
-        return []
+        return {name: pd.DataFrame(columns=names) for name, names in columns.items()}
     positions = sorted(frame.groupby("doc_id", sort=False).indices.items(), key=lambda item: item[1][0])
-    values = cache.compute_all([derived_key(keys.get(doc_id), stage) for doc_id, _ in positions],
-                               lambda i: compute(positions[i][0], rows_at(frame, positions[i][1])), workers, progress=stage)
-    for value in values:
-        if isinstance(value, InputError):
-            raise value
-    return values
+
+    def make(i: int) -> tuple[dict[str, pa.Table], None]:
+        doc_id, at = positions[i]
+        return {name: pa.Table.from_pandas(table, preserve_index=False) for name, table in compute(doc_id, rows_at(frame, at)).items()}, None
+
+    combined = snapshot.combined([derived_key(keys.get(doc_id), stage) for doc_id, _ in positions], make, list(columns), workers,
+                                 progress=stage)
+    for extra in combined.extras:
+        if isinstance(extra, InputError):
+            raise extra
+    return {name: frame_of(combined.tables[name], names) for name, names in columns.items()}
+
+
+def by_document(frame: pd.DataFrame, keys: dict[str, str | None], snapshot: StageSnapshot, stage: str,
+                compute: Callable[[str, pd.DataFrame], pd.DataFrame], columns: list[str], workers: int = 1) -> pd.DataFrame:
+    """`tables_by_document` for computations that return one table."""
+    return tables_by_document(frame, keys, snapshot, stage, lambda doc_id, rows: {"rows": compute(doc_id, rows)},
+                              {"rows": columns}, workers)["rows"]
+
+
+def frame_of(table: pa.Table, columns: list[str]) -> pd.DataFrame:
+    """A combined table as a frame (strings stay in Arrow); with no rows, an empty frame with `columns`."""
+    return table.to_pandas() if table.num_rows else pd.DataFrame(columns=columns)
 
 
 def rows_at(frame: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
@@ -36,55 +52,6 @@ def rows_at(frame: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
     contiguous, as a document's rows are in the corpus frames."""
     contiguous = len(at) and at[-1] - at[0] + 1 == len(at)
     return (frame.iloc[at[0]:at[-1] + 1] if contiguous else frame.take(at)).reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class Rows:
-    """A document's result rows column by column, with each column's dtype: lists unpickle about ten times faster
-    than a DataFrame, and ten thousand of them combine without `pd.concat`."""
-
-    columns: dict[str, list]
-    dtypes: dict[str, str]
-
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> "Rows":
-        return cls({c: frame[c].tolist() for c in frame.columns}, {c: str(frame[c].dtype) for c in frame.columns})
-
-    def __len__(self) -> int:
-        return len(next(iter(self.columns.values()), []))
-
-
-def tables_by_document(frame: pd.DataFrame, keys: dict[str, str | None], cache: ParseCache, stage: str,
-                       compute: Callable[[str, pd.DataFrame], dict[str, pd.DataFrame]], columns: dict[str, list[str]],
-                       workers: int = 1) -> dict[str, pd.DataFrame]:
-    """`per_document` for computations that return tables of rows (named as in `columns`): each table combined over
-    the documents as `pd.concat` would (a column's dtype where every document agrees on it, else object)."""
-    parts = per_document(frame, keys, cache, stage,
-                         lambda doc_id, rows: {name: Rows.of(table) for name, table in compute(doc_id, rows).items()}, workers)
-    return {name: combine_rows([part[name] for part in parts], names) for name, names in columns.items()}
-
-
-def by_document(frame: pd.DataFrame, keys: dict[str, str | None], cache: ParseCache, stage: str,
-                compute: Callable[[str, pd.DataFrame], pd.DataFrame], columns: list[str], workers: int = 1) -> pd.DataFrame:
-    """`tables_by_document` for computations that return one table."""
-    return tables_by_document(frame, keys, cache, stage, lambda doc_id, rows: {"rows": compute(doc_id, rows)},
-                              {"rows": columns}, workers)["rows"]
-
-
-def combine_rows(parts: list[Rows], columns: list[str] | None = None) -> pd.DataFrame:
-    """The parts' rows in order, as `pd.concat` of their frames would give (a column keeps its dtype where every part
-    agrees on it, else it is object) but in one chunk per column: ten thousand small frames concatenate slowly, and
-    leave each Arrow-backed column in ten thousand chunks, which every later filter pays for. With no rows: an empty
-    frame with `columns`."""
-    parts = [part for part in parts if len(part)]
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    combined = {}
-    for column in parts[0].columns:
-        dtypes = {part.dtypes[column] for part in parts}
-        values = list(chain.from_iterable(part.columns[column] for part in parts))
-        combined[column] = pd.Series(values, dtype=dtypes.pop() if len(dtypes) == 1 else object)
-    return pd.DataFrame(combined)
 
 
 def records(frame: pd.DataFrame, columns: tuple[str, ...]) -> Iterator[tuple]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .per_document import Rows, combine_rows, records
+from .per_document import records
 from .responsibility import read_responsibility
 from .unit_classes import unit_function, unit_type
 
@@ -16,20 +16,6 @@ class ResponsibilityTables:
     measure_units: pd.DataFrame
     measure_fields: pd.DataFrame  # measure_id, deadline_text, supervisors
     warnings: list[dict] = field(default_factory=list)  # source_file, doc_id, stage, message
-
-
-@dataclass(frozen=True)
-class DocumentResponsibilities:
-    """One document's responsibility tables as `Rows`, the form the parse cache keeps: at 10,000 plans, loading the
-    cached tables as DataFrames took 9 s and turning them into rows to combine another 10 s."""
-    units: Rows
-    measure_units: Rows
-    measure_fields: Rows
-    warnings: list[dict]
-
-    @classmethod
-    def of(cls, tables: ResponsibilityTables) -> "DocumentResponsibilities":
-        return cls(Rows.of(tables.units), Rows.of(tables.measure_units), Rows.of(tables.measure_fields), tables.warnings)
 
 
 def unit_id_for(region_key: str, name: str) -> str:
@@ -79,20 +65,30 @@ def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame)
     )
 
 
-def combine_responsibility_tables(parts: list[DocumentResponsibilities]) -> ResponsibilityTables:
-    """The tables of several documents (built one document each, e.g. from the cache) as one corpus would give:
-    a unit named by two documents of one region is one row, sorted as `build_responsibility_tables` sorts."""
-    units = combine_rows([p.units for p in parts])
+WARNING_COLUMNS = ["source_file", "doc_id", "stage", "message"]
+
+
+def document_tables(tables: ResponsibilityTables) -> dict[str, pd.DataFrame]:
+    """One document's responsibility tables by name, warnings as a table too: the form a stage snapshot keeps."""
+    return {"units": tables.units, "measure_units": tables.measure_units, "measure_fields": tables.measure_fields,
+            "warnings": pd.DataFrame(tables.warnings, columns=WARNING_COLUMNS)}
+
+
+def combine_responsibility_tables(tables: dict[str, pd.DataFrame]) -> ResponsibilityTables:
+    """The `document_tables` of several documents, each table combined over them, as one corpus would give: a unit
+    named by two documents of one region is one row, sorted as `build_responsibility_tables` sorts."""
+    units = tables["units"]
     if len(units):
         units = units.drop_duplicates("unit_id", keep="first")
         keys = list(zip(units["region"].tolist(), units["name"].tolist()))
-        order = sorted(range(len(keys)), key=lambda i: (keys[i][0] or "", keys[i][1]))
-        units = pd.DataFrame({column: units[column].take(order).tolist() for column in units.columns})  # dtypes as one corpus infers them
+        order = sorted(range(len(keys)), key=lambda i: (keys[i][0] if isinstance(keys[i][0], str) else "", keys[i][1]))
+        units = units.take(order).reset_index(drop=True)
+    warnings = tables["warnings"]
     return ResponsibilityTables(
         units=units,
-        measure_units=combine_rows([p.measure_units for p in parts]),
-        measure_fields=combine_rows([p.measure_fields for p in parts]),
-        warnings=[w for p in parts for w in p.warnings],
+        measure_units=tables["measure_units"],
+        measure_fields=tables["measure_fields"],
+        warnings=warnings[WARNING_COLUMNS].to_dict("records") if len(warnings) else [],
     )
 
 
