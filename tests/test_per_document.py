@@ -103,3 +103,14 @@ def test_records_are_the_rows_itertuples_gives():
     expected = list(frame[["measure_id", "label", "seq"]].itertuples(index=False))
     assert [r.seq for r in got] == [1, 2, 3] and got[0].measure_id == "a-1" and got[1].label != got[1].label  # NaN, as itertuples
     assert [tuple(map(str, r)) for r in got] == [tuple(map(str, r)) for r in expected]
+
+
+def test_a_document_table_cut_from_a_corpus_column_is_sent_back_without_the_rest_of_it(tmp_path):
+    import pickle
+
+    from assets.lib.per_document import owned_table
+
+    corpus = pd.DataFrame({"doc_id": [f"d{i // 10:04d}" for i in range(100_000)], "target_id": [f"t-{i:08d}" for i in range(100_000)]})
+    one = owned_table(corpus.iloc[500:510].reset_index(drop=True))
+    assert one.column("target_id").to_pylist() == [f"t-{i:08d}" for i in range(500, 510)]
+    assert len(pickle.dumps(one)) < 5_000  # not the corpus column's 1.5 MB
