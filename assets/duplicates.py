@@ -5,7 +5,8 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.cache import StageFile, StageSnapshot
-from .lib.dedup import cluster_measures, find_document_duplicates, read_overrides, squashed_texts
+from .lib.dedup import read_overrides, squashed_texts
+from .lib.dedup_update import deduplicate
 from .lib.per_document import by_document
 from .measures import StructuredCorpus
 from .logs import log_lines
@@ -33,26 +34,28 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
                        lambda doc_id, rows: pd.DataFrame(list(squashed_texts(rows).items()), columns=["measure_id", "squashed"]),
                        ["measure_id", "squashed"], settings.workers)
     squashed = dict(zip(keys["measure_id"].tolist(), keys["squashed"].tolist()))
-    docs = find_document_duplicates(measures.documents, measures.measures, overrides, squashed)
+    state_file = StageFile(settings.warehouse_path / "cache", "dedup_state")  # what the next build updates if the corpus only grows
+    verdict_file = StageFile(settings.warehouse_path / "cache", "dedup_verdicts")
+    known = verdict_file.load(default={})
+    found = deduplicate(measures.documents, measures.measures, measures.cache_keys, overrides, squashed, known,
+                        state_file.load(default=None), settings.workers)
+    docs, clusters = found.documents, found.clusters
     names = dict(zip(measures.documents["doc_id"], measures.documents["source_file"])) if len(measures.documents) else {}
     log_lines(context, [("info", f"{names[copy]}: a copy of {names[kept]} "
                                   f"({sum(1 for m in docs.measure_links if m.startswith(copy))} provisions linked)")
                         for copy, kept in sorted(docs.duplicate_of.items())], "duplicate")
-    documents = measures.documents.assign(duplicate_of=measures.documents["doc_id"].map(docs.duplicate_of)) if len(measures.documents) else measures.documents
-    verdict_file = StageFile(settings.warehouse_path / "cache", "dedup_verdicts")
-    known = verdict_file.load(default={})
-    clusters = cluster_measures(measures.measures, documents, docs.measure_links, overrides, squashed=squashed, known_verdicts=known,
-                                workers=settings.workers)
     verdict_file.save(clusters.verdicts)
+    state_file.save(found.state)
     sizes = clusters.frame.groupby("cluster_id").size() if len(clusters.frame) else pd.Series(dtype=int)
     shared = clusters.frame[clusters.frame["cluster_id"].map(sizes) > 1] if len(clusters.frame) else clusters.frame
     context.add_output_metadata({
         "cache_hits": cache.hits,
+        "updated_last_build": found.incremental,
         "duplicate_documents": len(docs.duplicate_of),
         "linked_measures": len(docs.measure_links),
         "lsh_candidate_pairs": clusters.candidate_pairs,
         "verified_joins": clusters.verified_pairs,
-        "pair_verdicts_reused": sum(1 for key in clusters.verdicts if key in known),
+        "pair_verdicts_computed": sum(1 for key in clusters.verdicts if key not in known),
         "clusters": int(len(sizes)),
         "clusters_with_several_members": int((sizes > 1).sum()),
         "preview": MetadataValue.md(markdown_table(shared, limit=20)),

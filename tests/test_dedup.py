@@ -172,3 +172,77 @@ def test_comparisons_in_blocks_on_two_cores_join_as_one_at_a_time(monkeypatch):
     assert one_at_a_time.verified_pairs > 0 and one_at_a_time.frame["cluster_id"].nunique() < len(rows)
     pd.testing.assert_frame_equal(blocks.frame, one_at_a_time.frame)
     assert (blocks.candidate_pairs, blocks.verified_pairs) == (one_at_a_time.candidate_pairs, one_at_a_time.verified_pairs)
+
+
+def _random_corpus(rng, n_docs: int, start: int = 0):
+    """Plans recombined from a few templates: copies of whole plans (some truncated), shared provisions with other
+    numbers, provisions of their own; documents and measures frames as the pipeline hands them to deduplication."""
+    templates = ["推进{p}用电报装服务，报装时间压缩至{n}个工作日以内。", "推进{p}用水报装服务，报装时间压缩至{n}个工作日以内。",
+                 "深化{p}工程建设项目审批制度改革，审批时间压缩至{n}个工作日。", "加强{p}知识产权保护，办理时限不超过{n}日。",
+                 "优化{p}企业开办流程，开办时间压缩至{n}个工作日。", "提升{p}政务服务网上可办率达到{n}0%以上。"]
+    places = ["天山区", "小店区", "青羊区", "库尔勒市"]
+    docs, measures = [], []
+    for d in range(start, start + n_docs):
+        doc_id = f"doc{d:04d}"
+        if d > 0 and rng.random() < 0.25:  # a copy of an earlier plan, sometimes missing its last provisions
+            source = rng.choice([m for m in measures if m["doc_id"] < doc_id] or [None])
+            texts = [m["text"] for m in measures if source and m["doc_id"] == source["doc_id"]]
+            texts = texts[: len(texts) - rng.choice([0, 0, 1])] or [templates[0].format(p="天山区", n=1)]
+        else:
+            texts = [rng.choice(["", "大力"]) + rng.choice(templates).format(p=rng.choice(places), n=rng.randint(1, 9))
+                     + rng.choice(["", "强化部门协同。", "实行全程网办。"]) for _ in range(rng.randint(2, 6))]
+            texts += [f"建立第{d}号专项工作机制，每季度调度一次。"] * rng.choice([0, 1])
+        docs.append({"doc_id": doc_id, "source_file": f"{d % 3}/plan-{d:04d}.txt", "script": "simplified", "issuer": None,
+                     "issue_date": None, "doc_number": None, "region": None, "char_count": sum(map(len, texts)), "byte_count": 100})
+        measures += [{"measure_id": f"{doc_id}-measure-{i:03d}", "doc_id": doc_id, "seq": i, "text": t} for i, t in enumerate(texts, 1)]
+    return docs, measures
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_grown_corpus_deduplicated_from_the_last_state_equals_a_whole_deduplication(seed):
+    import random
+
+    from assets.lib.dedup import squashed_texts
+    from assets.lib.dedup_update import deduplicate
+
+    rng = random.Random(seed)
+    docs, measures = _random_corpus(rng, 40)
+    state, updated = None, 0
+    for round_ in range(4):
+        more_docs, more_measures = _random_corpus(rng, rng.randint(1, 3), start=len(docs))
+        if round_:
+            docs, measures = docs + more_docs, measures + more_measures
+        order = sorted(range(len(docs)), key=lambda i: docs[i]["source_file"])  # added plans fall anywhere in path order
+        documents = pd.DataFrame([docs[i] for i in order])
+        frame = pd.DataFrame(measures).set_index("doc_id", drop=False).loc[documents["doc_id"]].reset_index(drop=True)
+        keys = {d["doc_id"]: f"key-{d['doc_id']}" for d in docs}
+        squashed = squashed_texts(frame)
+        whole = deduplicate(documents, frame, keys, Overrides(), squashed, {})
+        grown = deduplicate(documents, frame, keys, Overrides(), squashed, {}, state)
+        assert grown.documents.duplicate_of == whole.documents.duplicate_of
+        assert grown.documents.measure_links == whole.documents.measure_links
+        pd.testing.assert_frame_equal(grown.clusters.frame, whole.clusters.frame)
+        updated += grown.incremental
+        state = grown.state
+    assert whole.clusters.frame["cluster_id"].nunique() < len(frame) and whole.documents.duplicate_of
+    assert updated >= 1  # most rounds are updates of the last state (an added copy that outranks an old one is not)
+
+
+def test_a_removed_document_or_a_different_override_deduplicates_the_whole_corpus():
+    import random
+
+    from assets.lib.dedup import squashed_texts
+    from assets.lib.dedup_update import deduplicate
+
+    docs, measures = _random_corpus(random.Random(7), 30)
+    documents, frame = pd.DataFrame(docs), pd.DataFrame(measures)
+    keys = {d["doc_id"]: f"key-{d['doc_id']}" for d in docs}
+    first = deduplicate(documents, frame, keys, Overrides(), squashed_texts(frame), {})
+    assert not first.incremental and first.state is not None
+    fewer = documents.iloc[1:], frame[frame["doc_id"] != docs[0]["doc_id"]]
+    assert not deduplicate(*fewer, keys, Overrides(), squashed_texts(fewer[1]), {}, first.state).incremental
+    changed = deduplicate(documents, frame, {**keys, docs[3]["doc_id"]: "edited"}, Overrides(), squashed_texts(frame), {}, first.state)
+    assert not changed.incremental
+    apart = Overrides(measures_different={frozenset((measures[0]["measure_id"], measures[1]["measure_id"]))})
+    forced_apart = deduplicate(documents, frame, keys, apart, squashed_texts(frame), {}, changed.state)
+    assert not forced_apart.incremental and forced_apart.state is None  # the order of joins matters: never updated

@@ -95,6 +95,7 @@ def read_overrides(raw_dir: Path) -> Overrides:
 class DocumentDuplicates:
     duplicate_of: dict[str, str]  # doc_id → kept doc_id
     measure_links: dict[str, str]  # measure_id of a copy → measure_id of the kept copy's provision
+    candidates: set[tuple[str, str]] = field(default_factory=set)  # the pairs of documents that were compared
 
 
 def squashed_texts(measures: pd.DataFrame) -> dict[str, str]:
@@ -102,17 +103,28 @@ def squashed_texts(measures: pd.DataFrame) -> dict[str, str]:
     return {measure_id: squash(text) for measure_id, text in zip(measures["measure_id"], measures["text"])}
 
 
+def document_keys(documents: pd.DataFrame, measures: pd.DataFrame, squashed: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """doc_id → [(squashed text, measure_id)] of its provisions, in order."""
+    keys: dict[str, list[tuple[str, str]]] = {d: [] for d in documents["doc_id"].tolist()}
+    for doc_id, measure_id in zip(measures["doc_id"].tolist(), measures["measure_id"].tolist()):
+        keys[doc_id].append((squashed[measure_id], measure_id))
+    return keys
+
+
 def find_document_duplicates(documents: pd.DataFrame, measures: pd.DataFrame, overrides: Overrides,
                              squashed: dict[str, str] | None = None) -> DocumentDuplicates:
     if documents.empty:
         return DocumentDuplicates({}, {})
-    squashed = squashed if squashed is not None else squashed_texts(measures)
+    keys = document_keys(documents, measures, squashed if squashed is not None else squashed_texts(measures))
+    return resolve_duplicates(documents, keys, overlap_candidates(keys), overrides)
+
+
+def resolve_duplicates(documents: pd.DataFrame, keys: dict[str, list[tuple[str, str]]], candidates: set[tuple[str, str]],
+                       overrides: Overrides) -> DocumentDuplicates:
+    """Which candidate pairs (and pairs forced together) are copies, taken in order of their ids; `keys` needs only the
+    documents of those pairs."""
     docs = documents.set_index("doc_id")
-    keys: dict[str, list[tuple[str, str]]] = {d: [] for d in docs.index}  # doc → [(squashed text, measure_id)]
-    for doc_id, measure_id in zip(measures["doc_id"].tolist(), measures["measure_id"].tolist()):
-        keys[doc_id].append((squashed[measure_id], measure_id))
-    candidates = overlap_candidates(keys)
-    by_file = {docs.loc[d, "source_file"]: d for d in docs.index}
+    by_file = dict(zip(documents["source_file"].tolist(), documents["doc_id"].tolist()))
     forced = {tuple(sorted((by_file[a], by_file[b]))) for a, b in overrides.documents_same if a in by_file and b in by_file}
     apart = {frozenset(by_file[f] for f in pair) for pair in overrides.documents_different if all(f in by_file for f in pair)}
     duplicate_of: dict[str, str] = {}
@@ -134,7 +146,7 @@ def find_document_duplicates(documents: pd.DataFrame, measures: pd.DataFrame, ov
         while duplicate_of[doc_id] in duplicate_of and duplicate_of[doc_id] not in seen:
             seen.add(duplicate_of[doc_id])
             duplicate_of[doc_id] = duplicate_of[duplicate_of[doc_id]]
-    return DocumentDuplicates(duplicate_of, links)
+    return DocumentDuplicates(duplicate_of, links, candidates)
 
 
 def overlap_candidates(keys: dict[str, list[tuple[str, str]]]) -> set[tuple[str, str]]:
@@ -207,6 +219,7 @@ class Clusters:
     candidate_pairs: int
     verified_pairs: int
     verdicts: dict[bytes, tuple] = field(default_factory=dict)  # the pair verdicts this clustering looked at (to reuse next build)
+    search: "SearchState | None" = None
 
 
 class _Components:
@@ -245,24 +258,54 @@ def candidate_pairs(texts: dict[str, str], threshold: float = LSH_THRESHOLD, num
     return set(_stream_candidates({i: masked(t) for i, t in texts.items()}, threshold, num_perm))
 
 
-def _stream_candidates(masked_texts: dict[str, str], threshold: float = LSH_THRESHOLD, num_perm: int = 64):
-    """Each LSH candidate pair of ids of masked texts once, (smaller id, larger id), without holding them all in memory.
-
-    MinHash signatures over character 3-grams (rensa, a Rust implementation: ~20x faster than a
-    pure-Python MinHash here); `num_perm / bands` rows per band put the LSH's S-curve at `threshold`.
-    """
-    from rensa import RMinHash, RMinHashLSH
-
+def _stream_candidates(masked_texts: dict[str, str], threshold: float = LSH_THRESHOLD, num_perm: int = 64,
+                       index: "TextIndex | None" = None):
+    """Each LSH candidate pair of ids of masked texts once, (smaller id, larger id), without holding them all in memory;
+    the texts are added to `index` (a new one by default)."""
     ids = sorted(masked_texts)
-    signatures = RMinHash.from_token_sets([sorted(masked_shingles(masked_texts[i])) for i in ids], num_perm, 1)
-    bands = _bands(threshold, num_perm)
-    lsh = RMinHashLSH(threshold, num_perm, bands)
-    for k, signature in enumerate(signatures):
-        lsh.insert(k, signature)
-    for k, signature in enumerate(signatures):
-        for j in sorted(lsh.query(signature)):
-            if j > k:
-                yield ids[k], ids[j]
+    index = index if index is not None else TextIndex(threshold, num_perm)
+    for k, j in index.pairs_within([masked_texts[i] for i in ids]):
+        yield ids[k], ids[j]
+
+
+class TextIndex:
+    """MinHash LSH over masked texts, each known by its position in `texts`: signatures over character 3-grams (rensa, a
+    Rust implementation: ~20x faster than a pure-Python MinHash here); `num_perm / bands` rows per band put the LSH's
+    S-curve at `threshold`. It pickles, so a grown corpus can query last build's index with its new texts only."""
+
+    def __init__(self, threshold: float = LSH_THRESHOLD, num_perm: int = 64):
+        from rensa import RMinHashLSH
+
+        self.num_perm = num_perm
+        self.texts: list[str] = []
+        self.lsh = RMinHashLSH(threshold, num_perm, _bands(threshold, num_perm))
+
+    def _signatures(self, texts: list[str]) -> list:
+        from rensa import RMinHash
+
+        return RMinHash.from_token_sets([sorted(masked_shingles(t)) for t in texts], self.num_perm, 1)
+
+    def pairs_within(self, texts: list[str]):
+        """Add `texts` to an empty index; yield each candidate pair of their positions once, (k, j) with k < j, by k then j."""
+        signatures = self._signatures(texts)
+        for k, signature in enumerate(signatures):
+            self.lsh.insert(k, signature)
+        self.texts = list(texts)
+        for k, signature in enumerate(signatures):
+            for j in sorted(self.lsh.query(signature)):
+                if j > k:
+                    yield k, j
+
+    def add(self, texts: list[str]) -> list[tuple[int, int]]:
+        """Add `texts`; every new candidate pair of positions (j, k), j < k, k one of the added (the same pairs, whichever
+        order texts come in: a pair is a candidate when their signatures share a band)."""
+        pairs = []
+        for text, signature in zip(texts, self._signatures(texts)):
+            k = len(self.texts)
+            pairs += [(j, k) for j in sorted(self.lsh.query(signature))]
+            self.lsh.insert(k, signature)
+            self.texts.append(text)
+        return pairs
 
 
 def _bands(threshold: float, num_perm: int) -> int:
@@ -280,36 +323,11 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
     Candidates are taken in blocks: the comparisons a block needs are made on `workers` cores, then its pairs are
     joined in order exactly as one at a time would (a pair joined earlier in its block is not joined again)."""
     if measures.empty:
-        return Clusters(pd.DataFrame(columns=["measure_id", "cluster_id", "is_representative", "similarity"]), 0, 0)
+        return Clusters(pd.DataFrame(columns=CLUSTER_COLUMNS), 0, 0)
     texts = dict(zip(measures["measure_id"].tolist(), measures["text"].tolist()))
     squashed = squashed if squashed is not None else squashed_texts(measures)
     keys = {measure_id: mask_numbers(squashed[measure_id]) for measure_id in texts}
-    known = known_verdicts or {}
-    verdicts: dict[bytes, tuple] = {}  # copies are mostly equal once numbers are masked: compare each pair of texts once
-
-    def verdict_key(a: str, b: str) -> bytes:
-        return hashlib.blake2b(f"{keys[a]}\0{keys[b]}\0{min_ratio}\0{max_content_chars}".encode(), digest_size=16).digest()
-
-    def compare_block(pairs: list[tuple[str, str]]) -> list[bytes]:
-        """The verdict key of each pair; the verdicts not known yet are computed on `workers` cores."""
-        todo: dict[bytes, tuple[str, str]] = {}
-        pair_keys = [verdict_key(a, b) for a, b in pairs]
-        for (a, b), key in zip(pairs, pair_keys):
-            if key in verdicts:
-                continue
-            if key in known:
-                verdicts[key] = known[key]
-            else:
-                todo.setdefault(key, (a, b))
-        missing, missing_pairs = list(todo), list(todo.values())
-
-        def compare(i: int) -> tuple:
-            a, b = missing_pairs[i]
-            return astuple(compare_masked(keys[a], keys[b], min_ratio, max_content_chars))
-
-        verdicts.update(zip(missing, parallel_map(compare, len(missing), workers)))
-        return pair_keys
-
+    verdicts = PairVerdicts(known_verdicts, min_ratio, max_content_chars, workers)
     apart = set(overrides.measures_different)
     components = _Components(texts, apart)
     for a, b in list(links.items()) + [p for p in overrides.measures_same if p[0] in texts and p[1] in texts]:
@@ -330,28 +348,82 @@ def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dic
             first_with[key] = measure_id
             entries[measure_id] = key
     candidates = verified = 0
-    pairs = _stream_candidates(entries)
+    index = TextIndex()
+    pairs = _stream_candidates(entries, index=index)
     while block := list(islice(pairs, VERDICT_BLOCK)):
         candidates += len(block)
         block = [(a, b) for a, b in block if components.find(a) != components.find(b)]  # together already: no comparing
-        for (a, b), key in zip(block, compare_block(block)):
-            if components.find(a) != components.find(b) and Verdict(*verdicts[key]).same:
+        for (a, b), same in zip(block, verdicts.same([(keys[a], keys[b]) for a, b in block])):
+            if components.find(a) != components.find(b) and same:
                 verified += 1
                 components.union(a, b)
-    order = _representative_order(measures, documents)
-    grams: dict[str, set[str]] = {}
-    rows = []
     groups = defaultdict(list)
     for measure_id in texts:
         groups[components.find(measure_id)].append(measure_id)
-    for members in groups.values():
+    frame = cluster_frame(cluster_rows(groups.values(), representative_order(measures, documents), keys))
+    search = None if constrained else SearchState(first_with, index)
+    return Clusters(frame, candidates, verified, verdicts.seen, search)
+
+
+CLUSTER_COLUMNS = ["measure_id", "cluster_id", "is_representative", "similarity"]
+
+
+class PairVerdicts:
+    """Verdicts on pairs of masked texts, each pair compared once: taken from `known` (an earlier build's, keyed by
+    the texts and thresholds) where it has them, else computed on `workers` cores. `seen` holds every verdict used."""
+
+    def __init__(self, known: dict[bytes, tuple] | None, min_ratio: float, max_content_chars: int, workers: int = 1):
+        self.known, self.min_ratio, self.max_content_chars, self.workers = known or {}, min_ratio, max_content_chars, workers
+        self.seen: dict[bytes, tuple] = {}
+
+    def key(self, a: str, b: str) -> bytes:
+        return hashlib.blake2b(f"{a}\0{b}\0{self.min_ratio}\0{self.max_content_chars}".encode(), digest_size=16).digest()
+
+    def same(self, pairs: list[tuple[str, str]]) -> list[bool]:
+        """Whether each pair of masked texts says the same thing."""
+        keys = [self.key(a, b) for a, b in pairs]
+        todo: dict[bytes, tuple[str, str]] = {}
+        for pair, key in zip(pairs, keys):
+            if key in self.seen:
+                continue
+            if key in self.known:
+                self.seen[key] = self.known[key]
+            else:
+                todo.setdefault(key, pair)
+        missing, missing_pairs = list(todo), list(todo.values())
+
+        def compare(i: int) -> tuple:
+            return astuple(compare_masked(*missing_pairs[i], self.min_ratio, self.max_content_chars))
+
+        self.seen.update(zip(missing, parallel_map(compare, len(missing), self.workers)))
+        return [Verdict(*self.seen[key]).same for key in keys]
+
+
+@dataclass
+class SearchState:
+    """What finds a new provision's matches without the rest of the corpus: one measure for each masked text, and the
+    LSH index of those texts (kept only where no "different" override makes the order of joins matter)."""
+    entry_of_text: dict[str, str]
+    index: TextIndex
+
+
+def cluster_rows(groups, order: dict[str, tuple], keys: dict[str, str]) -> list[dict]:
+    """`measure_clusters` rows of groups of measure ids: the representative is the first by `order`, the others have
+    their similarity to it."""
+    grams: dict[str, set[str]] = {}
+    rows = []
+    for members in groups:
         representative = min(members, key=order.__getitem__)
         for measure_id in sorted(members, key=order.__getitem__):
             similarity = 1.0 if measure_id == representative else _jaccard(grams, keys[measure_id], keys[representative])
             rows.append({"measure_id": measure_id, "cluster_id": f"c-{representative}", "is_representative": measure_id == representative,
                          "similarity": round(similarity, 4)})
-    frame = pd.DataFrame(rows).sort_values(["cluster_id", "measure_id"], kind="stable").reset_index(drop=True)
-    return Clusters(frame, candidates, verified, verdicts)
+    return rows
+
+
+def cluster_frame(rows: list[dict]) -> pd.DataFrame:
+    """Cluster rows as the published table orders them: by cluster, then measure."""
+    return pd.DataFrame(rows, columns=CLUSTER_COLUMNS).sort_values(["cluster_id", "measure_id"], kind="stable").reset_index(drop=True)
 
 
 def _jaccard(grams: dict[str, set[str]], a: str, b: str) -> float:
@@ -365,7 +437,7 @@ def _jaccard(grams: dict[str, set[str]], a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x | y else 1.0
 
 
-def _representative_order(measures: pd.DataFrame, documents: pd.DataFrame) -> dict[str, tuple]:
+def representative_order(measures: pd.DataFrame, documents: pd.DataFrame) -> dict[str, tuple]:
     """A cluster's representative: from a kept (not duplicate) document, earliest path, then order in it."""
     copies = dict(zip(documents["doc_id"], documents["duplicate_of"].map(lambda v: isinstance(v, str)))) \
         if "duplicate_of" in documents else {}
