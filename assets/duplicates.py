@@ -1,4 +1,5 @@
 """Stage 4c — duplicates: the same document from several sources, and the same measure across plans."""
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,7 +34,7 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
     keys = by_document(measures.measures, measures.cache_keys, cache, "dedup_keys",
                        lambda doc_id, rows: pd.DataFrame(list(squashed_texts(rows).items()), columns=["measure_id", "squashed"]),
                        ["measure_id", "squashed"], settings.workers)
-    squashed = dict(zip(keys["measure_id"].tolist(), keys["squashed"].tolist()))
+    squashed = pd.Series(keys["squashed"].array, index=keys["measure_id"].array)
     state_file = StageFile(settings.warehouse_path / "cache", "dedup_state")  # what the next build updates if the corpus only grows
     verdict_file = StageFile(settings.warehouse_path / "cache", "dedup_verdicts")
     known = verdict_file.load(default={})
@@ -41,8 +42,8 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
                         state_file.load(default=None), settings.workers)
     docs, clusters = found.documents, found.clusters
     names = dict(zip(measures.documents["doc_id"], measures.documents["source_file"])) if len(measures.documents) else {}
-    log_lines(context, [("info", f"{names[copy]}: a copy of {names[kept]} "
-                                  f"({sum(1 for m in docs.measure_links if m.startswith(copy))} provisions linked)")
+    linked = Counter(measure_id.split("-", 1)[0] for measure_id in docs.measure_links)  # measure ids start with their doc_id
+    log_lines(context, [("info", f"{names[copy]}: a copy of {names[kept]} ({linked[copy]} provisions linked)")
                         for copy, kept in sorted(docs.duplicate_of.items())], "duplicate")
     verdict_file.save(clusters.verdicts)
     state_file.save(found.state)

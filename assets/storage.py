@@ -167,5 +167,11 @@ class TableStore(ConfigurableIOManager):
 
     def load_input(self, context: InputContext) -> ValidatedTables:
         folder = Path(self.folder)
-        frames = {name: feather.read_table(folder / f"{name}.arrow", memory_map=True).to_pandas() for name in TABLES}
+        frames = {name: feather.read_table(folder / f"{name}.arrow", memory_map=True).to_pandas(types_mapper=_lists_as_arrow)
+                  for name in TABLES}
         return ValidatedTables(frames, (folder / "fingerprint.txt").read_text(encoding="utf-8"))
+
+
+def _lists_as_arrow(type_: pa.DataType) -> pd.ArrowDtype | None:
+    """List columns (measures.section_path) stay Arrow lists: one numpy array per row costs a second per read."""
+    return pd.ArrowDtype(type_) if pa.types.is_list(type_) else None

@@ -216,7 +216,7 @@ def test_a_grown_corpus_deduplicated_from_the_last_state_equals_a_whole_deduplic
         documents = pd.DataFrame([docs[i] for i in order])
         frame = pd.DataFrame(measures).set_index("doc_id", drop=False).loc[documents["doc_id"]].reset_index(drop=True)
         keys = {d["doc_id"]: f"key-{d['doc_id']}" for d in docs}
-        squashed = squashed_texts(frame)
+        squashed = pd.Series(squashed_texts(frame))
         whole = deduplicate(documents, frame, keys, Overrides(), squashed, {})
         grown = deduplicate(documents, frame, keys, Overrides(), squashed, {}, state)
         assert grown.documents.duplicate_of == whole.documents.duplicate_of
@@ -237,12 +237,12 @@ def test_a_removed_document_or_a_different_override_deduplicates_the_whole_corpu
     docs, measures = _random_corpus(random.Random(7), 30)
     documents, frame = pd.DataFrame(docs), pd.DataFrame(measures)
     keys = {d["doc_id"]: f"key-{d['doc_id']}" for d in docs}
-    first = deduplicate(documents, frame, keys, Overrides(), squashed_texts(frame), {})
+    first = deduplicate(documents, frame, keys, Overrides(), pd.Series(squashed_texts(frame)), {})
     assert not first.incremental and first.state is not None
     fewer = documents.iloc[1:], frame[frame["doc_id"] != docs[0]["doc_id"]]
-    assert not deduplicate(*fewer, keys, Overrides(), squashed_texts(fewer[1]), {}, first.state).incremental
-    changed = deduplicate(documents, frame, {**keys, docs[3]["doc_id"]: "edited"}, Overrides(), squashed_texts(frame), {}, first.state)
+    assert not deduplicate(*fewer, keys, Overrides(), pd.Series(squashed_texts(fewer[1])), {}, first.state).incremental
+    changed = deduplicate(documents, frame, {**keys, docs[3]["doc_id"]: "edited"}, Overrides(), pd.Series(squashed_texts(frame)), {}, first.state)
     assert not changed.incremental
     apart = Overrides(measures_different={frozenset((measures[0]["measure_id"], measures[1]["measure_id"]))})
-    forced_apart = deduplicate(documents, frame, keys, apart, squashed_texts(frame), {}, changed.state)
+    forced_apart = deduplicate(documents, frame, keys, apart, pd.Series(squashed_texts(frame)), {}, changed.state)
     assert not forced_apart.incremental and forced_apart.state is None  # the order of joins matters: never updated

@@ -114,3 +114,32 @@ def test_a_document_table_cut_from_a_corpus_column_is_sent_back_without_the_rest
     one = owned_table(corpus.iloc[500:510].reset_index(drop=True))
     assert one.column("target_id").to_pylist() == [f"t-{i:08d}" for i in range(500, 510)]
     assert len(pickle.dumps(one)) < 5_000  # not the corpus column's 1.5 MB
+
+
+def test_a_grown_corpus_writes_only_the_new_documents_rows_and_segments_are_merged_in_time(tmp_path, monkeypatch):
+    def make_for(names):
+        return lambda i: ({"rows": pa.table({"name": [names[i]] * 3})}, None)
+
+    def segment_files():
+        return sorted(p.name for p in (tmp_path / "s").glob("rows.*.arrow"))
+
+    names = [f"doc{i:02d}" for i in range(20)]
+    StageSnapshot(tmp_path, "s").combined(names, make_for(names), ["rows"])
+    first = segment_files()
+    inode = (tmp_path / "s" / first[0]).stat().st_ino
+    grown = names[:10] + ["new"] + names[10:] + [None]  # one added in the middle; a None key is computed, never kept
+    result = StageSnapshot(tmp_path, "s").combined(grown, make_for([n or "unkept" for n in grown]), ["rows"])
+    assert result.tables["rows"]["name"].to_pylist() == [n or "unkept" for n in grown for _ in range(3)]
+    assert len(segment_files()) == 2 and (tmp_path / "s" / first[0]).stat().st_ino == inode  # the old segment untouched
+    assert result.tables["rows"].column(0).num_chunks == 4  # slices of the two segments, not one chunk per document
+    monkeypatch.setattr(StageSnapshot, "MAX_SEGMENTS", 3)
+    for n in range(3):
+        grown = grown[:-1] + [f"more{n}", None]
+        again = StageSnapshot(tmp_path, "s").combined(grown, make_for([x or "unkept" for x in grown]), ["rows"])
+        assert again.tables["rows"]["name"].to_pylist() == [x or "unkept" for x in grown for _ in range(3)]
+    assert len(segment_files()) <= 3
+    few = names[:3]  # most stored rows now belong to documents gone from the corpus: merged into one segment
+    kept = StageSnapshot(tmp_path, "s")
+    assert kept.combined(few, make_for(few), ["rows"]).tables["rows"]["name"].to_pylist() == [n for n in few for _ in range(3)]
+    assert kept.hits == 3 and len(segment_files()) == 1
+    assert StageSnapshot(tmp_path, "s").combined(few, make_for([]), ["rows"]).tables["rows"].num_rows == 9

@@ -58,17 +58,19 @@ Part = tuple[dict[str, pa.Table], object]  # one document's tables and extra val
 
 
 class StageSnapshot:
-    """A per-document stage's results kept between builds in `folder/<stage>/snapshot/`: each table as one Arrow IPC
-    file holding every document's rows in corpus order, and an index of each document's key (its parse key and the
-    rules), row range in each table and extra value. A build takes the rows of documents whose key it finds as slices
-    of the memory-mapped files, computes only the others, and writes the snapshot of the new corpus: reading ten
-    thousand cached entries one file each and combining them took most of a one-document rebuild."""
+    """A per-document stage's results kept between builds in `folder/<stage>/`: each table in Arrow IPC segment files
+    (`<table>.<segment>.arrow`), and an index of each document's key (its parse key and the rules), extra value and
+    row range in a segment of each table. A build takes the rows of documents whose key it finds as slices of the
+    memory-mapped segments, computes only the others and writes their rows as a new segment: a one-document rebuild
+    writes one document's rows, not the corpus's (reading ten thousand cached entries one file each, then rewriting
+    the whole stage, took most of such a rebuild). Segments are merged into one when there are more than
+    MAX_SEGMENTS or when documents no longer in the corpus hold most of their rows."""
 
     INDEX = "index.pkl"
+    MAX_SEGMENTS = 16
 
     def __init__(self, folder: Path, stage: str):
         self.folder = Path(folder) / stage
-        self.path = self.folder / "snapshot"
         self.hits = 0  # documents the last `combined` took from the snapshot
 
     def combined(self, keys: list[str | None], make: Callable[[int], Part], names: list[str], workers: int = 1,
@@ -76,94 +78,120 @@ class StageSnapshot:
         """The tables `names` and extras of the documents with these keys: the stored ones where the snapshot holds
         the key, `make(i)` (on `workers` cores) for the others. An InputError is kept like a result, so a bad file stays
         quarantined without being parsed again until its bytes change; a None key is computed and never kept."""
-        index, stored = self._load(names)
-        missing = [i for i, key in enumerate(keys) if key is None or key not in index]
-        made = dict(zip(missing, parallel_map(lambda j: make(missing[j]), len(missing), workers, progress)))
-        pieces: dict[str, _Pieces] = {name: _Pieces(stored.get(name)) for name in names}
-        extras, ranges = [], {}
-        for i, key in enumerate(keys):
-            if i in made:
-                tables, extra = ({}, made[i]) if isinstance(made[i], InputError) else made[i]
-                counts = {name: pieces[name].add_table(tables.get(name)) for name in names}
-            else:
-                extra, rows = index[key]
-                counts = {name: pieces[name].add_stored(*rows[name]) for name in names}
-            extras.append(extra)
-            if key is not None:
-                ranges[key] = (extra, counts)
-        combined = {name: pieces[name].table() for name in names}
-        if missing or len(ranges) != len(index):
-            self._save(combined, ranges)
+        index = self._load(names)
+        ranges, segments = index["ranges"], index["segments"]
+        stored_segments = set(segments)
+        missing = [i for i, key in enumerate(keys) if key is None or key not in ranges]
+        made = parallel_map(lambda j: make(missing[j]), len(missing), workers, progress)
+        entries = [ranges.get(key) for key in keys]  # (extra, {name: (segment, start, count)}) of each document
+        if missing:
+            segment, written = self._write_segment(names, made)
+            segments[segment] = {name: self._open(name, segment) for name in names}
+            for i, entry in zip(missing, written):
+                entries[i] = entry
         self.hits = len(keys) - len(missing)
-        return Combined(combined, extras)
+        tables = {name: _assemble(segments, [places[name] for _, places in entries], name) for name in names}
+        used = {place[0] for _, places in entries for place in places.values()}
+        stored_rows = sum(t.num_rows for segment in used for t in segments[segment].values())
+        if len(used) > self.MAX_SEGMENTS or sum(t.num_rows for t in tables.values()) * 2 < stored_rows:
+            entries, used = self._compact(names, tables, entries), None
+        kept = {key: entry for key, entry in zip(keys, entries) if key is not None}
+        used = {place[0] for _, places in kept.values() for place in places.values()} if used is None else used
+        if missing or kept.keys() != ranges.keys() or used != stored_segments:
+            self._save_index(names, kept, used)
+        return Combined(tables, [extra for extra, _ in entries])
 
-    def _load(self, names: list[str]) -> tuple[dict, dict[str, pa.Table]]:
-        """The stored index and tables (memory mapped); empty when there is none or it is unreadable."""
+    def _open(self, name: str, segment: str) -> pa.Table:
+        return pa.ipc.open_file(pa.memory_map(str(self.folder / f"{name}.{segment}.arrow"))).read_all()
+
+    def _load(self, names: list[str]) -> dict:
+        """The stored index with its segments' tables (memory mapped); empty when there is none, it is unreadable or
+        it was written for other tables."""
         try:
-            with open(self.path / self.INDEX, "rb") as fh:
-                stored = pickle.load(fh)
-            if stored["names"] != names:  # the stage's tables changed: nothing stored fits
-                return {}, {}
-            index = stored["ranges"]
-            tables = {name: pa.ipc.open_file(pa.memory_map(str(self.path / f"{name}.arrow"))).read_all() for name in names}
+            with open(self.folder / self.INDEX, "rb") as fh:
+                index = pickle.load(fh)
+            if index["names"] != names:
+                raise KeyError("the stage's tables changed")
+            index["segments"] = {segment: {name: self._open(name, segment) for name in names} for segment in index["segments"]}
+            return index
         except (OSError, EOFError, KeyError, TypeError, pickle.UnpicklingError, AttributeError, ImportError, pa.ArrowInvalid):
-            return {}, {}
-        return index, tables
+            return {"names": names, "ranges": {}, "segments": {}}
 
-    def _save(self, tables: dict[str, pa.Table], ranges: dict[str, tuple]) -> None:
-        """The new snapshot, written beside the old one and swapped in; cache entries of older layouts removed."""
-        staging = self.folder / f".snapshot-{uuid.uuid4().hex[:8]}"
-        staging.mkdir(parents=True)
-        for name, table in tables.items():
-            with pa.ipc.new_file(str(staging / f"{name}.arrow"), table.schema) as writer:
-                writer.write_table(table, max_chunksize=max(1, table.num_rows))
-        with open(staging / self.INDEX, "wb") as fh:
-            pickle.dump({"names": list(tables), "ranges": ranges}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        previous = self.folder / f".old-{uuid.uuid4().hex[:8]}"
-        if self.path.exists():
-            os.rename(self.path, previous)
-        os.rename(staging, self.path)
-        for old in [previous, *self.folder.glob("??")]:  # the replaced snapshot; one-file-per-document entries
-            shutil.rmtree(old, ignore_errors=True)
+    def _write_segment(self, names: list[str], made: list) -> tuple[str, list[tuple]]:
+        """The rows of newly computed documents as a new segment; each document's entry (extra, row ranges)."""
+        segment = uuid.uuid4().hex[:12]
+        parts: dict[str, list[pa.Table]] = {name: [] for name in names}
+        entries, rows = [], dict.fromkeys(names, 0)
+        for value in made:
+            tables, extra = ({}, value) if isinstance(value, InputError) else value
+            places = {}
+            for name in names:
+                table = tables.get(name)
+                count = table.num_rows if table is not None else 0
+                if count:
+                    parts[name].append(table.replace_schema_metadata(None))
+                places[name] = (segment, rows[name], count)
+                rows[name] += count
+            entries.append((extra, places))
+        for name in names:
+            _write_ipc(_concat(parts[name]).combine_chunks(), self.folder / f"{name}.{segment}.arrow")
+        return segment, entries
+
+    def _compact(self, names: list[str], tables: dict[str, pa.Table], entries: list[tuple]) -> list[tuple]:
+        """The corpus's rows rewritten as one segment, in corpus order; the documents' entries pointing into it."""
+        segment = uuid.uuid4().hex[:12]
+        for name in names:
+            _write_ipc(tables[name].combine_chunks(), self.folder / f"{name}.{segment}.arrow")
+        rows, compacted = dict.fromkeys(names, 0), []
+        for extra, places in entries:
+            compacted.append((extra, {name: (segment, rows[name], places[name][2]) for name in names}))
+            for name in names:
+                rows[name] += places[name][2]
+        return compacted
+
+    def _save_index(self, names: list[str], ranges: dict, segments: set[str]) -> None:
+        """The new index, swapped in atomically; then segment files it no longer names, and cache entries of older
+        layouts, removed."""
+        _write_pickle(self.folder / self.INDEX, {"names": names, "ranges": ranges, "segments": sorted(segments)})
+        for path in self.folder.iterdir():
+            if path.is_dir() or path.suffix == ".arrow" and path.name.split(".")[-2] not in segments:
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
-class _Pieces:
-    """One table being assembled from stored row ranges (consecutive ones joined into one slice) and new tables."""
+def _assemble(segments: dict[str, dict[str, pa.Table]], where: list, name: str) -> pa.Table:
+    """One table from the documents' row ranges (segment, start, count) in order, consecutive ranges of a segment taken
+    as one slice: a few chunks, not one per document. A table without columns when no document has rows."""
+    slices, run = [], None
+    for place in where:
+        if not place[2]:
+            continue
+        segment, start, count = place
+        if run and run[0] == segment and run[2] == start:
+            run[2] += count
+        else:
+            if run:
+                slices.append(run)
+            run = [segment, start, start + count]
+    if run:
+        slices.append(run)
+    return _concat([segments[segment][name].slice(start, stop - start) for segment, start, stop in slices])
 
-    def __init__(self, stored: pa.Table | None):
-        self.stored, self.parts, self.rows = stored, [], 0
-        self.run: list[int] | None = None  # [start, stop) of the stored rows being gathered
 
-    def add_stored(self, start: int, count: int) -> tuple[int, int]:
-        if count:
-            if self.run and self.run[1] == start:
-                self.run[1] += count
-            else:
-                self._close_run()
-                self.run = [start, start + count]
-        self.rows += count
-        return self.rows - count, count
+def _concat(parts: list[pa.Table]) -> pa.Table:
+    """Tables stacked, column types unified (null and int widen to the other documents' type)."""
+    if not parts:
+        return pa.table({})
+    table = pa.concat_tables(parts, promote_options="permissive")
+    return table.combine_chunks() if table.column(0).num_chunks > 64 else table
 
-    def add_table(self, table: pa.Table | None) -> tuple[int, int]:
-        count = table.num_rows if table is not None else 0
-        if count:
-            self._close_run()
-            self.parts.append(table.replace_schema_metadata(None))
-        self.rows += count
-        return self.rows - count, count
 
-    def _close_run(self) -> None:
-        if self.run:
-            self.parts.append(self.stored.slice(self.run[0], self.run[1] - self.run[0]))
-            self.run = None
-
-    def table(self) -> pa.Table:
-        """The rows in order as one table of one chunk per column (types unified: null and int widen to the
-        other documents' type); a table without columns when no document has rows."""
-        self._close_run()
-        if not self.parts:
-            return pa.table({})
-        return pa.concat_tables(self.parts, promote_options="permissive").combine_chunks()
+def _write_ipc(table: pa.Table, path: Path) -> None:
+    """An Arrow IPC file of one record batch, written beside its final name and renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
+    with pa.ipc.new_file(str(tmp), table.schema) as writer:
+        writer.write_table(table, max_chunksize=max(1, table.num_rows))
+    os.replace(tmp, path)
 
 
 class StageFile:

@@ -40,9 +40,10 @@ class Deduplicated:
 
 
 def deduplicate(documents: pd.DataFrame, measures: pd.DataFrame, doc_keys: dict[str, str | None], overrides: Overrides,
-                squashed: dict[str, str], known_verdicts: dict[bytes, tuple], state: DedupState | None = None,
+                squashed: pd.Series, known_verdicts: dict[bytes, tuple], state: DedupState | None = None,
                 workers: int = 1) -> Deduplicated:
-    """Copies of documents and clusters of measures: `state` updated where the corpus only grew, else computed whole."""
+    """Copies of documents and clusters of measures: `state` updated where the corpus only grew, else computed whole.
+    `squashed` is each measure's squashed text, indexed by measure_id (an update looks up only the ones it needs)."""
     grown = _grown(state, documents, measures, doc_keys, overrides, squashed, known_verdicts, workers) if state else None
     return grown or _whole(documents, measures, doc_keys, overrides, squashed, known_verdicts, workers)
 
@@ -54,6 +55,7 @@ def overrides_fingerprint(overrides: Overrides) -> str:
 
 
 def _whole(documents, measures, doc_keys, overrides, squashed, known, workers) -> Deduplicated:
+    squashed = dict(zip(squashed.index.tolist(), squashed.tolist()))
     keys = document_keys(documents, measures, squashed) if len(documents) else {}
     docs = resolve_duplicates(documents, keys, overlap_candidates(keys), overrides) if keys else DocumentDuplicates({}, {})
     clusters = cluster_measures(measures, _with_copies(documents, docs), docs.measure_links, overrides, squashed=squashed,
@@ -84,9 +86,8 @@ def _grown(state: DedupState, documents, measures, doc_keys, overrides, squashed
     added = [d for d in documents["doc_id"].tolist() if d not in state.doc_keys]
     if any(not doc_keys.get(d) for d in added):
         return None
-    is_new = measures["doc_id"].isin(added)
-    new_measures = measures[is_new]
-    new_keys = document_keys(documents[documents["doc_id"].isin(added)], new_measures, squashed)
+    new_measures = measures[measures["doc_id"].isin(added)]
+    new_keys = document_keys(documents[documents["doc_id"].isin(added)], new_measures, _texts(squashed, new_measures))
     # documents: the candidates the added ones make, then every candidate pair resolved in order as a whole build would
     for doc_id, items in new_keys.items():
         state.sizes[doc_id] = len(items)
@@ -99,8 +100,9 @@ def _grown(state: DedupState, documents, measures, doc_keys, overrides, squashed
                        if n + 1 >= MIN_SHARED * min(state.sizes[doc_id], state.sizes[other])}
     by_file = dict(zip(documents["source_file"].tolist(), documents["doc_id"].tolist()))
     involved = {d for pair in candidates for d in pair} | {by_file[f] for pair in overrides.documents_same for f in pair if f in by_file}
-    docs = resolve_duplicates(documents, document_keys(documents[documents["doc_id"].isin(involved)],
-                                                       measures[measures["doc_id"].isin(involved)], squashed), candidates, overrides)
+    of_involved = measures[measures["doc_id"].isin(involved)]
+    docs = resolve_duplicates(documents, document_keys(documents[documents["doc_id"].isin(involved)], of_involved,
+                                                       _texts(squashed, of_involved)), candidates, overrides)
     new_ids = set(new_measures["measure_id"].tolist())
     if ({d: k for d, k in docs.duplicate_of.items() if d in state.doc_keys} != state.documents.duplicate_of
             or {m: k for m, k in docs.measure_links.items() if m not in new_ids and k not in new_ids} != state.documents.measure_links):
@@ -113,7 +115,7 @@ def _grown(state: DedupState, documents, measures, doc_keys, overrides, squashed
 
 
 def _grow_clusters(state: DedupState, measures: pd.DataFrame, documents: pd.DataFrame, docs: DocumentDuplicates,
-                   new_measures: pd.DataFrame, new_ids: set[str], overrides: Overrides, squashed: dict[str, str],
+                   new_measures: pd.DataFrame, new_ids: set[str], overrides: Overrides, squashed: pd.Series,
                    verdicts: PairVerdicts) -> Clusters:
     """The added measures joined to last build's clusters (each old cluster one node) and to each other; the clusters
     they touch get their representative and similarities again, the others keep their rows."""
@@ -141,7 +143,7 @@ def _grow_clusters(state: DedupState, measures: pd.DataFrame, documents: pd.Data
     for a, b in [(m, k) for m, k in docs.measure_links.items() if m in new_ids or k in new_ids] + \
                 [p for p in overrides.measures_same if (p[0] in new_ids or p[1] in new_ids) and p[0] in present and p[1] in present]:
         union(a, b)
-    masked = {m: mask_numbers(squashed[m]) for m in sorted(new_ids)}
+    masked = {m: mask_numbers(text) for m, text in sorted(_texts(squashed, new_measures).items())}
     entries, fresh = state.search.entry_of_text, []
     for measure_id, text in masked.items():
         if text in entries:
@@ -166,9 +168,15 @@ def _grow_clusters(state: DedupState, measures: pd.DataFrame, documents: pd.Data
         groups[find(("measure", measure_id))].append(measure_id)
     members = [m for group in groups.values() for m in group]
     rows = measures[measures["measure_id"].isin(members)]
-    keys = {m: mask_numbers(squashed[m]) for m in members}
+    keys = {m: mask_numbers(text) for m, text in _texts(squashed, rows).items()}
     rows = cluster_rows(groups.values(), representative_order(rows, documents), keys)
     kept = old[~old["cluster_id"].isin(merged)] if merged else old
     frame = pd.concat([kept, pd.DataFrame(rows, columns=CLUSTER_COLUMNS)], ignore_index=True)
     frame = frame.sort_values(["cluster_id", "measure_id"], kind="stable").reset_index(drop=True)
     return Clusters(frame, len(pairs), verified, {**verdicts.known, **verdicts.seen}, state.search)
+
+
+def _texts(squashed: pd.Series, measures: pd.DataFrame) -> dict[str, str]:
+    """measure_id → squashed text of these measures."""
+    ids = measures["measure_id"].tolist()
+    return dict(zip(ids, squashed.reindex(ids).tolist()))

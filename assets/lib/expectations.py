@@ -414,6 +414,11 @@ def _for_validation(frame: pd.DataFrame) -> pd.DataFrame:
     """Lists become strings and dates ISO strings, so every expectation type can read every column."""
     out = frame.copy(deep=False)
     for column in out.columns:
+        if isinstance(out[column].dtype, pd.ArrowDtype) and pa.types.is_list(out[column].dtype.pyarrow_dtype):
+            lists = pa.array(out[column].array).cast(pa.list_(pa.large_string()))
+            joined = pc.binary_join(lists, pa.scalar(" › ", pa.large_string()))
+            out[column] = pd.Series(joined.to_numpy(zero_copy_only=False), index=out.index, dtype=object)
+            continue
         sample = next((v for v in out[column] if v is not None and not (isinstance(v, float) and math.isnan(v))), None)
         if isinstance(sample, (list, tuple)) or hasattr(sample, "tolist") and not isinstance(sample, (str, int, float)):
             out[column] = out[column].map(lambda v: None if v is None else " › ".join(map(str, list(v))))
