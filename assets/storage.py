@@ -160,7 +160,7 @@ class TableStore(ConfigurableIOManager):
     def handle_output(self, context: OutputContext, obj: ValidatedTables) -> None:
         def write(folder: Path) -> None:
             for name, frame in obj.frames.items():
-                _write_arrow(to_arrow(name, frame), folder / f"{name}.arrow")
+                _write_arrow(obj.arrow[name] if obj.arrow else to_arrow(name, frame), folder / f"{name}.arrow")
             (folder / "fingerprint.txt").write_text(obj.fingerprint, encoding="utf-8")
 
         _replace_folder(Path(self.folder), write)

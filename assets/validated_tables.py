@@ -5,7 +5,7 @@ published; warnings are recorded. The machine-readable report goes to WAREHOUSE_
 """
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
@@ -31,15 +31,16 @@ KEEP_REPORTS = 50  # validation reports kept in WAREHOUSE_DIR/validation/ (each 
 class ValidatedTables:
     frames: dict[str, pd.DataFrame]
     fingerprint: str  # SHA-256 over the tables' contents: ties a validation report to exactly these tables
+    arrow: dict[str, pa.Table] | None = field(default=None, repr=False)  # the frames in their declared schema, where made already
 
 
-def fingerprint(frames: dict[str, pd.DataFrame]) -> str:
+def fingerprint(tables: dict[str, pa.Table]) -> str:
     """SHA-256 over every table as published (declared schema), serialized as one Arrow IPC stream each in batches of
     a fixed number of rows: the same contents give the same hash however they are chunked in memory, and no table is
     copied whole to be hashed."""
     digest = hashlib.sha256()
-    for name in sorted(frames):
-        table = to_arrow(name, frames[name])
+    for name in sorted(tables):
+        table = tables[name]
         digest.update(name.encode() + b"\0")
         with pa.ipc.new_stream(pa.PythonFile(_HashingSink(digest), mode="w"), table.schema) as writer:
             for start in range(0, table.num_rows, FINGERPRINT_BATCH_ROWS):
@@ -69,6 +70,21 @@ class _HashingSink:
         self.closed = True
 
 
+def joined(left: pd.DataFrame, right: pd.DataFrame, key: str) -> pd.DataFrame:
+    """`left` with the other columns of `right`, whose rows match it one to one on `key`: taken over as they are where
+    both list the same keys in the same order (as the stages make them), else by a one-to-one merge."""
+    same_order = len(left) == len(right) and _keys(left[key]).equals(_keys(right[key]))
+    if not same_order:
+        return left.merge(right, on=key, how="left", validate="one_to_one")
+    return left.assign(**{column: right[column].array for column in right.columns if column != key})
+
+
+def _keys(column: pd.Series) -> pa.ChunkedArray:
+    """A key column in Arrow (taken over where pandas holds it in Arrow), as large strings."""
+    arrow = pa.array(column.array)
+    return (pa.chunked_array([arrow]) if isinstance(arrow, pa.Array) else arrow).cast(pa.large_string())
+
+
 def report_path(settings: PipelineSettings, tables_fingerprint: str):
     return settings.warehouse_path / "validation" / f"{tables_fingerprint[:16]}.json"
 
@@ -86,13 +102,13 @@ def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, me
                            "reason": raw_files.manifest_problems[0]})
     measure_frame, documents = measures.measures, measures.documents
     if len(measure_frame):
-        measure_frame = measure_frame.merge(responsibilities.measure_fields, on="measure_id", how="left", validate="one_to_one")
-        clusters = dict(zip(duplicates.clusters["measure_id"].tolist(), duplicates.clusters["cluster_id"].tolist()))
-        measure_frame = measure_frame.assign(cluster_id=measure_frame["measure_id"].map(clusters),
+        measure_frame = joined(measure_frame, responsibilities.measure_fields, "measure_id")
+        clusters = duplicates.clusters.set_index("measure_id")["cluster_id"]
+        measure_frame = measure_frame.assign(cluster_id=clusters.reindex(measure_frame["measure_id"]).array,
                                              duplicate_of=measure_frame["measure_id"].map(duplicates.measure_duplicate_of))
         documents = documents.assign(duplicate_of=documents["doc_id"].map(duplicates.document_duplicate_of))
     if len(targets):
-        targets = targets.merge(indicators.target_classes, on="target_id", how="left", validate="one_to_one")
+        targets = joined(targets, indicators.target_classes, "target_id")
     frames = {
         "documents": documents,
         "document_texts": measures.document_texts,
@@ -107,7 +123,8 @@ def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, me
         "parse_warnings": pd.DataFrame(warnings, columns=TABLES["parse_warnings"].column_names),
     }
     frames = {name: (frame if len(frame) else pd.DataFrame(columns=TABLES[name].column_names)) for name, frame in frames.items()}
-    value = ValidatedTables(frames, fingerprint(frames))
+    arrow = {name: to_arrow(name, frame) for name, frame in frames.items()}
+    value = ValidatedTables(frames, fingerprint(arrow), arrow)
     context.add_output_metadata({"fingerprint": value.fingerprint, **{f"rows_{n}": len(f) for n, f in frames.items()}})
     return value
 

@@ -64,14 +64,36 @@ def test_validated_tables_wait_as_arrow_files_in_their_declared_schema(tmp_path)
 
 
 def test_table_fingerprint_follows_contents_not_chunking(monkeypatch):
+    import pyarrow as pa
+
     import assets.validated_tables as validated
 
     monkeypatch.setattr(validated, "FINGERPRINT_BATCH_ROWS", 2)  # several batches even for a small table
-    empty = {name: pd.DataFrame(columns=TABLES[name].column_names) for name in TABLES}
-    whole = {**empty, **frames(5)}
-    pieces = {**empty, "quarantine": pd.concat([frames(5)["quarantine"].iloc[:3], frames(5)["quarantine"].iloc[3:]])}
-    assert store.to_arrow("quarantine", pieces["quarantine"]).column(0).num_chunks >= 1
+
+    def arrow(tables: dict[str, pd.DataFrame]) -> dict[str, pa.Table]:
+        empty = {name: pd.DataFrame(columns=TABLES[name].column_names) for name in TABLES}
+        return {name: store.to_arrow(name, frame) for name, frame in {**empty, **tables}.items()}
+
+    whole = arrow(frames(5))
+    quarantine = whole["quarantine"]
+    pieces = {**whole, "quarantine": pa.concat_tables([quarantine.slice(0, 3), quarantine.slice(3)])}
+    assert pieces["quarantine"].column(0).num_chunks == 2
     assert validated.fingerprint(whole) == validated.fingerprint(pieces)
-    changed = {**empty, "quarantine": frames(5)["quarantine"].assign(reason=["bad"] * 4 + ["worse"])}
+    changed = arrow({**frames(5), "quarantine": frames(5)["quarantine"].assign(reason=["bad"] * 4 + ["worse"])})
     assert validated.fingerprint(changed) != validated.fingerprint(whole)
-    assert validated.fingerprint({**empty, **frames(4)}) != validated.fingerprint(whole)
+    assert validated.fingerprint(arrow(frames(4))) != validated.fingerprint(whole)
+
+
+def test_columns_joined_on_keys_in_the_same_order_equal_a_one_to_one_merge():
+    from pandas.errors import MergeError
+
+    from assets.validated_tables import joined
+
+    left = pd.DataFrame({"measure_id": pd.Series(["a-1", "a-2", "b-1"], dtype="str"), "seq": [1, 2, 1]})
+    right = pd.DataFrame({"measure_id": ["a-1", "a-2", "b-1"], "deadline_text": ["6月底", None, "年底"], "n": [1.5, None, 3.0]})
+    expected = left.merge(right, on="measure_id", how="left", validate="one_to_one")
+    pd.testing.assert_frame_equal(joined(left, right, "measure_id"), expected)  # same keys in the same order: taken over
+    shuffled = right.iloc[[2, 0, 1]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(joined(left, shuffled, "measure_id"), expected)  # another order: merged
+    with pytest.raises(MergeError):
+        joined(left, pd.concat([right, right.iloc[:1]], ignore_index=True), "measure_id")  # not one to one
