@@ -36,6 +36,25 @@ def test_incremental_build_equals_a_full_rebuild(raw_copy, tmp_path):
     assert 400000.0 in values and 350000.0 not in values
 
 
+def test_plans_only_added_update_the_deduplication_and_equal_a_full_rebuild(raw_copy, tmp_path):
+    warehouse = tmp_path / "incremental"
+    build(raw_copy, warehouse)
+    seed = raw_copy / "urumqi-tianshan-district_2022_87-measures.txt"
+    (raw_copy / "mirror").mkdir()
+    (raw_copy / "mirror" / "tianshan-copy.txt").write_text(seed.read_text(encoding="utf-8").replace("。", "。 "), encoding="utf-8")
+    (raw_copy / "new-county.txt").write_text(NEW, encoding="utf-8")
+    second = build(raw_copy, warehouse)
+    metadata = second.asset_materializations_for_node("duplicates")[0].metadata
+    assert metadata["updated_last_build"].value is True and metadata["duplicate_documents"].value == 1
+    full = tmp_path / "full"
+    rebuilt = build(raw_copy, full)
+    assert rebuilt.asset_materializations_for_node("duplicates")[0].metadata["updated_last_build"].value is False
+    incremental, whole = tables(warehouse), tables(full)
+    for name in TABLES:
+        assert incremental[name].equals(whole[name]), name
+    assert incremental["documents"].column("duplicate_of").drop_null().to_pylist()  # the copy was found
+
+
 def test_a_parser_version_change_invalidates_the_cache(raw_copy, tmp_path, monkeypatch):
     from assets.lib import cache
 
