@@ -74,18 +74,18 @@ def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | N
 
 
 def _write_tables(staging: Path, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
-    """Each table to Parquet and into the DuckDB file, one table at a time, so at most two tables' Arrow copies are
-    alive; the Parquet file is written in a second thread while DuckDB takes the same table in (both release the GIL:
-    on two cores the publishing step takes the longer of the two, not their sum). DuckDB writes to its file past
+    """Each table to Parquet and into the DuckDB file, one table at a time, so only one table's Arrow copy is alive;
+    its Parquet file is written in a second thread while DuckDB takes the same table in (both release the GIL: on two
+    cores the publishing step takes the longer of the two, not their sum). DuckDB writes to its file past
     DUCKDB_MEMORY instead of holding the whole database in memory. Returns row counts."""
     counts = {}
     with duckdb.connect(str(staging / DB_NAME), config={"memory_limit": DUCKDB_MEMORY}) as con, \
             ThreadPoolExecutor(1, thread_name_prefix="parquet") as parquet:
         writing = None
         for name, frame in frames.items():
-            table = to_arrow(name, frame)
             if writing:
-                writing.result()
+                writing.result()  # the previous table's Parquet file is written: its Arrow copy can go
+            table = to_arrow(name, frame)
             writing = parquet.submit(pq.write_table, table, staging / "tables" / f"{name}.parquet", compression="zstd")
             _add_table(con, name, table)
             counts[name] = table.num_rows
