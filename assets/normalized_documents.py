@@ -20,7 +20,7 @@ from .settings import PipelineSettings
 @dataclass
 class NormalizedCorpus:
     documents: list[NormalizedDocument]  # without their text, which is in `texts`
-    texts: pd.DataFrame  # doc_id, text: one row per document, in the same order (Arrow strings, never Python ones)
+    texts: pd.DataFrame  # doc_id, text, chars: one row per document, in the same order (Arrow strings, never Python ones)
     quarantine: list[dict] = field(default_factory=list)
     cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → parse-cache key (for the later stages)
 
