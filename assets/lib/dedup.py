@@ -377,6 +377,7 @@ class PairVerdicts:
         self.seen: dict[bytes, tuple] = {}
 
     def key(self, a: str, b: str) -> bytes:
+        a, b = sorted((a, b))  # a verdict does not depend on the order of the texts
         return hashlib.blake2b(f"{a}\0{b}\0{self.min_ratio}\0{self.max_content_chars}".encode(), digest_size=16).digest()
 
     def same(self, pairs: list[tuple[str, str]]) -> list[bool]:

@@ -3,9 +3,10 @@
 It gives what `find_document_duplicates` and `cluster_measures` give on the whole corpus (tests check it on random
 corpora), because whether two documents are candidate copies depends on those two alone, so the grown corpus's
 candidates are the old ones plus those of the added documents; and, without "different" overrides, clusters are the
-connected components of the pairs joined, whatever order they are joined in. Anything else is computed whole: a removed
-or changed document, edited overrides or rules, a "different" override between measures, or an added document that
-changes what an earlier one is a copy of.
+connected components of the pairs joined, whatever order they are joined in and whichever way round a pair is compared
+(`compare_masked` takes the two texts in a fixed order). Anything else is computed whole: a removed or changed document,
+edited overrides or rules, a "different" override between measures, or an added document that changes what an earlier
+one is a copy of.
 """
 import hashlib
 from collections import Counter, defaultdict

@@ -72,7 +72,9 @@ def compare(a: str, b: str, min_ratio: float = MIN_RATIO, max_content_chars: int
 
 
 def compare_masked(ma: str, mb: str, min_ratio: float = MIN_RATIO, max_content_chars: int = MAX_CONTENT_CHARS) -> Verdict:
-    """`compare` of two already masked texts (the verdict depends on nothing else)."""
+    """`compare` of two already masked texts (the verdict depends on nothing else, not even their order: difflib's
+    matching can depend on which text comes first, so the two are taken in a fixed order)."""
+    ma, mb = sorted((ma, mb))
     if ma == mb:
         return Verdict(True, 1.0, 0)
     short, long = sorted((ma, mb), key=len)
