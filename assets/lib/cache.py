@@ -94,9 +94,9 @@ class StageSnapshot:
         used = {place[0] for _, places in entries for place in places.values()}
         stored_rows = sum(t.num_rows for segment in used for t in segments[segment].values())
         if len(used) > self.MAX_SEGMENTS or sum(t.num_rows for t in tables.values()) * 2 < stored_rows:
-            entries, used = self._compact(names, tables, entries), None
+            entries = self._compact(names, tables, entries)
         kept = {key: entry for key, entry in zip(keys, entries) if key is not None}
-        used = {place[0] for _, places in kept.values() for place in places.values()} if used is None else used
+        used = {place[0] for _, places in kept.values() for place in places.values()}
         if missing or kept.keys() != ranges.keys() or used != stored_segments:
             self._save_index(names, kept, used)
         return Combined(tables, [extra for extra, _ in entries])

@@ -149,30 +149,42 @@ def resolve_duplicates(documents: pd.DataFrame, keys: dict[str, list[tuple[str, 
     return DocumentDuplicates(duplicate_of, links, candidates)
 
 
-def overlap_candidates(keys: dict[str, list[tuple[str, str]]]) -> set[tuple[str, str]]:
-    """Pairs of documents (ids in order) sharing at least one provision and, but for one, MIN_SHARED of the
-    smaller one's provisions: only those can be copies. Counted exactly, one document at a time, as a bincount
-    over the posting lists of its distinct provisions; a counter of every pair of documents that share a
+def overlap_candidates(keys: dict[str, list[tuple[str, str]]], postings: dict[str, list[str]] | None = None) -> set[tuple[str, str]]:
+    """Pairs of documents (ids in order) sharing at least one provision and enough of them to be copies
+    (`could_be_copies`). Counted exactly, one document at a time, as a bincount over the posting lists of its distinct
+    provisions (`provision_postings` of `keys`, unless given); a counter of every pair of documents that share a
     provision grows with the square of how many plans repeat it (10,000 synthetic plans: 9 GB)."""
     doc_ids = list(keys)
+    position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     sizes = np.array([len(keys[d]) for d in doc_ids])
-    distinct = [sorted({key for key, _ in keys[d]}) for d in doc_ids]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, texts in enumerate(distinct):
-        for key in texts:
-            postings[key].append(i)
-    arrays = {key: np.array(docs, dtype=np.int64) for key, docs in postings.items() if len(docs) > 1}
+    postings = postings if postings is not None else provision_postings(keys)
+    arrays = {text: np.array([position[d] for d in docs], dtype=np.int64) for text, docs in postings.items() if len(docs) > 1}
     pairs = set()
-    for i, texts in enumerate(distinct):
-        lists = [arrays[key] for key in texts if key in arrays]
+    for i, doc_id in enumerate(doc_ids):
+        lists = [arrays[text] for text in dict.fromkeys(text for text, _ in keys[doc_id]) if text in arrays]
         if not lists:
             continue
         shared = np.bincount(np.concatenate(lists), minlength=len(doc_ids))
         others = np.flatnonzero(shared)
         others = others[others > i]
-        enough = shared[others] + 1 >= MIN_SHARED * np.minimum(sizes[i], sizes[others])
+        enough = could_be_copies(shared[others], sizes[i], sizes[others])
         pairs.update(tuple(sorted((doc_ids[i], doc_ids[j]))) for j in others[enough])
     return pairs
+
+
+def provision_postings(keys: dict[str, list[tuple[str, str]]]) -> dict[str, list[str]]:
+    """Squashed provision text → the documents that have it (each once, in the order of `keys`)."""
+    postings: dict[str, list[str]] = defaultdict(list)
+    for doc_id, items in keys.items():
+        for text in dict.fromkeys(text for text, _ in items):
+            postings[text].append(doc_id)
+    return dict(postings)
+
+
+def could_be_copies(shared, size_a, size_b):
+    """Whether two documents sharing `shared` distinct provisions can be copies: they share, but for one (a copy cut
+    short), MIN_SHARED of the smaller one's provisions (numbers or numpy arrays)."""
+    return shared + 1 >= MIN_SHARED * np.minimum(size_a, size_b)
 
 
 def _completeness(doc, items) -> tuple:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .dedup import (CLUSTER_COLUMNS, MIN_SHARED, Clusters, DocumentDuplicates, Overrides, PairVerdicts, SearchState, cluster_measures,
-                    cluster_rows, document_keys, overlap_candidates, representative_order, resolve_duplicates)
+from .dedup import (CLUSTER_COLUMNS, Clusters, DocumentDuplicates, Overrides, PairVerdicts, SearchState, cluster_measures,
+                    cluster_rows, could_be_copies, document_keys, overlap_candidates, provision_postings, representative_order,
+                    resolve_duplicates)
 from .similarity import MAX_CONTENT_CHARS, MIN_RATIO, mask_numbers
 
 
@@ -58,16 +59,13 @@ def overrides_fingerprint(overrides: Overrides) -> str:
 def _whole(documents, measures, doc_keys, overrides, squashed, known, workers) -> Deduplicated:
     squashed = dict(zip(squashed.index.tolist(), squashed.tolist()))
     keys = document_keys(documents, measures, squashed) if len(documents) else {}
-    docs = resolve_duplicates(documents, keys, overlap_candidates(keys), overrides) if keys else DocumentDuplicates({}, {})
+    postings = provision_postings(keys)
+    docs = resolve_duplicates(documents, keys, overlap_candidates(keys, postings), overrides) if keys else DocumentDuplicates({}, {})
     clusters = cluster_measures(measures, _with_copies(documents, docs), docs.measure_links, overrides, squashed=squashed,
                                 known_verdicts=known, workers=workers)
     state = None
     if clusters.search is not None and all(doc_keys.get(d) for d in keys):
-        postings: dict[str, list[str]] = defaultdict(list)
-        for doc_id, items in keys.items():
-            for text in dict.fromkeys(text for text, _ in items):
-                postings[text].append(doc_id)
-        state = DedupState({d: doc_keys[d] for d in keys}, overrides_fingerprint(overrides), dict(postings),
+        state = DedupState({d: doc_keys[d] for d in keys}, overrides_fingerprint(overrides), postings,
                            {d: len(items) for d, items in keys.items()}, docs, clusters.search, clusters.frame)
     return Deduplicated(docs, clusters, state, incremental=False)
 
@@ -90,15 +88,14 @@ def _grown(state: DedupState, documents, measures, doc_keys, overrides, squashed
     new_measures = measures[measures["doc_id"].isin(added)]
     new_keys = document_keys(documents[documents["doc_id"].isin(added)], new_measures, _texts(squashed, new_measures))
     # documents: the candidates the added ones make, then every candidate pair resolved in order as a whole build would
-    for doc_id, items in new_keys.items():
-        state.sizes[doc_id] = len(items)
-        for text in dict.fromkeys(text for text, _ in items):
-            state.postings.setdefault(text, []).append(doc_id)
+    state.sizes.update({doc_id: len(items) for doc_id, items in new_keys.items()})
+    for text, holders in provision_postings(new_keys).items():
+        state.postings.setdefault(text, []).extend(holders)
     candidates = set(state.documents.candidates)
     for doc_id, items in new_keys.items():
         shared = Counter(other for text in dict.fromkeys(text for text, _ in items) for other in state.postings[text] if other != doc_id)
         candidates |= {tuple(sorted((doc_id, other))) for other, n in shared.items()
-                       if n + 1 >= MIN_SHARED * min(state.sizes[doc_id], state.sizes[other])}
+                       if could_be_copies(n, state.sizes[doc_id], state.sizes[other])}
     by_file = dict(zip(documents["source_file"].tolist(), documents["doc_id"].tolist()))
     involved = {d for pair in candidates for d in pair} | {by_file[f] for pair in overrides.documents_same for f in pair if f in by_file}
     of_involved = measures[measures["doc_id"].isin(involved)]
