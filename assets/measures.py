@@ -2,12 +2,14 @@
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.cache import StageSnapshot, derived_key
 from .lib.decode import InputError
+from .lib.stored import StoredTable
 from .lib.documents import document_provisions, document_row, measures_frame
 from .normalized_documents import NormalizedCorpus
 from .logs import log_lines
@@ -17,12 +19,16 @@ from .settings import PipelineSettings
 
 @dataclass
 class StructuredCorpus:
-    documents: pd.DataFrame
-    document_texts: pd.DataFrame
-    measures: pd.DataFrame
+    documents: pd.DataFrame  # documents with an outline (their texts are normalized_documents.texts)
+    measure_rows: StoredTable  # the provisions in MEASURE_SCHEMA: slices of the outline snapshot's files
     quarantine: list[dict] = field(default_factory=list)  # documents quarantined so far: at normalizing or at the outline
     warnings: list[dict] = field(default_factory=list)
     cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → parse-cache key (for the later stages)
+
+    @cached_property
+    def measures(self) -> pd.DataFrame:
+        """The provisions as a frame (strings memory mapped, not copied)."""
+        return measures_frame(self.measure_rows.read())
 
 
 @asset(group_name="structure", description="Outline of each document: numbered headings → sections and provisions; "
@@ -33,11 +39,12 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
     quarantine = list(normalized_documents.quarantine)  # carried on, so later stages need not load the texts again
     cache = StageSnapshot(settings.warehouse_path / "cache", "outline")
     lines: list[tuple[str, str]] = []
-    corpus, texts = normalized_documents.documents, normalized_documents.texts
+    corpus = normalized_documents.documents
+    texts = normalized_documents.text_column()
 
     def outline(i: int):
         """The document's provisions, its `documents` row and numbering warnings (its text read only here)."""
-        doc = dataclasses.replace(corpus[i], text=texts["text"].iloc[i])
+        doc = dataclasses.replace(corpus[i], text=texts[i].as_py())
         provisions = document_provisions(doc)
         kinds = provisions.kinds
         return {"measures": provisions.rows}, (document_row(doc, kinds), dict(kinds), provisions.warnings)
@@ -60,7 +67,6 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
     log_lines(context, lines, "per-document")
     documents = pd.DataFrame(doc_rows)
     measure_frame = measures_frame(combined.tables["measures"])
-    text_frame = texts[["doc_id", "text"]].take(kept).reset_index(drop=True)
     per_doc = (measure_frame.groupby(["doc_id", "kind"]).size().unstack(fill_value=0).reset_index()
                if len(measure_frame) else pd.DataFrame())
     context.add_output_metadata({
@@ -74,5 +80,5 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
         "per_document": MetadataValue.md(markdown_table(per_doc, limit=50)),
         "preview": MetadataValue.md(markdown_table(measure_frame[["measure_id", "kind", "label", "title"]] if len(measure_frame) else measure_frame)),
     })
-    keys = {doc_id: normalized_documents.cache_keys.get(doc_id) for doc_id in text_frame["doc_id"].tolist()}
-    return StructuredCorpus(documents, text_frame, measure_frame, quarantine, warnings, keys)
+    keys = {corpus[i].doc_id: normalized_documents.cache_keys.get(corpus[i].doc_id) for i in kept}
+    return StructuredCorpus(documents, combined.stored["measures"], quarantine, warnings, keys)

@@ -10,7 +10,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 from .lib.cache import StageSnapshot, cache_key
 from .lib.decode import InputError
 from .lib.documents import NormalizedDocument, read_document
-from .lib.per_document import frame_of
+from .lib.stored import StoredTable
 from .logs import log_lines
 from .previews import markdown_table
 from .raw_files import RawInventory
@@ -20,9 +20,18 @@ from .settings import PipelineSettings
 @dataclass
 class NormalizedCorpus:
     documents: list[NormalizedDocument]  # without their text, which is in `texts`
-    texts: pd.DataFrame  # doc_id, text, chars: one row per document, in the same order (Arrow strings, never Python ones)
+    texts: StoredTable  # doc_id, text, chars: one row per document, in the same order (slices of the snapshot's files)
     quarantine: list[dict] = field(default_factory=list)
     cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → parse-cache key (for the later stages)
+
+    def text_column(self) -> pa.ChunkedArray:
+        """Every document's text in corpus order, memory mapped: a text becomes a Python string only where it is read."""
+        return self.texts.read().column("text") if self.documents else pa.chunked_array([], pa.large_string())
+
+    def texts_of(self, doc_ids: list[str]) -> StoredTable:
+        """The `texts` rows of these documents (in corpus order), still as slices of the same files."""
+        wanted = set(doc_ids)
+        return self.texts.take([i for i, doc in enumerate(self.documents) if doc.doc_id in wanted])
 
 
 @asset(group_name="normalize", description="Decode (UTF-8/GB18030/UTF-16), strip markup and scrape debris, unify punctuation, "
@@ -34,8 +43,8 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
     keys = [cache_key(raw) if raw.sha256 else None for raw in raw_files.files]
     combined = cache.combined(keys, lambda i: _text_apart(read_document(raw_files.files[i])), ["texts"], settings.workers,
                               progress="normalize")
-    corpus = NormalizedCorpus([], frame_of(combined.tables["texts"], ["doc_id", "text", "chars"]))
-    chars = corpus.texts["chars"].tolist()
+    corpus = NormalizedCorpus([], combined.stored["texts"])
+    chars = combined.tables["texts"].column("chars").to_pylist() if combined.tables["texts"].num_rows else []
     for raw, key, doc in zip(raw_files.files, keys, combined.extras):
         if isinstance(doc, InputError):
             lines.append(("warning", f"{raw.source_file}: quarantined at {doc.stage}: {doc.reason}"))

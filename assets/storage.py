@@ -23,10 +23,12 @@ from dagster import ConfigurableIOManager, InputContext, OutputContext
 
 from .lib.schema import TABLES
 from .lib.store import to_arrow
+from .lib.stored import StoredTable
 from .validated_tables import ValidatedTables
 
 REST = "rest.pkl"  # everything of an output that is not a DataFrame (absent when the output is one frame)
 FRAME = "frame.arrow"  # an output that is a DataFrame
+STORED = "stored.pkl"  # validated tables kept as StoredTables (their files linked into the folder)
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> None:
@@ -91,8 +93,9 @@ def _replace_folder(final: Path, write) -> None:
 
 class FrameStore(ConfigurableIOManager):
     """The default IO manager of the build: an output (a DataFrame, or a dataclass whose fields are DataFrames, dicts
-    of DataFrames and small values) is kept in `folder/<asset>/`, one Arrow file per DataFrame and one pickle of
-    the rest (including any frame Arrow cannot hold, such as a column mixing numbers and strings)."""
+    of DataFrames, StoredTables and small values) is kept in `folder/<asset>/`, one Arrow file per DataFrame, the files
+    of each StoredTable linked, and one pickle of the rest (including any frame Arrow cannot hold, such as a column
+    mixing numbers and strings)."""
 
     folder: str
 
@@ -104,20 +107,23 @@ class FrameStore(ConfigurableIOManager):
             if isinstance(obj, pd.DataFrame) and _written(obj, folder / FRAME):
                 return
             stored: list[tuple[str, str | None]] = []  # (field, key in a dict field or None)
+            linked: dict[str, StoredTable] = {}  # StoredTable fields, their files linked into the folder
             if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
                 for field in dataclasses.fields(obj):
                     value = getattr(obj, field.name)
-                    if isinstance(value, pd.DataFrame) and _written(value, folder / f"{field.name}.arrow"):
+                    if isinstance(value, StoredTable):
+                        linked[field.name] = value.linked_into(folder, field.name)
+                    elif isinstance(value, pd.DataFrame) and _written(value, folder / f"{field.name}.arrow"):
                         stored.append((field.name, None))
                     elif isinstance(value, dict) and value and all(isinstance(v, pd.DataFrame) for v in value.values()):
                         stored += [(field.name, key) for key, frame in value.items()
                                    if _written(frame, folder / f"{field.name}.{key}.arrow")]
             rest = obj
-            if stored:
+            if stored or linked:
                 emptied = {name: None for name, key in stored if key is None}
                 for name in {name for name, key in stored if key is not None}:
                     emptied[name] = {k: v for k, v in getattr(obj, name).items() if (name, k) not in stored}
-                rest = dataclasses.replace(obj, **emptied)
+                rest = dataclasses.replace(obj, **emptied, **linked)
             with open(folder / REST, "wb") as fh:
                 pickle.dump({"value": rest, "frames": stored}, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -130,15 +136,14 @@ class FrameStore(ConfigurableIOManager):
         with open(folder / REST, "rb") as fh:
             stored = pickle.load(fh)
         value, frames = stored["value"], stored["frames"]
-        if not frames:
-            return value
-        fields: dict = {}
+        fields: dict = {f.name: getattr(value, f.name).located_in(folder) for f in dataclasses.fields(value)
+                        if isinstance(getattr(value, f.name), StoredTable)} if dataclasses.is_dataclass(value) else {}
         for name, key in frames:
             if key is None:
                 fields[name] = read_frame(folder / f"{name}.arrow")
             else:
                 fields.setdefault(name, dict(getattr(value, name)))[key] = read_frame(folder / f"{name}.{key}.arrow")
-        return dataclasses.replace(value, **fields)
+        return dataclasses.replace(value, **fields) if fields else value
 
 
 def _written(frame: pd.DataFrame, path: Path) -> bool:
@@ -153,23 +158,34 @@ def _written(frame: pd.DataFrame, path: Path) -> bool:
 
 class TableStore(ConfigurableIOManager):
     """Keeps `validated_tables` between steps as one Arrow file per table in its declared schema (the schema it is
-    published in), written and read one table at a time under `folder`. The next build replaces the folder whole."""
+    published in), written and read one table at a time under `folder`, except the tables that are StoredTables
+    already (the documents' texts), whose files are linked. The next build replaces the folder whole."""
 
     folder: str
 
     def handle_output(self, context: OutputContext, obj: ValidatedTables) -> None:
         def write(folder: Path) -> None:
             for name, frame in obj.frames.items():
+                if name in obj.stored:
+                    continue
                 _write_arrow(obj.arrow[name] if obj.arrow else to_arrow(name, frame), folder / f"{name}.arrow")
+            linked = {name: table.linked_into(folder, name) for name, table in obj.stored.items()}
+            with open(folder / STORED, "wb") as fh:
+                pickle.dump(linked, fh, protocol=pickle.HIGHEST_PROTOCOL)
             (folder / "fingerprint.txt").write_text(obj.fingerprint, encoding="utf-8")
 
         _replace_folder(Path(self.folder), write)
 
     def load_input(self, context: InputContext) -> ValidatedTables:
         folder = Path(self.folder)
-        frames = {name: feather.read_table(folder / f"{name}.arrow", memory_map=True).to_pandas(types_mapper=_lists_as_arrow)
+        with open(folder / STORED, "rb") as fh:
+            stored = {name: table.located_in(folder) for name, table in pickle.load(fh).items()}
+        # a stored table's slices become one chunk (a copy in memory), as every other table is one: great-expectations
+        # filters each column for every expectation, which takes 4x longer over a few chunks than over one
+        frames = {name: (stored[name].read().combine_chunks() if name in stored
+                         else feather.read_table(folder / f"{name}.arrow", memory_map=True)).to_pandas(types_mapper=_lists_as_arrow)
                   for name in TABLES}
-        return ValidatedTables(frames, (folder / "fingerprint.txt").read_text(encoding="utf-8"))
+        return ValidatedTables(frames, (folder / "fingerprint.txt").read_text(encoding="utf-8"), stored=stored)
 
 
 def _lists_as_arrow(type_: pa.DataType) -> pd.ArrowDtype | None:

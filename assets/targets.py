@@ -8,6 +8,7 @@ from .lib.cache import StageSnapshot
 from .lib.per_document import by_document
 from .lib.target_rows import TARGET_KINDS, target_columns, target_rows
 from .measures import StructuredCorpus
+from .normalized_documents import NormalizedCorpus
 from .logs import log_lines
 from .previews import markdown_table
 from .settings import PipelineSettings
@@ -15,14 +16,18 @@ from .settings import PipelineSettings
 
 @asset(group_name="extract", description="Reads quantitative targets (value, range, unit, comparator, baseline, due year, metric) "
                                          f"from provisions of kind {', '.join(TARGET_KINDS)}; 分别/均 constructions are distributed.")
-def targets(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> pd.DataFrame:
+def targets(context: AssetExecutionContext, settings: PipelineSettings, normalized_documents: NormalizedCorpus,
+            measures: StructuredCorpus) -> pd.DataFrame:
     started = time.perf_counter()
-    texts = measures.document_texts
-    row_of = dict(zip(texts["doc_id"].tolist(), range(len(texts)))) if len(texts) else {}  # a text is read only where it is needed
+    texts = normalized_documents.text_column()
+    row_of = {doc.doc_id: i for i, doc in enumerate(normalized_documents.documents)}
+
+    def document_targets(doc_id: str, rows: pd.DataFrame) -> pd.DataFrame:
+        return target_rows(rows, pd.DataFrame({"doc_id": [doc_id], "text": [texts[row_of[doc_id]].as_py()]}))
+
     cache = StageSnapshot(settings.warehouse_path / "cache", "targets")
-    frame = by_document(measures.measures, measures.cache_keys, cache, "targets",
-                        lambda doc_id, rows: target_rows(rows, texts.iloc[[row_of[doc_id]]]),
-                        target_columns(), settings.workers)
+    frame = by_document(measures.measures, measures.cache_keys, cache, "targets", document_targets, target_columns(),
+                        settings.workers)
     per_doc = frame.groupby("doc_id").size().to_dict() if len(frame) else {}
     log_lines(context, [("info", f"{doc.source_file}: {per_doc.get(doc.doc_id, 0)} target(s)")
                         for doc in measures.documents.itertuples(index=False)], "per-document")

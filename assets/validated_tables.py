@@ -14,11 +14,14 @@ from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSev
 
 from .lib.expectations import CRITICAL, check_names, load_suites, validate
 from .lib.schema import TABLES
+from .lib.per_document import frame_of
 from .lib.store import to_arrow
+from .lib.stored import StoredTable
 from .duplicates import Duplicates
 from .indicators import IndicatorTables
 from .lib.units import ResponsibilityTables
 from .measures import StructuredCorpus
+from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table
 from .raw_files import RawInventory
 from .settings import PipelineSettings
@@ -32,6 +35,7 @@ class ValidatedTables:
     frames: dict[str, pd.DataFrame]
     fingerprint: str  # SHA-256 over the tables' contents: ties a validation report to exactly these tables
     arrow: dict[str, pa.Table] | None = field(default=None, repr=False)  # the frames in their declared schema, where made already
+    stored: dict[str, StoredTable] = field(default_factory=dict)  # frames that are slices of Arrow files already (kept by linking)
 
 
 def fingerprint(tables: dict[str, pa.Table]) -> str:
@@ -91,7 +95,7 @@ def report_path(settings: PipelineSettings, tables_fingerprint: str):
 
 @asset(group_name="validate", io_manager_key="table_store", description="All tables of the build, assembled for publishing; checked by one asset check per "
                                           "expectation in expectations/ (critical checks block publication).")
-def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, measures: StructuredCorpus,
+def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, normalized_documents: NormalizedCorpus, measures: StructuredCorpus,
                      responsibilities: ResponsibilityTables, targets: pd.DataFrame, duplicates: Duplicates,
                      indicators: IndicatorTables) -> ValidatedTables:
     quarantine = list(measures.quarantine)
@@ -109,9 +113,10 @@ def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, me
         documents = documents.assign(duplicate_of=documents["doc_id"].map(duplicates.document_duplicate_of))
     if len(targets):
         targets = joined(targets, indicators.target_classes, "target_id")
+    texts = normalized_documents.texts_of(documents["doc_id"].tolist()).select(["doc_id", "text"]) if len(documents) else None
     frames = {
         "documents": documents,
-        "document_texts": measures.document_texts,
+        "document_texts": frame_of(texts.read(), ["doc_id", "text"]) if texts is not None else pd.DataFrame(),
         "measures": measure_frame,
         "units": responsibilities.units,
         "measure_units": responsibilities.measure_units,
@@ -124,7 +129,7 @@ def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, me
     }
     frames = {name: (frame if len(frame) else pd.DataFrame(columns=TABLES[name].column_names)) for name, frame in frames.items()}
     arrow = {name: to_arrow(name, frame) for name, frame in frames.items()}
-    value = ValidatedTables(frames, fingerprint(arrow), arrow)
+    value = ValidatedTables(frames, fingerprint(arrow), arrow, {"document_texts": texts} if texts is not None else {})
     context.add_output_metadata({"fingerprint": value.fingerprint, **{f"rows_{n}": len(f) for n, f in frames.items()}})
     return value
 

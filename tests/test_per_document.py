@@ -143,3 +143,17 @@ def test_a_grown_corpus_writes_only_the_new_documents_rows_and_segments_are_merg
     assert kept.combined(few, make_for(few), ["rows"]).tables["rows"]["name"].to_pylist() == [n for n in few for _ in range(3)]
     assert kept.hits == 3 and len(segment_files()) == 1
     assert StageSnapshot(tmp_path, "s").combined(few, make_for([]), ["rows"]).tables["rows"].num_rows == 9
+
+
+def test_a_snapshot_names_its_tables_as_slices_of_its_segment_files_through_growth_and_merging(tmp_path, monkeypatch):
+    def make_for(names):
+        return lambda i: ({"rows": pa.table({"name": [names[i]] * (1 + i % 2)})}, None)
+
+    monkeypatch.setattr(StageSnapshot, "MAX_SEGMENTS", 2)
+    names = [f"doc{i:02d}" for i in range(6)]
+    for step in range(4):  # grows past MAX_SEGMENTS, so the last builds merge the segments and remove the old files
+        result = StageSnapshot(tmp_path, "s").combined(names, make_for(names), ["rows"])
+        stored = result.stored["rows"]
+        assert stored.read().equals(result.tables["rows"].combine_chunks())
+        assert all((tmp_path / "s").joinpath(path).exists() for path, _, _ in stored.slices)
+        names = names[:2] + [f"new{step}"] + names[2:]

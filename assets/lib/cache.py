@@ -18,6 +18,7 @@ from .decode import InputError
 from .documents import PARSER_VERSION
 from .inventory import RawFile
 from .parallel import parallel_map
+from .stored import StoredTable
 
 
 LIB = Path(__file__).resolve().parent
@@ -52,6 +53,7 @@ class Combined:
 
     tables: dict[str, pa.Table]
     extras: list
+    stored: dict[str, StoredTable]  # the same tables as slices of the snapshot's (immutable) segment files
 
 
 Part = tuple[dict[str, pa.Table], object]  # one document's tables and extra value
@@ -90,19 +92,27 @@ class StageSnapshot:
             for i, entry in zip(missing, written):
                 entries[i] = entry
         self.hits = len(keys) - len(missing)
-        tables = {name: _assemble(segments, [places[name] for _, places in entries], name) for name in names}
+        runs = {name: _runs([places[name] for _, places in entries]) for name in names}
+        tables = {name: _concat([segments[segment][name].slice(start, count) for segment, start, count in runs[name]])
+                  for name in names}
         used = {place[0] for _, places in entries for place in places.values()}
         stored_rows = sum(t.num_rows for segment in used for t in segments[segment].values())
         if len(used) > self.MAX_SEGMENTS or sum(t.num_rows for t in tables.values()) * 2 < stored_rows:
             entries = self._compact(names, tables, entries)
+            runs = {name: _runs([places[name] for _, places in entries]) for name in names}
         kept = {key: entry for key, entry in zip(keys, entries) if key is not None}
         used = {place[0] for _, places in kept.values() for place in places.values()}
         if missing or kept.keys() != ranges.keys() or used != stored_segments:
             self._save_index(names, kept, used)
-        return Combined(tables, [extra for extra, _ in entries])
+        stored = {name: StoredTable(tables[name].schema, tuple((str(self._path(name, segment)), start, count)
+                                                               for segment, start, count in runs[name])) for name in names}
+        return Combined(tables, [extra for extra, _ in entries], stored)
+
+    def _path(self, name: str, segment: str) -> Path:
+        return self.folder / f"{name}.{segment}.arrow"
 
     def _open(self, name: str, segment: str) -> pa.Table:
-        return pa.ipc.open_file(pa.memory_map(str(self.folder / f"{name}.{segment}.arrow"))).read_all()
+        return pa.ipc.open_file(pa.memory_map(str(self._path(name, segment)))).read_all()
 
     def _load(self, names: list[str]) -> dict:
         """The stored index with its segments' tables (memory mapped); empty when there is none, it is unreadable or
@@ -134,14 +144,14 @@ class StageSnapshot:
                 rows[name] += count
             entries.append((extra, places))
         for name in names:
-            _write_ipc(_concat(parts[name]).combine_chunks(), self.folder / f"{name}.{segment}.arrow")
+            _write_ipc(_concat(parts[name]).combine_chunks(), self._path(name, segment))
         return segment, entries
 
     def _compact(self, names: list[str], tables: dict[str, pa.Table], entries: list[tuple]) -> list[tuple]:
         """The corpus's rows rewritten as one segment, in corpus order; the documents' entries pointing into it."""
         segment = uuid.uuid4().hex[:12]
         for name in names:
-            _write_ipc(tables[name].combine_chunks(), self.folder / f"{name}.{segment}.arrow")
+            _write_ipc(tables[name].combine_chunks(), self._path(name, segment))
         rows, compacted = dict.fromkeys(names, 0), []
         for extra, places in entries:
             compacted.append((extra, {name: (segment, rows[name], places[name][2]) for name in names}))
@@ -158,23 +168,18 @@ class StageSnapshot:
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
-def _assemble(segments: dict[str, dict[str, pa.Table]], where: list, name: str) -> pa.Table:
-    """One table from the documents' row ranges (segment, start, count) in order, consecutive ranges of a segment taken
-    as one slice: a few chunks, not one per document. A table without columns when no document has rows."""
-    slices, run = [], None
-    for place in where:
-        if not place[2]:
+def _runs(where: list) -> list[tuple[str, int, int]]:
+    """The documents' row ranges (segment, start, count) in order, consecutive ranges of a segment joined into one: a
+    table assembled from them has a few chunks, not one per document."""
+    runs: list[list] = []
+    for segment, start, count in where:
+        if not count:
             continue
-        segment, start, count = place
-        if run and run[0] == segment and run[2] == start:
-            run[2] += count
+        if runs and runs[-1][0] == segment and runs[-1][1] + runs[-1][2] == start:
+            runs[-1][2] += count
         else:
-            if run:
-                slices.append(run)
-            run = [segment, start, start + count]
-    if run:
-        slices.append(run)
-    return _concat([segments[segment][name].slice(start, stop - start) for segment, start, stop in slices])
+            runs.append([segment, start, count])
+    return [tuple(run) for run in runs]
 
 
 def _concat(parts: list[pa.Table]) -> pa.Table:
