@@ -84,6 +84,35 @@ def test_table_fingerprint_follows_contents_not_chunking(monkeypatch):
     assert validated.fingerprint(arrow(frames(4))) != validated.fingerprint(whole)
 
 
+def test_table_fingerprint_is_the_same_for_any_chunking_and_slicing_of_the_same_rows(monkeypatch):
+    import datetime as dt
+    import random
+
+    import pyarrow as pa
+
+    import assets.validated_tables as validated
+
+    monkeypatch.setattr(validated, "FINGERPRINT_BATCH_ROWS", 7)
+    n = 61
+    rows = pa.table({
+        "text": pa.array([None if i % 5 == 0 else "措施" * (i % 4) for i in range(n)], pa.string()),
+        "number": pa.array([None if i % 7 == 0 else i * 3 for i in range(n)], pa.int64()),
+        "flag": pa.array([None if i % 6 == 0 else i % 3 == 0 for i in range(n)], pa.bool_()),
+        "share": pa.array([i / 7 for i in range(n)], pa.float64()),
+        "path": pa.array([None if i % 9 == 0 else ["一、", "（二）"][: i % 3] for i in range(n)], pa.list_(pa.string())),
+        "due": pa.array([dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(n)], pa.date32()),
+    })
+    expected = validated.fingerprint({"t": rows})
+    rng = random.Random(3)
+    for _ in range(20):
+        cuts = sorted(rng.sample(range(1, n), rng.randint(1, 8)))
+        pieces = [rows.slice(a, b - a) for a, b in zip([0] + cuts, cuts + [n])]  # slices at odd offsets into the buffers
+        assert validated.fingerprint({"t": pa.concat_tables(pieces)}) == expected
+    padded = pa.concat_tables([rows.slice(0, 3), rows, rows.slice(0, 5)]).combine_chunks().slice(3, n)  # one chunk, offset 3
+    assert validated.fingerprint({"t": padded}) == expected
+    assert validated.fingerprint({"t": rows.slice(0, n - 1)}) != expected
+
+
 def test_columns_joined_on_keys_in_the_same_order_equal_a_one_to_one_merge():
     from pandas.errors import MergeError
 

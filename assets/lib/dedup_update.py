@@ -17,6 +17,7 @@ import pandas as pd
 from .dedup import (CLUSTER_COLUMNS, Clusters, DocumentDuplicates, Overrides, PairVerdicts, SearchState, cluster_measures,
                     cluster_rows, could_be_copies, document_keys, overlap_candidates, provision_postings, representative_order,
                     resolve_duplicates)
+from .per_document import rows_where
 from .similarity import MAX_CONTENT_CHARS, MIN_RATIO, mask_numbers
 
 
@@ -85,8 +86,8 @@ def _grown(state: DedupState, documents, measures, doc_keys, overrides, squashed
     added = [d for d in documents["doc_id"].tolist() if d not in state.doc_keys]
     if any(not doc_keys.get(d) for d in added):
         return None
-    new_measures = measures[measures["doc_id"].isin(added)]
-    new_keys = document_keys(documents[documents["doc_id"].isin(added)], new_measures, _texts(squashed, new_measures))
+    new_measures = rows_where(measures, measures["doc_id"].isin(added))
+    new_keys = document_keys(rows_where(documents, documents["doc_id"].isin(added)), new_measures, _texts(squashed, new_measures))
     # documents: the candidates the added ones make, then every candidate pair resolved in order as a whole build would
     state.sizes.update({doc_id: len(items) for doc_id, items in new_keys.items()})
     for text, holders in provision_postings(new_keys).items():
@@ -98,8 +99,8 @@ def _grown(state: DedupState, documents, measures, doc_keys, overrides, squashed
                        if could_be_copies(n, state.sizes[doc_id], state.sizes[other])}
     by_file = dict(zip(documents["source_file"].tolist(), documents["doc_id"].tolist()))
     involved = {d for pair in candidates for d in pair} | {by_file[f] for pair in overrides.documents_same for f in pair if f in by_file}
-    of_involved = measures[measures["doc_id"].isin(involved)]
-    docs = resolve_duplicates(documents, document_keys(documents[documents["doc_id"].isin(involved)], of_involved,
+    of_involved = rows_where(measures, measures["doc_id"].isin(involved))
+    docs = resolve_duplicates(documents, document_keys(rows_where(documents, documents["doc_id"].isin(involved)), of_involved,
                                                        _texts(squashed, of_involved)), candidates, overrides)
     new_ids = set(new_measures["measure_id"].tolist())
     if ({d: k for d, k in docs.duplicate_of.items() if d in state.doc_keys} != state.documents.duplicate_of
@@ -165,10 +166,10 @@ def _grow_clusters(state: DedupState, measures: pd.DataFrame, documents: pd.Data
     for measure_id in new_ids:
         groups[find(("measure", measure_id))].append(measure_id)
     members = [m for group in groups.values() for m in group]
-    rows = measures[measures["measure_id"].isin(members)]
+    rows = rows_where(measures, measures["measure_id"].isin(members))
     keys = {m: mask_numbers(text) for m, text in _texts(squashed, rows).items()}
     rows = cluster_rows(groups.values(), representative_order(rows, documents), keys)
-    kept = old[~old["cluster_id"].isin(merged)] if merged else old
+    kept = rows_where(old, ~old["cluster_id"].isin(merged)) if merged else old
     frame = pd.concat([kept, pd.DataFrame(rows, columns=CLUSTER_COLUMNS)], ignore_index=True)
     frame = frame.sort_values(["cluster_id", "measure_id"], kind="stable").reset_index(drop=True)
     return Clusters(frame, len(pairs), verified, {**verdicts.known, **verdicts.seen}, state.search)

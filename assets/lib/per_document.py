@@ -61,6 +61,12 @@ def rows_at(frame: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
     return (frame.iloc[at[0]:at[-1] + 1] if contiguous else frame.take(at)).reset_index(drop=True)
 
 
+def rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """`frame[mask]`, taken by position: pandas filters Arrow-backed columns with a boolean mask ten times slower
+    (1.3 s for the provisions of 10,000 plans)."""
+    return frame.iloc[np.flatnonzero(mask.to_numpy(dtype=bool, na_value=False))]
+
+
 def records(frame: pd.DataFrame, columns: tuple[str, ...]) -> Iterator[tuple]:
     """The frame's rows as named tuples of `columns`, read from Python lists: `itertuples` defines a new namedtuple
     class on every call and reads Arrow-backed columns one element at a time (at 10,000 plans, 19 s of the
