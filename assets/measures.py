@@ -27,7 +27,8 @@ class StructuredCorpus:
 
     @cached_property
     def measures(self) -> pd.DataFrame:
-        """The provisions as a frame (strings memory mapped, not copied)."""
+        """The provisions as a frame (strings memory mapped, not copied: a column has a chunk per snapshot slice, so
+        take rows of it with `per_document.take_runs`, not a boolean mask or `take`)."""
         return measures_frame(self.measure_rows.read())
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
                      AssetIn, MetadataValue, asset, multi_asset_check)
 
@@ -85,6 +86,13 @@ def joined(left: pd.DataFrame, right: pd.DataFrame, key: str) -> pd.DataFrame:
     return left.assign(**{column: right[column].array for column in right.columns if column != key})
 
 
+def _looked_up(keys: pd.Series, table: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """`table[column]` of the row whose `key` is each of `keys` (missing where none is), in `keys`' order: a hash lookup
+    in Arrow (pandas' reindex builds an index of every key first: 0.5 s for the clusters of 10,000 plans)."""
+    at = pc.index_in(_keys(keys), value_set=_keys(table[key]).combine_chunks())
+    return pd.Series(_keys(table[column]).take(at).to_pandas().array, index=keys.index)
+
+
 def _keys(column: pd.Series) -> pa.ChunkedArray:
     """A key column in Arrow (taken over where pandas holds it in Arrow), as large strings."""
     arrow = pa.array(column.array)
@@ -109,8 +117,7 @@ def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, no
     measure_frame, documents = measures.measures, measures.documents
     if len(measure_frame):
         measure_frame = joined(measure_frame, responsibilities.measure_fields, "measure_id")
-        clusters = duplicates.clusters.set_index("measure_id")["cluster_id"]
-        measure_frame = measure_frame.assign(cluster_id=clusters.reindex(measure_frame["measure_id"]).array,
+        measure_frame = measure_frame.assign(cluster_id=_looked_up(measure_frame["measure_id"], duplicates.clusters, "measure_id", "cluster_id"),
                                              duplicate_of=measure_frame["measure_id"].map(duplicates.measure_duplicate_of))
         documents = documents.assign(duplicate_of=documents["doc_id"].map(duplicates.document_duplicate_of))
     if len(targets):

@@ -44,28 +44,34 @@ def step_timings(result) -> str:
                                           sorted(durations.items(), key=lambda kv: -kv[1]))
 
 
-def summary(warehouse_dir: Path) -> str:
-    """A plain-text table: one line per document, then the quarantine."""
+SUMMARY_DOCUMENTS = 50  # documents listed one per line; the rest are counted (documents.parquet lists them all)
+
+
+def summary(warehouse_dir: Path, limit: int = SUMMARY_DOCUMENTS) -> str:
+    """A plain-text table: one line per document (the first `limit`), then the totals and the quarantine."""
     tables = warehouse_dir / "tables"
-    docs = pq.read_table(tables / "documents.parquet").to_pylist()
-    measures = pq.read_table(tables / "measures.parquet", columns=["doc_id", "kind"]).to_pylist()
+    docs = pq.read_table(tables / "documents.parquet", columns=["doc_id", "source_file", "encoding", "script", "duplicate_of"])
+    measures = pq.read_table(tables / "measures.parquet", columns=["doc_id", "kind"])
     quarantine = pq.read_table(tables / "quarantine.parquet").to_pylist()
-    warnings = pq.read_table(tables / "parse_warnings.parquet").to_pylist()
+    warnings = pq.read_table(tables / "parse_warnings.parquet", columns=["doc_id"])
     targets = pq.read_table(tables / "targets.parquet", columns=["target_id"]).num_rows
     units = pq.read_table(tables / "units.parquet", columns=["unit_id"]).num_rows
     report = json.loads((warehouse_dir / "current" / "validation_report.json").read_text(encoding="utf-8"))
-    kinds = sorted({m["kind"] for m in measures})
-    counts = Counter((m["doc_id"], m["kind"]) for m in measures)
-    width = max([len(d["source_file"]) for d in docs] + [len("document")])
+    counts = {(row["doc_id"], row["kind"]): row["count_all"]
+              for row in measures.group_by(["doc_id", "kind"]).aggregate([([], "count_all")]).to_pylist()}
+    kinds = sorted({kind for _, kind in counts})
+    warnings_per_doc = Counter(warnings.column("doc_id").to_pylist())
+    listed = docs.slice(0, limit).to_pylist()
+    width = max([len(d["source_file"]) for d in listed] + [len("document")])
     lines = [f"{'document':<{width}}  {'enc':<9} {'script':<11} " + " ".join(f"{k:>9}" for k in kinds) + "  warnings"]
-    warnings_per_doc = Counter(w["doc_id"] for w in warnings)
-    for d in docs:
-        n_warn = warnings_per_doc[d["doc_id"]]
+    for d in listed:
         lines.append(f"{d['source_file']:<{width}}  {d['encoding']:<9} {d['script']:<11} "
-                     + " ".join(f"{counts.get((d['doc_id'], k), 0):>9}" for k in kinds) + f"  {n_warn:>8}")
-    copies = {d["doc_id"] for d in docs if d["duplicate_of"]}
-    unique = sum(1 for m in measures if m["doc_id"] not in copies)
-    lines.append(f"{len(docs)} documents published ({len(docs) - len(copies)} unique), {len(measures)} provisions "
+                     + " ".join(f"{counts.get((d['doc_id'], k), 0):>9}" for k in kinds) + f"  {warnings_per_doc[d['doc_id']]:>8}")
+    if docs.num_rows > limit:
+        lines.append(f"… and {docs.num_rows - limit} more documents (all of them: tables/documents.parquet)")
+    copies = set(docs.filter(docs.column("duplicate_of").is_valid()).column("doc_id").to_pylist())
+    unique = sum(n for (doc_id, _), n in counts.items() if doc_id not in copies)
+    lines.append(f"{docs.num_rows} documents published ({docs.num_rows - len(copies)} unique), {measures.num_rows} provisions "
                  f"({unique} unique), {units} units, {targets} targets, {len(quarantine)} quarantined")
     lines.append(f"validation passed: {len(report['results'])} expectations, {report['warnings']} warning(s)"
                  + "".join(f"\n  warning: {r['check']}: {r['description']}" for r in report["results"]

@@ -157,3 +157,20 @@ def test_a_snapshot_names_its_tables_as_slices_of_its_segment_files_through_grow
         assert stored.read().equals(result.tables["rows"].combine_chunks())
         assert all((tmp_path / "s").joinpath(path).exists() for path, _, _ in stored.slices)
         names = names[:2] + [f"new{step}"] + names[2:]
+
+
+def test_rows_taken_as_runs_of_slices_equal_rows_taken_by_position():
+    import random
+
+    from assets.lib.per_document import rows_where, take_runs
+
+    pieces = [pa.table({"id": [f"m{i}" for i in range(a, b)], "n": list(range(a, b))}) for a, b in ((0, 7), (7, 8), (8, 30))]
+    frame = pa.concat_tables(pieces).to_pandas()  # Arrow-backed strings in three chunks, as a snapshot's slices give
+    rng = random.Random(5)
+    for _ in range(30):
+        positions = sorted(rng.sample(range(30), rng.randint(0, 12)))
+        pd.testing.assert_frame_equal(take_runs(frame, positions), frame.iloc[positions])
+        pd.testing.assert_series_equal(take_runs(frame["id"], positions), frame["id"].iloc[positions])
+    mask = frame["n"] % 3 == 0
+    pd.testing.assert_frame_equal(rows_where(frame, mask), frame[mask])
+    assert rows_where(frame, frame["n"] > 99).empty

@@ -126,3 +126,20 @@ def test_two_builds_give_identical_tables_and_ids(raw_copy, tmp_path):
     build(raw_copy, second)
     for name in ("documents", "document_texts", "measures", "quarantine", "parse_warnings"):
         assert pq.read_table(first / "tables" / f"{name}.parquet").equals(pq.read_table(second / "tables" / f"{name}.parquet")), name
+
+
+def test_the_build_summary_lists_documents_up_to_a_limit_and_counts_the_rest(seed_release):
+    from pipelines.build import summary
+
+    warehouse, _ = seed_release
+    docs = table(warehouse, "documents")
+    measures = table(warehouse, "measures")
+    full = summary(warehouse).splitlines()
+    for d in docs:
+        line = next(line for line in full if line.startswith(d["source_file"] + " "))
+        n_measures = sum(1 for m in measures if m["doc_id"] == d["doc_id"] and m["kind"] == "measure")
+        assert str(n_measures) in line.split()[3:]
+    assert f"{len(docs)} documents published" in "\n".join(full) and f"{len(measures)} provisions" in "\n".join(full)
+    short = summary(warehouse, limit=2).splitlines()
+    assert sum(1 for line in short if line.endswith(".txt") or ".txt " in line) == 2
+    assert f"… and {len(docs) - 2} more documents" in "\n".join(short)

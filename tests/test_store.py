@@ -126,3 +126,14 @@ def test_columns_joined_on_keys_in_the_same_order_equal_a_one_to_one_merge():
     pd.testing.assert_frame_equal(joined(left, shuffled, "measure_id"), expected)  # another order: merged
     with pytest.raises(MergeError):
         joined(left, pd.concat([right, right.iloc[:1]], ignore_index=True), "measure_id")  # not one to one
+
+
+def test_looking_up_a_column_by_key_gives_what_reindex_gives():
+    from assets.validated_tables import _looked_up
+
+    clusters = pd.DataFrame({"measure_id": ["m3", "m1", "m2"], "cluster_id": ["c-m1", "c-m1", "c-m2"]})
+    measures = pd.DataFrame({"measure_id": ["m1", "m2", "m3", "m4"]}, index=[10, 11, 12, 13])
+    looked_up = _looked_up(measures["measure_id"], clusters, "measure_id", "cluster_id")
+    expected = clusters.set_index("measure_id")["cluster_id"].reindex(measures["measure_id"])
+    assert looked_up.tolist()[:3] == expected.tolist()[:3] == ["c-m1", "c-m2", "c-m1"]
+    assert pd.isna(looked_up.iloc[3]) and pd.isna(expected.iloc[3]) and list(looked_up.index) == [10, 11, 12, 13]
