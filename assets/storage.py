@@ -180,11 +180,8 @@ class TableStore(ConfigurableIOManager):
         folder = Path(self.folder)
         with open(folder / STORED, "rb") as fh:
             stored = {name: table.located_in(folder) for name, table in pickle.load(fh).items()}
-        # a stored table's slices become one chunk (a copy in memory), as every other table is one: great-expectations
-        # filters each column for every expectation, which takes 4x longer over a few chunks than over one
-        frames = {name: (stored[name].read().combine_chunks() if name in stored
-                         else feather.read_table(folder / f"{name}.arrow", memory_map=True)).to_pandas(types_mapper=_lists_as_arrow)
-                  for name in TABLES}
+        frames = {name: (stored[name].read() if name in stored else feather.read_table(folder / f"{name}.arrow", memory_map=True))
+                  .to_pandas(types_mapper=_lists_as_arrow) for name in TABLES}
         return ValidatedTables(frames, (folder / "fingerprint.txt").read_text(encoding="utf-8"), stored=stored)
 
 

@@ -88,3 +88,17 @@ def test_a_broken_row_blocks_publication_and_keeps_the_last_good_tables(raw_copy
     assert not result.asset_materializations_for_node("published_tables")
     for name, previous in before.items():
         assert pq.read_table(warehouse / "tables" / f"{name}.parquet").equals(previous), name
+
+
+def test_columns_of_several_chunks_are_validated_as_one():
+    import pyarrow as pa
+
+    from assets.lib.expectations import _for_validation
+
+    texts = pa.concat_tables([pa.table({"doc_id": ["a", "b"], "text": ["一、", "二、"]}),
+                              pa.table({"doc_id": ["c"], "text": pa.array([None], pa.string())})]).to_pandas()
+    prepared = _for_validation(texts)
+    for column in ("doc_id", "text"):
+        assert isinstance(pa.array(prepared[column].array), pa.Array)  # one chunk, not a ChunkedArray of several
+        assert prepared[column].dtype == texts[column].dtype
+    pd.testing.assert_frame_equal(prepared, texts)
