@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
                      AssetIn, MetadataValue, asset, multi_asset_check)
 
-from .lib.expectations import CRITICAL, check_names, load_suites, validate
+from .lib.expectations import CRITICAL, check_names, load_suites, preload_engine, validate
 from .lib.schema import TABLES
 from .lib.per_document import frame_of
 from .lib.store import to_arrow
@@ -108,6 +108,7 @@ def report_path(settings: PipelineSettings, tables_fingerprint: str):
 def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, normalized_documents: NormalizedCorpus, measures: StructuredCorpus,
                      responsibilities: ResponsibilityTables, targets: pd.DataFrame, duplicates: Duplicates,
                      indicators: IndicatorTables) -> ValidatedTables:
+    preload_engine()  # great-expectations' first import (seconds) overlaps assembling the tables its checks read
     quarantine = list(measures.quarantine)
     warnings = measures.warnings + responsibilities.warnings + duplicates.warnings + [
         {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]

@@ -408,8 +408,9 @@ def import_engine():
 
 def preload_engine() -> threading.Thread:
     """Start importing great_expectations in a background thread: a build that runs its steps in one process gets
-    the seconds of that import done while the steps before validation wait on files and the event log (a validation
-    that starts sooner simply waits for the import to finish)."""
+    the seconds of that import done while the step that assembles the tables runs (a validation that starts sooner
+    waits for the import to finish). Started only after the last stage that forks workers: forking while another
+    thread holds the import lock can leave the child deadlocked."""
     thread = threading.Thread(target=import_engine, name="import-great-expectations", daemon=True)
     thread.start()
     return thread
