@@ -102,3 +102,20 @@ def test_columns_of_several_chunks_are_validated_as_one():
         assert isinstance(pa.array(prepared[column].array), pa.Array)  # one chunk, not a ChunkedArray of several
         assert prepared[column].dtype == texts[column].dtype
     pd.testing.assert_frame_equal(prepared, texts)
+
+
+def test_span_checks_read_each_document_text_where_its_rows_are():
+    from assets.lib.expectations import _span_ok, _spans_ok
+
+    texts = pd.DataFrame({"doc_id": ["a", "b"], "text": ["一、压缩开办时间。二、提升网办率。", "（一）优化审批。"]})
+    rows = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "a", "missing", "b"],  # grouped mostly, one row back in an earlier document
+        "char_start": [2, 11, 3, 0, 0, 3],
+        "char_end": [9, 17, 8, 2, 1, 9],
+        "text": ["压缩开办时间。", "提升网办率。", "优化审批。", "一、", "x", "优化审批。"],
+    })
+    by_id = dict(zip(texts["doc_id"], texts["text"]))
+    for strict in (True, False):
+        expected = [_span_ok(by_id.get(d), s, e, t, strict) for d, s, e, t in rows.itertuples(index=False)]
+        assert _spans_ok(rows, texts, strict) == expected
+    assert _spans_ok(rows, texts, True) == [True, True, True, True, False, False]  # the last one's end is past the text
