@@ -18,7 +18,7 @@ from .decode import InputError
 from .documents import PARSER_VERSION
 from .inventory import RawFile
 from .parallel import parallel_map
-from .stored import StoredTable
+from .stored import StoredTable, stack_tables
 
 
 LIB = Path(__file__).resolve().parent
@@ -93,7 +93,7 @@ class StageSnapshot:
                 entries[i] = entry
         self.hits = len(keys) - len(missing)
         runs = {name: _runs([places[name] for _, places in entries]) for name in names}
-        tables = {name: _concat([segments[segment][name].slice(start, count) for segment, start, count in runs[name]])
+        tables = {name: stack_tables([segments[segment][name].slice(start, count) for segment, start, count in runs[name]])
                   for name in names}
         used = {place[0] for _, places in entries for place in places.values()}
         stored_rows = sum(t.num_rows for segment in used for t in segments[segment].values())
@@ -144,7 +144,7 @@ class StageSnapshot:
                 rows[name] += count
             entries.append((extra, places))
         for name in names:
-            _write_ipc(_concat(parts[name]).combine_chunks(), self._path(name, segment))
+            _write_ipc(stack_tables(parts[name]).combine_chunks(), self._path(name, segment))
         return segment, entries
 
     def _compact(self, names: list[str], tables: dict[str, pa.Table], entries: list[tuple]) -> list[tuple]:
@@ -180,14 +180,6 @@ def _runs(where: list) -> list[tuple[str, int, int]]:
         else:
             runs.append([segment, start, count])
     return [tuple(run) for run in runs]
-
-
-def _concat(parts: list[pa.Table]) -> pa.Table:
-    """Tables stacked, column types unified (null and int widen to the other documents' type)."""
-    if not parts:
-        return pa.table({})
-    table = pa.concat_tables(parts, promote_options="permissive")
-    return table.combine_chunks() if table.column(0).num_chunks > 64 else table
 
 
 def _write_ipc(table: pa.Table, path: Path) -> None:

@@ -36,7 +36,7 @@ class StoredTable:
             parts.append(files[path].slice(start, count))
         if not parts:
             return self.schema.empty_table()
-        table = pa.concat_tables(parts, promote_options="permissive").select(self.schema.names)
+        table = stack_tables(parts).select(self.schema.names)
         return table if table.schema.equals(self.schema) else table.cast(self.schema)
 
     def select(self, columns: list[str]) -> "StoredTable":
@@ -69,6 +69,14 @@ class StoredTable:
     def located_in(self, folder: Path) -> "StoredTable":
         """The table `linked_into` stored, its file names resolved against `folder`."""
         return replace(self, slices=tuple((str(folder / path), start, count) for path, start, count in self.slices))
+
+
+def stack_tables(parts: list[pa.Table]) -> pa.Table:
+    """Tables stacked, column types unified (null and int widen to the other documents' type); past 64 chunks, one."""
+    if not parts:
+        return pa.table({})
+    table = pa.concat_tables(parts, promote_options="permissive")
+    return table.combine_chunks() if table.column(0).num_chunks > 64 else table
 
 
 def _link(source: Path, target: Path) -> None:
