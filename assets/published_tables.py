@@ -29,12 +29,19 @@ def published_tables(context: AssetExecutionContext, settings: PipelineSettings,
                                                            "raw_dir": settings.raw_dir, "fingerprint": validated_tables.fingerprint},
                     extra_files={"validation_report.json": path})
     counts = {name: len(frame) for name, frame in frames.items()}
-    context.log.info(f"published build {build.name} to {settings.warehouse_dir}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    database = json.loads((build / "build_info.json").read_text(encoding="utf-8"))["database"]
+    changed = (f"; database {database['written']}: {sum(database['rows_deleted'].values())} rows deleted, "
+               f"{sum(database['rows_inserted'].values())} inserted") if "rows_deleted" in database else "; database written whole"
+    context.log.info(f"published build {build.name} to {settings.warehouse_dir}: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+                     + changed)
     context.add_output_metadata({
         "build": build.name,
         "tables_dir": MetadataValue.path(str(settings.warehouse_path / "tables")),
         "duckdb": MetadataValue.path(str(settings.warehouse_path / DB_NAME)),
         "validation_warnings": report["warnings"],
+        "database_written": database["written"],
+        **({"database_rows_deleted": sum(database["rows_deleted"].values()),
+            "database_rows_inserted": sum(database["rows_inserted"].values())} if "rows_deleted" in database else {}),
         **{f"rows_{name}": n for name, n in counts.items()},
         "quarantine": MetadataValue.md(markdown_table(frames["quarantine"], limit=20, width=80)),
     })

@@ -6,6 +6,7 @@ from assets.lib.schema import TABLES
 from pipelines.automation import build_sensors
 from pipelines.definitions import build_job
 from tests.test_pipeline import build
+from tests.test_store import database_info, database_rows
 
 NEW = "某县优化营商环境方案\n一、主要任务\n1.压缩开办时间。企业开办时间压缩至1个工作日以内。\n2.提升网办率。网上可办率达到95%以上。\n"
 
@@ -32,6 +33,8 @@ def test_incremental_build_equals_a_full_rebuild(raw_copy, tmp_path):
     incremental, rebuilt = tables(warehouse), tables(full)
     for name in TABLES:
         assert incremental[name].equals(rebuilt[name]), name
+    assert database_info(warehouse)["written"].startswith("in place") and database_info(full)["written"] == "whole"
+    assert database_rows(warehouse) == database_rows(full)  # the database updated in place holds the same rows
     values = incremental["targets"].column("value").to_pylist()
     assert 400000.0 in values and 350000.0 not in values
 

@@ -137,3 +137,80 @@ def test_looking_up_a_column_by_key_gives_what_reindex_gives():
     expected = clusters.set_index("measure_id")["cluster_id"].reindex(measures["measure_id"])
     assert looked_up.tolist()[:3] == expected.tolist()[:3] == ["c-m1", "c-m2", "c-m1"]
     assert pd.isna(looked_up.iloc[3]) and pd.isna(expected.iloc[3]) and list(looked_up.index) == [10, 11, 12, 13]
+
+
+def seed_frames(seed_release) -> dict[str, pd.DataFrame]:
+    warehouse, _ = seed_release
+    return {name: pq.read_table(warehouse / "tables" / f"{name}.parquet").to_pandas() for name in TABLES}
+
+
+def database_rows(warehouse) -> dict[str, list]:
+    """Every table and view of a published database as sorted rows (a relation: row order left aside)."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse / store.DB_NAME), read_only=True) as con:
+        names = [row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() "
+                                               "WHERE NOT internal ORDER BY 1").fetchall()]
+        return {name: sorted(map(repr, con.execute(f'SELECT * FROM "{name}"').fetchall())) for name in names}
+
+
+def database_info(warehouse) -> dict:
+    import json
+
+    return json.loads((warehouse / "current" / "build_info.json").read_text(encoding="utf-8"))["database"]
+
+
+def test_the_database_is_updated_in_place_to_the_same_rows_as_a_database_written_whole(seed_release, tmp_path):
+    import duckdb
+
+    first = seed_frames(seed_release)
+    second = {name: frame.copy() for name, frame in first.items()}
+    measures = second["measures"]
+    measures.loc[0, "text"] = measures.loc[0, "text"] + "（改）"  # one changed row
+    second["measures"] = measures.drop(index=[1, 2]).reset_index(drop=True)  # two removed
+    added = second["measures"].iloc[[5]].assign(measure_id="new-measure", seq=999)
+    second["measures"] = pd.concat([second["measures"], added], ignore_index=True)  # one added
+    texts = second["document_texts"]
+    last = texts.loc[0, "text"][-1]
+    texts.loc[0, "text"] = texts.loc[0, "text"][:-1] + ("！" if last != "！" else "。")  # the last character of a long text
+    second["quarantine"] = frames(2)["quarantine"]  # a table without a key: replaced whole
+
+    updated = tmp_path / "updated"
+    store.publish(first, updated)
+    assert database_info(updated)["written"] == "whole"
+    store.publish(second, updated)
+    info = database_info(updated)
+    assert info["written"].startswith("in place") and info["updated_in_place"] == 1
+    assert (info["rows_deleted"]["measures"], info["rows_inserted"]["measures"]) == (3, 2)  # 1 changed, 2 removed; 1 changed, 1 added
+    assert (info["rows_deleted"]["document_texts"], info["rows_inserted"]["document_texts"]) == (1, 1)
+    assert info["rows_deleted"]["documents"] == info["rows_inserted"]["documents"] == 0
+    whole = tmp_path / "whole"
+    store.publish(second, whole)
+    assert database_info(whole)["written"] == "whole"
+    assert database_rows(updated) == database_rows(whole)  # tables and views
+    with duckdb.connect(str(updated / store.DB_NAME), read_only=True) as con:  # comments were kept
+        assert con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'measures' AND column_name = 'kind'").fetchone()[0]
+    for name in TABLES:  # the Parquet files are written whole either way
+        assert pq.read_table(updated / "tables" / f"{name}.parquet").equals(pq.read_table(whole / "tables" / f"{name}.parquet")), name
+
+
+def test_the_database_is_written_whole_when_it_cannot_be_updated_in_place(seed_release, tmp_path, monkeypatch):
+    import duckdb
+
+    tables = seed_frames(seed_release)
+    store.publish(tables, tmp_path)
+    store.publish(tables, tmp_path)
+    assert database_info(tmp_path)["written"].startswith("in place")
+    with duckdb.connect(str(tmp_path / store.DB_NAME)) as con:  # somebody wrote to the published database
+        con.execute("DELETE FROM measures WHERE seq = 1")
+    store.publish(tables, tmp_path)
+    assert database_info(tmp_path)["written"] == "whole"
+    with duckdb.connect(str(tmp_path / store.DB_NAME), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM measures").fetchone()[0] == len(tables["measures"])
+    monkeypatch.setattr(store, "database_layout", lambda: "another layout")  # a new column, view or DuckDB version
+    store.publish(tables, tmp_path)
+    assert database_info(tmp_path)["written"] == "whole"
+    monkeypatch.setattr(store, "MAX_IN_PLACE_UPDATES", 2)
+    for expected in ("in place", "in place", "whole", "in place"):  # updates in a row are bounded
+        store.publish(tables, tmp_path)
+        assert database_info(tmp_path)["written"].startswith(expected)
