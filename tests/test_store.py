@@ -63,12 +63,10 @@ def test_validated_tables_wait_as_arrow_files_in_their_declared_schema(tmp_path)
     assert [p.name for p in (tmp_path / "staging").iterdir()] == ["validated_tables"]  # nothing left beside it
 
 
-def test_table_fingerprint_follows_contents_not_chunking(monkeypatch):
+def test_table_fingerprint_follows_contents_not_chunking():
     import pyarrow as pa
 
     import assets.validated_tables as validated
-
-    monkeypatch.setattr(validated, "FINGERPRINT_BATCH_ROWS", 2)  # several batches even for a small table
 
     def arrow(tables: dict[str, pd.DataFrame]) -> dict[str, pa.Table]:
         empty = {name: pd.DataFrame(columns=TABLES[name].column_names) for name in TABLES}
@@ -84,7 +82,7 @@ def test_table_fingerprint_follows_contents_not_chunking(monkeypatch):
     assert validated.fingerprint(arrow(frames(4))) != validated.fingerprint(whole)
 
 
-def test_table_fingerprint_is_the_same_for_any_chunking_and_slicing_of_the_same_rows(monkeypatch):
+def test_table_fingerprint_is_the_same_for_any_chunking_and_slicing_of_the_same_rows():
     import datetime as dt
     import random
 
@@ -92,7 +90,6 @@ def test_table_fingerprint_is_the_same_for_any_chunking_and_slicing_of_the_same_
 
     import assets.validated_tables as validated
 
-    monkeypatch.setattr(validated, "FINGERPRINT_BATCH_ROWS", 7)
     n = 61
     rows = pa.table({
         "text": pa.array([None if i % 5 == 0 else "措施" * (i % 4) for i in range(n)], pa.string()),
@@ -111,6 +108,15 @@ def test_table_fingerprint_is_the_same_for_any_chunking_and_slicing_of_the_same_
     padded = pa.concat_tables([rows.slice(0, 3), rows, rows.slice(0, 5)]).combine_chunks().slice(3, n)  # one chunk, offset 3
     assert validated.fingerprint({"t": padded}) == expected
     assert validated.fingerprint({"t": rows.slice(0, n - 1)}) != expected
+    for column in rows.column_names:  # one value changed, in any column type, or set missing: another fingerprint
+        values = rows.column(column).to_pylist()
+        other = next(v for v in values if v is not None and v != values[1])
+        for i, value in ((1, other), (1, None)):
+            changed = rows.set_column(rows.schema.get_field_index(column), column,
+                                      pa.array(values[:i] + [value] + values[i + 1:], rows.schema.field(column).type))
+            assert validated.fingerprint({"t": changed}) != expected, (column, value)
+    assert validated.fingerprint({"t": pa.concat_tables([rows.slice(1, 1), rows.slice(0, 1), rows.slice(2)])}) != expected  # order
+    assert validated.fingerprint({"u": rows}) != expected  # another table name
 
 
 def test_columns_joined_on_keys_in_the_same_order_equal_a_one_to_one_merge():
