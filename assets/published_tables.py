@@ -1,34 +1,34 @@
-"""Stage 6 — published tables: Parquet files and a DuckDB database, swapped in atomically.
+"""Stage 6 — published tables: the staged build becomes the current one (Parquet files and a DuckDB database),
+in one atomic switch.
 
 Publishes only tables whose validation report (same content fingerprint) passed every critical
 expectation: a failed or skipped validation never replaces the last good output.
 """
 import json
+from pathlib import Path
 
 from dagster import AssetExecutionContext, Failure, MetadataValue, asset
 
-from .lib.documents import PARSER_VERSION
-from .lib.schema import SCHEMA_VERSION
-from .lib.store import DB_NAME, publish
-from .previews import markdown_table
+from .lib.store import DB_NAME, switch_to
 from .settings import PipelineSettings
 from .validated_tables import ValidatedTables, report_path
 
 
-@asset(group_name="publish", description="Writes every table to WAREHOUSE_DIR/tables/*.parquet and WAREHOUSE_DIR/policy_measures.duckdb "
-                                         "in one atomic switch, with the validation report; the previous build stays readable until then.")
+@asset(group_name="publish", description="Makes the validated, staged build current: WAREHOUSE_DIR/tables/*.parquet and "
+                                         "WAREHOUSE_DIR/policy_measures.duckdb switch in one atomic step, with the validation report; "
+                                         "the previous build stays readable until then.")
 def published_tables(context: AssetExecutionContext, settings: PipelineSettings, validated_tables: ValidatedTables) -> dict[str, int]:
     path = report_path(settings, validated_tables.fingerprint)
     if not path.exists():
         raise Failure(f"no validation report for these tables ({path.name}); run validated_tables with its checks first")
     report = json.loads(path.read_text(encoding="utf-8"))
-    if not report["passed"]:
+    if not report["passed"] or validated_tables.staged is None:
         raise Failure(f"validation failed ({report['critical_failures']} critical expectation(s)); nothing published. Report: {path}")
-    frames = validated_tables.frames
-    build = publish(frames, settings.warehouse_path, info={"parser_version": PARSER_VERSION, "schema_version": SCHEMA_VERSION,
-                                                           "raw_dir": settings.raw_dir, "fingerprint": validated_tables.fingerprint},
-                    extra_files={"validation_report.json": path})
-    counts = {name: len(frame) for name, frame in frames.items()}
+    staged = Path(validated_tables.staged)
+    if not staged.is_dir():
+        raise Failure(f"the staged build {staged} is gone (a later build's staging removes leftovers); materialize validated_tables again")
+    build = switch_to(staged, settings.warehouse_path, extra_files={"validation_report.json": path})
+    counts = validated_tables.row_counts
     database = json.loads((build / "build_info.json").read_text(encoding="utf-8"))["database"]
     changed = (f"; database {database['written']}: {sum(database['rows_deleted'].values())} rows deleted, "
                f"{sum(database['rows_inserted'].values())} inserted") if "rows_deleted" in database else "; database written whole"
@@ -43,6 +43,6 @@ def published_tables(context: AssetExecutionContext, settings: PipelineSettings,
         **({"database_rows_deleted": sum(database["rows_deleted"].values()),
             "database_rows_inserted": sum(database["rows_inserted"].values())} if "rows_deleted" in database else {}),
         **{f"rows_{name}": n for name, n in counts.items()},
-        "quarantine": MetadataValue.md(markdown_table(frames["quarantine"], limit=20, width=80)),
+        "quarantine": MetadataValue.md(validated_tables.quarantine_preview),
     })
     return counts

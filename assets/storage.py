@@ -21,14 +21,10 @@ import pyarrow as pa
 import pyarrow.feather as feather
 from dagster import ConfigurableIOManager, InputContext, OutputContext
 
-from .lib.schema import TABLES
-from .lib.store import to_arrow
 from .lib.stored import StoredTable
-from .validated_tables import ValidatedTables
 
 REST = "rest.pkl"  # everything of an output that is not a DataFrame (absent when the output is one frame)
 FRAME = "frame.arrow"  # an output that is a DataFrame
-STORED = "stored.pkl"  # validated tables kept as StoredTables (their files linked into the folder)
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> None:
@@ -154,37 +150,3 @@ def _written(frame: pd.DataFrame, path: Path) -> bool:
         path.unlink(missing_ok=True)
         return False
     return True
-
-
-class TableStore(ConfigurableIOManager):
-    """Keeps `validated_tables` between steps as one Arrow file per table in its declared schema (the schema it is
-    published in), written and read one table at a time under `folder`, except the tables that are StoredTables
-    already (the documents' texts), whose files are linked. The next build replaces the folder whole."""
-
-    folder: str
-
-    def handle_output(self, context: OutputContext, obj: ValidatedTables) -> None:
-        def write(folder: Path) -> None:
-            for name, frame in obj.frames.items():
-                if name in obj.stored:
-                    continue
-                _write_arrow(obj.arrow[name] if obj.arrow else to_arrow(name, frame), folder / f"{name}.arrow")
-            linked = {name: table.linked_into(folder, name) for name, table in obj.stored.items()}
-            with open(folder / STORED, "wb") as fh:
-                pickle.dump(linked, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            (folder / "fingerprint.txt").write_text(obj.fingerprint, encoding="utf-8")
-
-        _replace_folder(Path(self.folder), write)
-
-    def load_input(self, context: InputContext) -> ValidatedTables:
-        folder = Path(self.folder)
-        with open(folder / STORED, "rb") as fh:
-            stored = {name: table.located_in(folder) for name, table in pickle.load(fh).items()}
-        frames = {name: (stored[name].read() if name in stored else feather.read_table(folder / f"{name}.arrow", memory_map=True))
-                  .to_pandas(types_mapper=_lists_as_arrow) for name in TABLES}
-        return ValidatedTables(frames, (folder / "fingerprint.txt").read_text(encoding="utf-8"), stored=stored)
-
-
-def _lists_as_arrow(type_: pa.DataType) -> pd.ArrowDtype | None:
-    """List columns (measures.section_path) stay Arrow lists: one numpy array per row costs a second per read."""
-    return pd.ArrowDtype(type_) if pa.types.is_list(type_) else None

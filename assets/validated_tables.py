@@ -1,24 +1,30 @@
-"""Stage 5 — validated tables: every table of the build, checked by the suites in expectations/.
+"""Stage 5 — validated tables: every table of the build, checked by the suites in expectations/ and staged for publishing.
 
-One Dagster asset check per expectation: critical ones are blocking, so a failing table is never
-published; warnings are recorded. The machine-readable report goes to WAREHOUSE_DIR/validation/.
+One Dagster asset check per expectation, run in this asset's step on the tables it assembles: critical ones are
+blocking, so a failing table is never published; warnings are recorded. While great-expectations checks the tables,
+a second thread writes them as the next build (Parquet and DuckDB) into a staging folder that `published_tables`
+switches to: nobody sees it before, and it is removed if a critical check fails. The machine-readable report goes to
+WAREHOUSE_DIR/validation/.
 """
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from dagster import (AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext,
-                     AssetIn, MetadataValue, asset, multi_asset_check)
+from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, MetadataValue, Output,
+                     asset)
 
-from .lib.expectations import CRITICAL, check_names, load_suites, preload_engine, validate
-from .lib.schema import TABLES
+from .lib.documents import PARSER_VERSION
+from .lib.expectations import CRITICAL, ValidationReport, check_names, load_suites, preload_engine, validate
 from .lib.per_document import frame_of
-from .lib.store import to_arrow
-from .lib.stored import StoredTable
+from .lib.schema import SCHEMA_VERSION, TABLES
+from .lib.store import discard, stage_build, to_arrow
 from .duplicates import Duplicates
 from .indicators import IndicatorTables
 from .lib.units import ResponsibilityTables
@@ -34,10 +40,12 @@ KEEP_REPORTS = 50  # validation reports kept in WAREHOUSE_DIR/validation/ (each 
 
 @dataclass
 class ValidatedTables:
-    frames: dict[str, pd.DataFrame]
-    fingerprint: str  # SHA-256 over the tables' rows (`fingerprint`): ties a validation report to exactly these tables
-    arrow: dict[str, pa.Table] | None = field(default=None, repr=False)  # the frames in their declared schema, where made already
-    stored: dict[str, StoredTable] = field(default_factory=dict)  # frames that are slices of Arrow files already (kept by linking)
+    """What `published_tables` needs of a validated build: the staged folder to switch to (None when a critical
+    expectation failed: nothing was kept to publish), and what it reports."""
+    fingerprint: str  # SHA-256 over the tables' rows (`fingerprint`): ties the validation report to exactly these tables
+    staged: str | None  # WAREHOUSE_DIR/builds/.staging-…: the tables written as the next build, not yet published
+    row_counts: dict[str, int]
+    quarantine_preview: str  # the quarantine table as Markdown, for the published asset's metadata
 
 
 def fingerprint(tables: dict[str, pa.Table]) -> str:
@@ -86,12 +94,46 @@ def report_path(settings: PipelineSettings, tables_fingerprint: str):
     return settings.warehouse_path / "validation" / f"{tables_fingerprint[:16]}.json"
 
 
-@asset(group_name="validate", io_manager_key="table_store", description="All tables of the build, assembled for publishing; checked by one asset check per "
-                                          "expectation in expectations/ (critical checks block publication).")
-def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, normalized_documents: NormalizedCorpus, measures: StructuredCorpus,
-                     responsibilities: ResponsibilityTables, targets: pd.DataFrame, duplicates: Duplicates,
-                     indicators: IndicatorTables) -> ValidatedTables:
+@asset(group_name="validate",
+       description="All tables of the build in their published schema, checked by one asset check per expectation in "
+                   "expectations/ (critical checks block publication) and staged as the next build.",
+       check_specs=[AssetCheckSpec(name=check, asset="validated_tables", blocking=severity == CRITICAL, description=description)
+                    for check, severity, description in check_names(SUITES)])
+def validated_tables(context: AssetExecutionContext, settings: PipelineSettings, raw_files: RawInventory,
+                     normalized_documents: NormalizedCorpus, measures: StructuredCorpus, responsibilities: ResponsibilityTables,
+                     targets: pd.DataFrame, duplicates: Duplicates, indicators: IndicatorTables) -> Iterator:
     preload_engine()  # great-expectations' first import (seconds) overlaps assembling the tables its checks read
+    tables = assembled_tables(raw_files, normalized_documents, measures, responsibilities, targets, duplicates, indicators)
+    tables_fingerprint = fingerprint(tables)
+    info = {"parser_version": PARSER_VERSION, "schema_version": SCHEMA_VERSION, "raw_dir": settings.raw_dir,
+            "fingerprint": tables_fingerprint}
+    with ThreadPoolExecutor(1, thread_name_prefix="stage-build") as writer:
+        staging = writer.submit(stage_build, tables, settings.warehouse_path, info)  # DuckDB and Parquet release the GIL
+        report = validate(frames_to_check(tables), SUITES)
+        path = write_report(settings, tables_fingerprint, report, context.run_id)
+        staged = staging.result()
+    if not report.passed:
+        discard(staged)
+        staged = None
+    failed = [r for r in report.results if not r.success]
+    for r in failed:
+        log = context.log.error if r.severity == CRITICAL else context.log.warning
+        log(f"{r.check} failed ({r.severity}): {r.description}; unexpected {r.unexpected_count}, e.g. {r.examples[:3]}")
+    context.log.info(f"validation {'passed' if report.passed else 'FAILED'}: {len(report.results)} expectations, "
+                     f"{len(failed)} not met; report {path}" + (f"; staged as {staged}" if staged else "; nothing staged"))
+    counts = {name: table.num_rows for name, table in tables.items()}
+    value = ValidatedTables(tables_fingerprint, str(staged) if staged else None, counts,
+                            markdown_table(tables["quarantine"].to_pandas(), limit=20, width=80))
+    yield Output(value, metadata={"fingerprint": tables_fingerprint, "validation_report": MetadataValue.path(str(path)),
+                                  "staged": str(staged), **{f"rows_{n}": c for n, c in counts.items()}})
+    yield from check_results(report)
+
+
+def assembled_tables(raw_files: RawInventory, normalized_documents: NormalizedCorpus, measures: StructuredCorpus,
+                     responsibilities: ResponsibilityTables, targets: pd.DataFrame, duplicates: Duplicates,
+                     indicators: IndicatorTables) -> dict[str, pa.Table]:
+    """Every published table in its declared schema, from the stages' outputs: measures joined with their
+    responsibility fields and clusters, targets with their indicator classes, the quarantine and the warnings."""
     quarantine = list(measures.quarantine)
     warnings = measures.warnings + responsibilities.warnings + duplicates.warnings + [
         {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
@@ -120,34 +162,36 @@ def validated_tables(context: AssetExecutionContext, raw_files: RawInventory, no
         "quarantine": pd.DataFrame(quarantine, columns=TABLES["quarantine"].column_names),
         "parse_warnings": pd.DataFrame(warnings, columns=TABLES["parse_warnings"].column_names),
     }
-    frames = {name: (frame if len(frame) else pd.DataFrame(columns=TABLES[name].column_names)) for name, frame in frames.items()}
-    arrow = {name: to_arrow(name, frame) for name, frame in frames.items()}
-    value = ValidatedTables(frames, fingerprint(arrow), arrow, {"document_texts": texts} if texts is not None else {})
-    context.add_output_metadata({"fingerprint": value.fingerprint, **{f"rows_{n}": len(f) for n, f in frames.items()}})
-    return value
+    return {name: to_arrow(name, frame if len(frame) else pd.DataFrame(columns=TABLES[name].column_names))
+            for name, frame in frames.items()}
 
 
-@multi_asset_check(
-    specs=[AssetCheckSpec(name=check, asset="validated_tables", blocking=severity == CRITICAL, description=description)
-           for check, severity, description in check_names(SUITES)],
-    ins={"validated_tables": AssetIn("validated_tables")},
-)
-def table_expectations(context: AssetCheckExecutionContext, settings: PipelineSettings, validated_tables: ValidatedTables):
-    report = validate(validated_tables.frames, SUITES)
-    document = {"fingerprint": validated_tables.fingerprint, "run_id": context.op_execution_context.run_id, **report.to_json()}
-    path = report_path(settings, validated_tables.fingerprint)
+def frames_to_check(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
+    """The tables as the suites check them: pandas frames of the published types (list columns stay Arrow lists: one
+    numpy array per row costs a second at 10,000 plans)."""
+    return {name: table.to_pandas(types_mapper=_lists_as_arrow) for name, table in tables.items()}
+
+
+def _lists_as_arrow(type_: pa.DataType) -> pd.ArrowDtype | None:
+    return pd.ArrowDtype(type_) if pa.types.is_list(type_) else None
+
+
+def write_report(settings: PipelineSettings, tables_fingerprint: str, report: ValidationReport, run_id: str) -> Path:
+    """The report as JSON in WAREHOUSE_DIR/validation/<fingerprint>.json (written whole, then renamed); the oldest
+    beyond KEEP_REPORTS are removed."""
+    document = {"fingerprint": tables_fingerprint, "run_id": run_id, **report.to_json()}
+    path = report_path(settings, tables_fingerprint)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(path)
     for old in sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-KEEP_REPORTS]:
         old.unlink(missing_ok=True)
-    failed = [r for r in report.results if not r.success]
-    for r in failed:
-        log = context.log.error if r.severity == CRITICAL else context.log.warning
-        log(f"{r.check} failed ({r.severity}): {r.description}; unexpected {r.unexpected_count}, e.g. {r.examples[:3]}")
-    context.log.info(f"validation {'passed' if report.passed else 'FAILED'}: {len(report.results)} expectations, "
-                     f"{len(failed)} not met; report {path}")
+    return path
+
+
+def check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
+    """One Dagster check result per expectation, with its counts and first unexpected values as metadata."""
     for r in report.results:
         metadata = {"table": r.table, "expectation": r.expectation, "severity": r.severity, "description": r.description}
         if r.unexpected_count is not None:

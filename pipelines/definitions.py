@@ -10,14 +10,13 @@ from assets.published_tables import published_tables
 from assets.raw_files import raw_files
 from assets.responsibilities import responsibilities
 from assets.targets import targets
-from assets.storage import FrameStore, TableStore
-from assets.validated_tables import table_expectations, validated_tables
+from assets.storage import FrameStore
+from assets.validated_tables import validated_tables
 from assets.settings import PipelineSettings
 from pipelines.automation import build_sensors
 
 ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targets, indicators, duplicates, validated_tables,
               published_tables]
-ALL_CHECKS = [table_expectations]
 
 # Transient failures (a file being written while read, a full disk freed a minute later) get two more tries.
 RETRY = RetryPolicy(max_retries=2, delay=10)
@@ -45,10 +44,9 @@ def build_job_definition():
 
 def pipeline_resources(settings: PipelineSettings) -> dict:
     """The resources every run of the assets needs: the folders, and where step outputs wait for the next steps
-    (WAREHOUSE_DIR/staging/, as Parquet: `assets/storage.py`)."""
+    (WAREHOUSE_DIR/staging/steps/, as Arrow files: `assets/storage.py`)."""
     staging = settings.warehouse_path / "staging"
-    return {"settings": settings, "io_manager": FrameStore(folder=str(staging / "steps")),
-            "table_store": TableStore(folder=str(staging / "validated_tables"))}
+    return {"settings": settings, "io_manager": FrameStore(folder=str(staging / "steps"))}
 
 
 SETTINGS = PipelineSettings.from_env()
@@ -56,7 +54,6 @@ SENSORS, SCHEDULES = build_sensors(build_job, lambda: SETTINGS.raw_dir)
 
 defs = Definitions(
     assets=ALL_ASSETS + [dataset_release],
-    asset_checks=ALL_CHECKS,
     resources=pipeline_resources(SETTINGS),
     jobs=[build_job, release_job],
     sensors=SENSORS,

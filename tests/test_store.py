@@ -44,23 +44,18 @@ def test_schema_is_enforced(tmp_path):
     assert empty.schema == TABLES["measures"].arrow_schema()
 
 
-def test_validated_tables_wait_as_arrow_files_in_their_declared_schema(tmp_path):
-    from dagster import build_input_context, build_output_context
-
-    from assets.storage import TableStore
-    from assets.validated_tables import ValidatedTables
-
-    empty = {name: pd.DataFrame(columns=TABLES[name].column_names) for name in TABLES}
-    table_store = TableStore(folder=str(tmp_path / "staging" / "validated_tables"))
-    for n in (3, 2):  # the second build replaces the first whole
-        tables = ValidatedTables({**empty, **frames(n)}, f"fingerprint-{n}")
-        table_store.handle_output(build_output_context(), tables)
-        loaded = table_store.load_input(build_input_context())
-        assert loaded.fingerprint == f"fingerprint-{n}"
-        assert set(loaded.frames) == set(TABLES)
-        for name in TABLES:
-            assert store.to_arrow(name, loaded.frames[name]).equals(store.to_arrow(name, tables.frames[name])), name
-    assert [p.name for p in (tmp_path / "staging").iterdir()] == ["validated_tables"]  # nothing left beside it
+def test_a_staged_build_is_invisible_until_switched_to_and_can_be_discarded(tmp_path):
+    store.publish(frames(2), tmp_path)
+    staged = store.stage_build(frames(4), tmp_path)
+    assert staged.name.startswith(store.STAGING_PREFIX) and (staged / "tables" / "quarantine.parquet").exists()
+    assert rows(tmp_path) == 2  # readers still see the published build
+    store.discard(staged)
+    assert not staged.exists() and rows(tmp_path) == 2
+    leftover = store.stage_build(frames(5), tmp_path)  # e.g. a run killed between validating and publishing
+    staged = store.stage_build(frames(6), tmp_path)
+    assert not leftover.exists()  # staging removes what earlier builds left behind
+    build = store.switch_to(staged, tmp_path)
+    assert rows(tmp_path) == 6 and (tmp_path / "current").resolve() == build and not staged.exists()
 
 
 def test_table_fingerprint_follows_contents_not_chunking():

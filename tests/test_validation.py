@@ -11,7 +11,7 @@ from assets.lib.expectations import SUITE_DIR, expected_suites, load_suites, ski
 from assets.lib.schema import TABLES
 from assets.lib.targets import Target
 from assets.settings import PipelineSettings
-from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, pipeline_resources
+from pipelines.definitions import ALL_ASSETS, pipeline_resources
 from tests.test_pipeline import build, table
 
 
@@ -81,7 +81,7 @@ def test_a_broken_row_blocks_publication_and_keeps_the_last_good_tables(raw_copy
     monkeypatch.setattr(target_rows, "extract_targets", broken)
     monkeypatch.setattr(cache, "rules_fingerprint", lambda: "the target rules were edited")
     settings = PipelineSettings(raw_dir=str(raw_copy), warehouse_dir=str(warehouse))
-    result = materialize(ALL_ASSETS + ALL_CHECKS, resources=pipeline_resources(settings), raise_on_error=False)
+    result = materialize(ALL_ASSETS, resources=pipeline_resources(settings), raise_on_error=False)
     assert not result.success
     failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
     assert "targets__check_share__percent" in failed

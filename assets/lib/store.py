@@ -32,6 +32,7 @@ from .views import VIEWS, column_description
 DB_NAME = "policy_measures.duckdb"
 KEEP_BUILDS = 3
 DUCKDB_MEMORY = "512MB"  # memory DuckDB may use while writing the database file (1GB: 350–450 MB more at the peak, no faster)
+STAGING_PREFIX = ".staging-"  # builds/.staging-*: written, not yet (or never to be) published
 ROW_HASHES = "row_hashes"  # in a build folder: each keyed table's key columns and a hash of each row, as Arrow files
 MAX_IN_PLACE_UPDATES = 10  # consecutive in-place updates before the database is written whole again (reclaims the space
 # of deleted rows and puts the rows back in table order)
@@ -59,33 +60,51 @@ def _column(series: pd.Series, type_: pa.DataType) -> pa.Array:
         return pa.array(values, type=type_)
 
 
-def publish(frames: dict[str, pd.DataFrame], warehouse_dir: Path, info: dict | None = None,
+def publish(tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path, info: dict | None = None,
             extra_files: dict[str, Path] | None = None) -> Path:
     """Write every table to a new build folder and switch `current` to it; return the build folder."""
-    warehouse_dir = Path(warehouse_dir)
-    builds = warehouse_dir / "builds"
+    return switch_to(stage_build(tables, warehouse_dir, info), warehouse_dir, extra_files)
+
+
+def stage_build(tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path, info: dict | None = None) -> Path:
+    """Write every table (Parquet, DuckDB, build_info.json) to a new staging folder under WAREHOUSE_DIR/builds/, not
+    yet visible to anyone; return it. Staging folders a killed or failed build left behind are removed first."""
+    builds = Path(warehouse_dir) / "builds"
     builds.mkdir(parents=True, exist_ok=True)
-    _recover_layout(warehouse_dir)
+    _recover_layout(Path(warehouse_dir))
     build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    staging = builds / f".staging-{build_id}-{uuid.uuid4().hex[:6]}"
+    staging = builds / f"{STAGING_PREFIX}{build_id}-{uuid.uuid4().hex[:6]}"
     (staging / "tables").mkdir(parents=True)
-    base = _updatable_build(warehouse_dir, frames)
-    counts, database = _write_tables(staging, frames, base)
+    base = _updatable_build(Path(warehouse_dir), tables)
+    counts, database = _write_tables(staging, tables, base)
     (staging / "build_info.json").write_text(json.dumps({"build_id": build_id, "row_counts": counts, **(info or {}), "database": database},
                                                         ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return staging
+
+
+def switch_to(staging: Path, warehouse_dir: Path, extra_files: dict[str, Path] | None = None) -> Path:
+    """Make a staged build the current one: add `extra_files`, flush everything to disk, move it to builds/<build_id>
+    and swap the `current` link (readers see the old build or the new one, never a mix); return the build folder."""
+    warehouse_dir = Path(warehouse_dir)
     for name, source in (extra_files or {}).items():
         shutil.copyfile(source, staging / name)
     _fsync_tree(staging)
-    final = builds / build_id
+    build_id = json.loads((staging / "build_info.json").read_text(encoding="utf-8"))["build_id"]
+    final = staging.with_name(build_id)
     os.rename(staging, final)
     _swap_symlink(warehouse_dir / "current", Path("builds") / build_id)
     _ensure_link(warehouse_dir / "tables", Path("current") / "tables")
     _ensure_link(warehouse_dir / DB_NAME, Path("current") / DB_NAME)
-    _prune(builds, keep=KEEP_BUILDS, current=final)
+    _prune(final.parent, keep=KEEP_BUILDS, current=final)
     return final
 
 
-def _write_tables(staging: Path, frames: dict[str, pd.DataFrame], base: Path | None) -> tuple[dict[str, int], dict]:
+def discard(staging: Path) -> None:
+    """Remove a staged build that is not to be published (its tables failed validation)."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_tables(staging: Path, frames: dict[str, pd.DataFrame | pa.Table], base: Path | None) -> tuple[dict[str, int], dict]:
     """Each table to Parquet and into the DuckDB file, one table at a time, so only one table's Arrow copy is alive;
     its Parquet file is written in a second thread while DuckDB takes the same table in (both release the GIL: on two
     cores the publishing step takes the longer of the two, not their sum). The database is `base`'s copied and updated
@@ -102,7 +121,7 @@ def _write_tables(staging: Path, frames: dict[str, pd.DataFrame], base: Path | N
         for name, frame in frames.items():
             if writing:
                 writing.result()  # the previous table's Parquet file is written: its Arrow copy can go
-            table = to_arrow(name, frame)
+            table = frame if isinstance(frame, pa.Table) else to_arrow(name, frame)
             writing = parquet.submit(pq.write_table, table, staging / "tables" / f"{name}.parquet", compression="zstd")
             hashes = _row_hashes(con, name, table)
             if hashes is not None:
@@ -132,7 +151,7 @@ def database_layout() -> str:
     return hashlib.sha256(repr((TABLES, VIEWS, duckdb.__version__)).encode()).hexdigest()[:16]
 
 
-def _updatable_build(warehouse_dir: Path, frames: dict[str, pd.DataFrame]) -> Path | None:
+def _updatable_build(warehouse_dir: Path, frames: dict) -> Path | None:
     """The current build when its database can be copied and updated in place: same tables and layout, row hashes of
     every keyed table present, fewer than MAX_IN_PLACE_UPDATES updates in a row, and the file exactly as that build
     wrote it (same size and modification time: a database someone wrote to is not taken over)."""
@@ -257,7 +276,7 @@ def _ensure_link(link: Path, target: Path) -> None:
 
 def _recover_layout(warehouse_dir: Path) -> None:
     """Remove staging folders that a killed build left behind."""
-    for leftover in (warehouse_dir / "builds").glob(".staging-*"):
+    for leftover in (warehouse_dir / "builds").glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
 
 
