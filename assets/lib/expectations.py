@@ -456,7 +456,9 @@ def _for_validation(frame: pd.DataFrame) -> pd.DataFrame:
             # one chunk (a copy): great-expectations filters each column for every expectation, 4x slower over a few
             # chunks (the documents' texts come as slices of the normalize stage's snapshot)
             out[column] = pd.Series(pd.array(arrow.combine_chunks(), dtype=out[column].dtype), index=out.index)
-        sample = next((v for v in out[column] if v is not None and not (isinstance(v, float) and math.isnan(v))), None)
+        present = out[column].notna().to_numpy()
+        first = int(present.argmax()) if present.any() else None  # the first value, found without a loop in Python,
+        sample = out[column].iloc[first:first + 1].tolist()[0] if first is not None else None  # as iterating gives it
         if isinstance(sample, (list, tuple)) or hasattr(sample, "tolist") and not isinstance(sample, (str, int, float)):
             out[column] = out[column].map(lambda v: None if v is None else " › ".join(map(str, list(v))))
         elif isinstance(sample, dt.date):
