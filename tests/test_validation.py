@@ -105,6 +105,8 @@ def test_columns_of_several_chunks_are_validated_as_one():
 
 
 def test_span_checks_read_each_document_text_where_its_rows_are():
+    import pyarrow as pa
+
     from assets.lib.expectations import _span_ok, _spans_ok
 
     texts = pd.DataFrame({"doc_id": ["a", "b"], "text": ["一、压缩开办时间。二、提升网办率。", "（一）优化审批。"]})
@@ -115,7 +117,8 @@ def test_span_checks_read_each_document_text_where_its_rows_are():
         "text": ["压缩开办时间。", "提升网办率。", "优化审批。", "一、", "x", "优化审批。"],
     })
     by_id = dict(zip(texts["doc_id"], texts["text"]))
+    in_arrow = texts.astype(pd.ArrowDtype(pa.large_string()))  # the texts as Python strings or left in Arrow
     for strict in (True, False):
         expected = [_span_ok(by_id.get(d), s, e, t, strict) for d, s, e, t in rows.itertuples(index=False)]
-        assert _spans_ok(rows, texts, strict) == expected
+        assert _spans_ok(rows, texts.astype(object), strict) == _spans_ok(rows, in_arrow, strict) == expected
     assert _spans_ok(rows, texts, True) == [True, True, True, True, False, False]  # the last one's end is past the text

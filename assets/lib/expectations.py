@@ -294,12 +294,13 @@ def _spans_ok(rows: pd.DataFrame, texts: pd.DataFrame, strict: bool) -> list[boo
     document and is dropped when they leave it (rows come grouped by document): all texts at once as Python strings
     were the build's memory peak at 10,000 plans (about 600 MB for a second)."""
     row_of = dict(zip(texts["doc_id"].tolist(), range(len(texts)))) if len(texts) else {}
-    column = pa.array(texts["text"].array) if len(texts) else None
+    strings = texts["text"].dtype == object  # Python strings already: taken as they are
+    column = texts["text"].to_numpy() if strings else pa.array(texts["text"].array) if len(texts) else None
     out, current, text = [], object(), None
     for doc_id, start, end, value in zip(*(rows[c].tolist() for c in ("doc_id", "char_start", "char_end", "text"))):
         if doc_id != current:
             current, at = doc_id, row_of.get(doc_id)
-            text = column[at].as_py() if at is not None else None
+            text = None if at is None else column[at] if strings else column[at].as_py()
         out.append(_span_ok(text, start, end, value, strict))
     return out
 
