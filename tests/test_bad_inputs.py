@@ -1,6 +1,7 @@
 """Bad and unusual inputs: each bad file is quarantined with a reason, every other document is published."""
 import codecs
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -87,7 +88,7 @@ def test_killed_build_leaves_previous_tables_and_next_build_succeeds(raw_copy, t
     warehouse = tmp_path / "w"
     env = {**os.environ, "RAW_DIR": str(raw_copy), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(tmp_path / "home")}
     (tmp_path / "home").mkdir()
-    (tmp_path / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copyfile(ROOT / "pipelines" / "dagster_home.yaml", tmp_path / "home" / "dagster.yaml")  # as `make` sets it up
     command = [sys.executable, "-m", "pipelines.build"]
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     good = {p.name: pq.read_table(p) for p in (warehouse / "tables").glob("*.parquet")}
@@ -105,4 +106,5 @@ def test_killed_build_leaves_previous_tables_and_next_build_succeeds(raw_copy, t
         assert pq.read_table(warehouse / "tables" / "documents.parquet").num_rows == 6
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     assert pq.read_table(warehouse / "tables" / "documents.parquet").num_rows == 6
+    assert (tmp_path / "home" / "event_log.db").is_file()  # every run's events in the one SQLite file the config names
     assert not list((warehouse / "builds").glob(".staging-*"))
