@@ -2,6 +2,7 @@
 import json
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from dagster import materialize
@@ -105,8 +106,6 @@ def test_columns_of_several_chunks_are_validated_as_one():
 
 
 def test_span_checks_read_each_document_text_where_its_rows_are():
-    import pyarrow as pa
-
     from assets.lib.expectations import _span_ok, _spans_ok
 
     texts = pd.DataFrame({"doc_id": ["a", "b"], "text": ["一、压缩开办时间。二、提升网办率。", "（一）优化审批。"]})
@@ -122,3 +121,26 @@ def test_span_checks_read_each_document_text_where_its_rows_are():
         expected = [_span_ok(by_id.get(d), s, e, t, strict) for d, s, e, t in rows.itertuples(index=False)]
         assert _spans_ok(rows, texts.astype(object), strict) == _spans_ok(rows, in_arrow, strict) == expected
     assert _spans_ok(rows, texts, True) == [True, True, True, True, False, False]  # the last one's end is past the text
+
+
+def test_derived_numbering_and_cluster_checks_equal_their_plain_python_definitions():
+    import random
+
+    from assets.lib.expectations import _named_after_member, _numbering_ok
+
+    rng = random.Random(5)
+    for _ in range(30):
+        rows = [(rng.choice("abc"), rng.choice(["measure", "goal"]), rng.choice([1, 2, 3, 4, 5, 7])) for _ in range(rng.randint(1, 40))]
+        measures = pd.DataFrame(rows, columns=["doc_id", "kind", "number"]).astype({"doc_id": pd.ArrowDtype(pa.string())})
+        expected, previous = [], {}
+        for doc_id, kind, number in rows:  # the definition: the same document and kind's previous number + 1, or 1
+            last = previous.get((doc_id, kind))
+            expected.append(last is None or number in (last + 1, 1))
+            previous[(doc_id, kind)] = number
+        assert _numbering_ok(measures).tolist() == expected
+
+        ids = [f"m{i}" for i in range(rng.randint(1, 12))]
+        cluster_ids = [rng.choice(["c-" + rng.choice(ids), "c-gone", "x-" + rng.choice(ids), "中文" + rng.choice(ids)]) for _ in ids]
+        clusters = pd.DataFrame({"cluster_id": cluster_ids, "measure_id": ids}).astype(pd.ArrowDtype(pa.string()))
+        members = set(zip(cluster_ids, ids))
+        assert _named_after_member(clusters).tolist() == [(c, c[2:]) in members for c in cluster_ids]

@@ -255,8 +255,7 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     else:
         measures["check_span"], measures["check_numbering"] = pd.Series(dtype=bool), pd.Series(dtype=bool)
     clusters = out["measure_clusters"]
-    members = set(zip(clusters["cluster_id"].tolist(), clusters["measure_id"].tolist())) if len(clusters) else set()
-    clusters["check_cluster_member"] = [(c, c[2:]) in members for c in clusters["cluster_id"].tolist()] if len(clusters) else pd.Series(dtype=bool)
+    clusters["check_cluster_member"] = _named_after_member(clusters) if len(clusters) else pd.Series(dtype=bool)
     tags = out["measure_indicators"]
     primaries = tags.groupby("measure_id")["is_primary"].transform("sum") if len(tags) else pd.Series(dtype=int)
     tags["check_one_primary"] = primaries.eq(1) if len(tags) else pd.Series(dtype=bool)
@@ -276,17 +275,31 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 def _exists(values: pd.Series, keys: pd.Series) -> pd.Series:
     """True where the value is one of `keys`, None where it is null: a set lookup in Arrow (Series.isin on Arrow-backed
     strings converts every key to a Python scalar)."""
-    arrow = _arrow(values)
-    found = pc.if_else(pc.is_valid(arrow), pc.is_in(arrow, value_set=_arrow(keys).drop_null(), skip_nulls=True),
+    arrow, key_set = _arrow(values), _arrow(keys)
+    if arrow.type != key_set.type:  # cast only when the two differ (a cast copies every string)
+        arrow, key_set = arrow.cast(pa.large_string()), key_set.cast(pa.large_string())
+    key_set = key_set.combine_chunks() if isinstance(key_set, pa.ChunkedArray) else key_set
+    found = pc.if_else(pc.is_valid(arrow), pc.is_in(arrow, value_set=key_set.drop_null(), skip_nulls=True),
                        pa.scalar(None, pa.bool_()))
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
-def _arrow(values: pd.Series) -> pa.Array:
-    """A column of keys as Arrow large strings (taken over where pandas already holds it in Arrow)."""
+def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A column of keys in Arrow (taken over where pandas already holds it in Arrow); nulls stay null."""
     array = values.array
-    arrow = pa.array(array) if hasattr(array, "__arrow_array__") else pa.array(values.to_numpy(dtype=object, na_value=None), from_pandas=True)
-    return arrow.cast(pa.large_string())
+    if hasattr(array, "__arrow_array__"):
+        return pa.array(array)
+    return pa.array(values.to_numpy(dtype=object, na_value=None), from_pandas=True, type=pa.large_string())
+
+
+def _named_after_member(clusters: pd.DataFrame) -> pd.Series:
+    """True where a row's cluster_id, less its first two characters (`c-`), is the measure_id of a row of the same
+    cluster (a cluster is named after its representative): looked up in Arrow, not a Python set of 477,000 pairs."""
+    cluster, member = _arrow(clusters["cluster_id"]), _arrow(clusters["measure_id"])
+    named = pc.utf8_slice_codeunits(cluster, 2)
+    at = pc.index_in(named.cast(member.type), value_set=member.combine_chunks() if isinstance(member, pa.ChunkedArray) else member)
+    same = pc.equal(pc.take(cluster, at).cast(pa.large_string()), cluster.cast(pa.large_string()))
+    return pd.Series(pc.fill_null(same, False).to_numpy(zero_copy_only=False), index=clusters.index, dtype=bool)
 
 
 def _spans_ok(rows: pd.DataFrame, texts: pd.DataFrame, strict: bool) -> list[bool]:
@@ -323,14 +336,12 @@ def _span_ok(text: str | None, start, end, value: str, strict: bool) -> bool:
     return True
 
 
-def _numbering_ok(measures: pd.DataFrame) -> list[bool]:
-    ok, previous = [], {}
-    for doc_id, kind, number in zip(measures["doc_id"].tolist(), measures["kind"].tolist(), measures["number"].tolist()):
-        key = (doc_id, kind)
-        last = previous.get(key)
-        ok.append(last is None or number in (last + 1, 1))
-        previous[key] = number
-    return ok
+def _numbering_ok(measures: pd.DataFrame) -> pd.Series:
+    """True where a provision's number follows the previous one of the same document and kind, starts again at 1, or
+    is the first of them."""
+    previous = measures.groupby(["doc_id", "kind"], sort=False, dropna=False)["number"].shift()
+    number = measures["number"]
+    return (previous.isna() | number.eq(previous + 1) | number.eq(1)).astype(bool)
 
 
 def parameters(frames: dict[str, pd.DataFrame]) -> dict:
