@@ -1,4 +1,6 @@
 """Operating the pipeline: incremental builds equal full rebuilds; the sensor notices changes."""
+from pathlib import Path
+
 import pyarrow.parquet as pq
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
@@ -102,3 +104,31 @@ def test_the_rules_fingerprint_covers_code_and_keyword_tables():
 
     covered = {p.relative_to(cache.LIB).as_posix() for p in cache.LIB.rglob("*") if p.suffix in (".py", ".csv")}
     assert {"indicators.py", "targets.py", "data/indicator_keywords.csv", "data/comparable_metrics.csv"} <= covered
+
+
+def test_instance_configurations_are_valid_and_name_classes_that_exist(tmp_path):
+    """The local instance (`pipelines/dagster_home.yaml`) and the deployment example (`pipelines/deploy/dagster.yaml`)
+    pass Dagster's own schema, and every module/class they name imports, unless its package is one the deployment
+    installs and this machine does not (dagster-k8s)."""
+    import importlib
+    import importlib.util
+    import shutil
+
+    import yaml
+    from dagster._core.instance.config import dagster_instance_config
+
+    root = Path(__file__).resolve().parents[1]
+    not_installed = set()
+    for source in (root / "pipelines" / "dagster_home.yaml", root / "pipelines" / "deploy" / "dagster.yaml"):
+        home = tmp_path / source.parent.name
+        home.mkdir()
+        shutil.copyfile(source, home / "dagster.yaml")
+        dagster_instance_config(str(home))  # raises DagsterInvalidConfigError on a schema error
+        for section in yaml.safe_load(source.read_text(encoding="utf-8")).values():
+            if isinstance(section, dict) and "module" in section:
+                package = section["module"].split(".")[0]
+                if importlib.util.find_spec(package) is None:
+                    not_installed.add(package)
+                    continue
+                assert hasattr(importlib.import_module(section["module"]), section["class"]), (source.name, section)
+    assert not_installed <= {"dagster_k8s"}
