@@ -24,7 +24,7 @@ from .lib.documents import PARSER_VERSION
 from .lib.expectations import CRITICAL, ValidationReport, check_names, load_suites, preload_engine, validate
 from .lib.per_document import frame_of
 from .lib.schema import SCHEMA_VERSION, TABLES
-from .lib.store import discard, stage_build, to_arrow
+from .lib.store import discard, row_hashes, stage_build, to_arrow
 from .duplicates import Duplicates
 from .indicators import IndicatorTables
 from .lib.units import ResponsibilityTables
@@ -60,11 +60,7 @@ def fingerprint(tables: dict[str, pa.Table]) -> str:
             table = tables[name]
             digest.update(json.dumps([name, [[f.name, str(f.type)] for f in table.schema], table.num_rows]).encode() + b"\0")
             if table.num_rows and table.num_columns:
-                con.register("rows", table)
-                columns = ", ".join('"' + c.replace('"', '""') + '"' for c in table.schema.names)
-                hashes = con.sql(f"SELECT hash({columns}) FROM rows").to_arrow_table().column(0)
-                digest.update(hashes.to_numpy().astype("<u8").tobytes())
-                con.unregister("rows")
+                digest.update(row_hashes(con, table).column("row_hash").to_numpy().astype("<u8").tobytes())
     return digest.hexdigest()
 
 

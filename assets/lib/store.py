@@ -170,16 +170,21 @@ def _updatable_build(warehouse_dir: Path, frames: dict) -> Path | None:
     return current.resolve() if usable else None
 
 
+def row_hashes(con: duckdb.DuckDBPyConnection, table: pa.Table, key: tuple[str, ...] = ()) -> pa.Table:
+    """The `key` columns of each row and DuckDB's 64-bit hash of the whole row (`row_hash`), in the table's order
+    (DuckDB keeps insertion order): what the tables' fingerprint hashes and what the next build compares rows with."""
+    con.register("hashed", table)
+    try:
+        return con.sql(f"SELECT {_names(key) + ', ' if key else ''}hash({_names(table.schema.names)}) AS row_hash FROM hashed"
+                       ).to_arrow_table()
+    finally:
+        con.unregister("hashed")
+
+
 def _row_hashes(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> pa.Table | None:
-    """The key columns of each row of a keyed table and DuckDB's 64-bit hash of the whole row (None for a table
-    without a key): what the next build compares its rows with."""
+    """`row_hashes` of a keyed table with its key columns (None for a table without a key)."""
     key = TABLES[name].primary_key if name in TABLES else ()
-    if not key:
-        return None
-    con.register("incoming", table)
-    hashes = con.sql(f"SELECT {_names(key)}, hash({_names(table.schema.names)}) AS row_hash FROM incoming").to_arrow_table()
-    con.unregister("incoming")
-    return hashes
+    return row_hashes(con, table, key) if key else None
 
 
 def _update_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, hashes: pa.Table | None, base: Path) -> tuple[int, int]:
