@@ -278,8 +278,7 @@ def _exists(values: pd.Series, keys: pd.Series) -> pd.Series:
     arrow, key_set = _arrow(values), _arrow(keys)
     if arrow.type != key_set.type:  # cast only when the two differ (a cast copies every string)
         arrow, key_set = arrow.cast(pa.large_string()), key_set.cast(pa.large_string())
-    key_set = key_set.combine_chunks() if isinstance(key_set, pa.ChunkedArray) else key_set
-    found = pc.if_else(pc.is_valid(arrow), pc.is_in(arrow, value_set=key_set.drop_null(), skip_nulls=True),
+    found = pc.if_else(pc.is_valid(arrow), pc.is_in(arrow, value_set=_one_array(key_set).drop_null(), skip_nulls=True),
                        pa.scalar(None, pa.bool_()))
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
@@ -292,13 +291,18 @@ def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     return pa.array(values.to_numpy(dtype=object, na_value=None), from_pandas=True, type=pa.large_string())
 
 
+def _one_array(arrow: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A lookup set as one array (Arrow's is_in and index_in take no chunked value set)."""
+    return arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+
+
 def _named_after_member(clusters: pd.DataFrame) -> pd.Series:
     """True where a row's cluster_id, less its first two characters (`c-`), is the measure_id of a row of the same
     cluster (a cluster is named after its representative): looked up in Arrow, not a Python set of 477,000 pairs."""
     cluster, member = _arrow(clusters["cluster_id"]), _arrow(clusters["measure_id"])
     named = pc.utf8_slice_codeunits(cluster, 2)
-    at = pc.index_in(named.cast(member.type), value_set=member.combine_chunks() if isinstance(member, pa.ChunkedArray) else member)
-    same = pc.equal(pc.take(cluster, at).cast(pa.large_string()), cluster.cast(pa.large_string()))
+    at = pc.index_in(named.cast(member.type), value_set=_one_array(member))
+    same = pc.equal(pc.take(cluster, at), cluster)
     return pd.Series(pc.fill_null(same, False).to_numpy(zero_copy_only=False), index=clusters.index, dtype=bool)
 
 

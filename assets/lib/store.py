@@ -106,8 +106,8 @@ def discard(staging: Path) -> None:
 
 def _write_tables(staging: Path, frames: dict[str, pd.DataFrame | pa.Table], base: Path | None) -> tuple[dict[str, int], dict]:
     """Each table to Parquet and into the DuckDB file, one table at a time (a DataFrame is converted to Arrow when its
-    turn comes, so only one converted copy is alive); its Parquet file is written in a second thread while DuckDB takes the same table in (both release the GIL: on two
-    cores the publishing step takes the longer of the two, not their sum). The database is `base`'s copied and updated
+    turn comes, so only one converted copy is alive); its Parquet file is written in a second thread while DuckDB takes
+    the same table in (both release the GIL: on two cores this takes the longer of the two, not their sum). The database is `base`'s copied and updated
     in place where `base` is given, else written whole (DuckDB writes to its file past DUCKDB_MEMORY instead of
     holding the whole database in memory). Returns the row counts and what `build_info.json` says of the database."""
     counts, changed = {}, {}
