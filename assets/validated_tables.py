@@ -21,7 +21,8 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
                      asset)
 
 from .lib.documents import PARSER_VERSION
-from .lib.expectations import CRITICAL, ValidationReport, check_names, load_suites, preload_engine, validate
+from .lib.expectations import CRITICAL, check_names, load_suites
+from .lib.validation import ValidationReport, preload_engine, validate
 from .lib.per_document import frame_of
 from .lib.schema import SCHEMA_VERSION, TABLES
 from .lib.store import discard, row_hashes, stage_build, to_arrow

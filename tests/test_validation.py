@@ -8,7 +8,8 @@ import pytest
 from dagster import materialize
 
 from assets.lib import cache, target_rows
-from assets.lib.expectations import SUITE_DIR, expected_suites, load_suites, skip_batch_hashing, validate
+from assets.lib.expectations import SUITE_DIR, expected_suites, load_suites
+from assets.lib.validation import skip_batch_hashing, validate
 from assets.lib.schema import TABLES
 from assets.lib.targets import Target
 from assets.settings import PipelineSettings
@@ -94,7 +95,7 @@ def test_a_broken_row_blocks_publication_and_keeps_the_last_good_tables(raw_copy
 def test_columns_of_several_chunks_are_validated_as_one():
     import pyarrow as pa
 
-    from assets.lib.expectations import _for_validation
+    from assets.lib.validation import _for_validation
 
     texts = pa.concat_tables([pa.table({"doc_id": ["a", "b"], "text": ["一、", "二、"]}),
                               pa.table({"doc_id": ["c"], "text": pa.array([None], pa.string())})]).to_pandas()
@@ -106,7 +107,7 @@ def test_columns_of_several_chunks_are_validated_as_one():
 
 
 def test_span_checks_read_each_document_text_where_its_rows_are():
-    from assets.lib.expectations import _span_ok, _spans_ok
+    from assets.lib.derived_checks import _span_ok, _spans_ok
 
     texts = pd.DataFrame({"doc_id": ["a", "b"], "text": ["一、压缩开办时间。二、提升网办率。", "（一）优化审批。"]})
     rows = pd.DataFrame({
@@ -126,7 +127,7 @@ def test_span_checks_read_each_document_text_where_its_rows_are():
 def test_derived_numbering_and_cluster_checks_equal_their_plain_python_definitions():
     import random
 
-    from assets.lib.expectations import _named_after_member, _numbering_ok
+    from assets.lib.derived_checks import _named_after_member, _numbering_ok
 
     rng = random.Random(5)
     for _ in range(30):

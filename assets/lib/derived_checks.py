@@ -1,0 +1,120 @@
+"""The derived `check_*` columns some expectations read: facts about a row that need other rows or tables (does a
+foreign key exist, does a provision's text stand at its offsets in its document, does its number follow the previous
+one), computed here in pandas and Arrow and checked by great-expectations as plain column values."""
+import re
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .expectations import GROWTH_OR_REDUCTION, fk_check_column
+from .schema import TABLES
+
+
+def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Each table with the derived `check_*` columns its suite looks at (computed here, in plain pandas)."""
+    # Shallow copies: under pandas' copy-on-write, added columns never reach the caller's frames, and no data is copied.
+    out = {name: frame.copy(deep=False) for name, frame in frames.items()}
+    for name, table in TABLES.items():
+        for column, ref_table, ref_column in table.foreign_keys:
+            out[name][fk_check_column(column, ref_table)] = _exists(out[name][column], frames[ref_table][ref_column])
+    out["documents"]["check_duplicate_of_in_documents"] = _exists(out["documents"]["duplicate_of"], frames["documents"]["doc_id"])
+    texts = frames["document_texts"]
+    measures = out["measures"]
+    if len(measures):
+        measures["check_span"] = _spans_ok(measures, texts, strict=False)
+        measures["check_numbering"] = _numbering_ok(measures)
+    else:
+        measures["check_span"], measures["check_numbering"] = pd.Series(dtype=bool), pd.Series(dtype=bool)
+    clusters = out["measure_clusters"]
+    clusters["check_cluster_member"] = _named_after_member(clusters) if len(clusters) else pd.Series(dtype=bool)
+    tags = out["measure_indicators"]
+    primaries = tags.groupby("measure_id")["is_primary"].transform("sum") if len(tags) else pd.Series(dtype=int)
+    tags["check_one_primary"] = primaries.eq(1) if len(tags) else pd.Series(dtype=bool)
+    targets = out["targets"]
+    if len(targets):
+        share = targets["unit"].eq("%") & ~targets["metric"].fillna("").str.contains(GROWTH_OR_REDUCTION)
+        targets["check_share"] = targets["value"].where(share)
+        has_max = targets["value_max"].notna()
+        targets["check_range"] = (has_max == targets["comparator"].eq("range")) & (~has_max | (targets["value_max"] > targets["value"]))
+        targets["check_span"] = _spans_ok(targets, texts, strict=True)
+    else:
+        for column in ("check_share", "check_range", "check_span"):
+            targets[column] = pd.Series(dtype=object)
+    return out
+
+
+def _exists(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """True where the value is one of `keys`, None where it is null: a set lookup in Arrow (Series.isin on Arrow-backed
+    strings converts every key to a Python scalar)."""
+    arrow, key_set = _arrow(values), _arrow(keys)
+    if arrow.type != key_set.type:  # cast only when the two differ (a cast copies every string)
+        arrow, key_set = arrow.cast(pa.large_string()), key_set.cast(pa.large_string())
+    found = pc.if_else(pc.is_valid(arrow), pc.is_in(arrow, value_set=_one_array(key_set).drop_null(), skip_nulls=True),
+                       pa.scalar(None, pa.bool_()))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+
+
+def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A column of keys in Arrow (taken over where pandas already holds it in Arrow); nulls stay null."""
+    array = values.array
+    if hasattr(array, "__arrow_array__"):
+        return pa.array(array)
+    return pa.array(values.to_numpy(dtype=object, na_value=None), from_pandas=True, type=pa.large_string())
+
+
+def _one_array(arrow: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A lookup set as one array (Arrow's is_in and index_in take no chunked value set)."""
+    return arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+
+
+def _named_after_member(clusters: pd.DataFrame) -> pd.Series:
+    """True where a row's cluster_id, less its first two characters (`c-`), is the measure_id of a row of the same
+    cluster (a cluster is named after its representative): looked up in Arrow, not a Python set of 477,000 pairs."""
+    cluster, member = _arrow(clusters["cluster_id"]), _arrow(clusters["measure_id"])
+    named = pc.utf8_slice_codeunits(cluster, 2)
+    at = pc.index_in(named.cast(member.type), value_set=_one_array(member))
+    same = pc.equal(pc.take(cluster, at), cluster)
+    return pd.Series(pc.fill_null(same, False).to_numpy(zero_copy_only=False), index=clusters.index, dtype=bool)
+
+
+def _spans_ok(rows: pd.DataFrame, texts: pd.DataFrame, strict: bool) -> list[bool]:
+    """`_span_ok` of each row against its document's text. A text becomes a Python string when the rows reach its
+    document and is dropped when they leave it (rows come grouped by document): all texts at once as Python strings
+    were the build's memory peak at 10,000 plans (about 600 MB for a second)."""
+    row_of = dict(zip(texts["doc_id"].tolist(), range(len(texts)))) if len(texts) else {}
+    strings = texts["text"].dtype == object  # Python strings already: taken as they are
+    column = texts["text"].to_numpy() if strings else pa.array(texts["text"].array) if len(texts) else None
+    out, current, text = [], object(), None
+    for doc_id, start, end, value in zip(*(rows[c].tolist() for c in ("doc_id", "char_start", "char_end", "text"))):
+        if doc_id != current:
+            current, at = doc_id, row_of.get(doc_id)
+            text = None if at is None else column[at] if strings else column[at].as_py()
+        out.append(_span_ok(text, start, end, value, strict))
+    return out
+
+
+def _span_ok(text: str | None, start, end, value: str, strict: bool) -> bool:
+    """text equals the document at its offsets; for measures, each of its lines stands there in order
+    (own-line annotations and a removed repeated sentence are skipped)."""
+    if text is None or not (0 <= start <= end <= len(text)):
+        return False
+    if text[start:end] == value:
+        return True
+    if strict:
+        return False
+    position, span = 0, text[start:end]
+    for piece in (p for line in value.split("\n") for p in re.findall(r"[^。！？；]+[。！？；]?", line)):
+        found = span.find(piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+def _numbering_ok(measures: pd.DataFrame) -> pd.Series:
+    """True where a provision's number follows the previous one of the same document and kind, starts again at 1, or
+    is the first of them."""
+    previous = measures.groupby(["doc_id", "kind"], sort=False, dropna=False)["number"].shift()
+    number = measures["number"]
+    return (previous.isna() | number.eq(previous + 1) | number.eq(1)).astype(bool)
