@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,7 +25,8 @@ from .lib.expectations import CRITICAL, check_names, load_suites
 from .lib.validation import ValidationReport, preload_engine, validate
 from .lib.per_document import frame_of
 from .lib.schema import SCHEMA_VERSION, TABLES
-from .lib.store import discard, row_hashes, stage_build, to_arrow
+from .lib.row_memo import RowMemo, hashed_rows, memo_key
+from .lib.store import discard, stage_build, to_arrow
 from .duplicates import Duplicates
 from .indicators import IndicatorTables
 from .lib.units import ResponsibilityTables
@@ -49,19 +50,18 @@ class ValidatedTables:
     quarantine_preview: str  # the quarantine table as Markdown, for the published asset's metadata
 
 
-def fingerprint(tables: dict[str, pa.Table]) -> str:
-    """SHA-256 over every table as published (declared schema): its name, column types and row count, and DuckDB's
-    64-bit hash of each row, in order. Values are hashed, not buffers, so the same rows give the same fingerprint
-    however Arrow chunks and slices them; DuckDB hashes the columns where they lie, on every core (0.4 s for 10,000
-    plans; serializing the tables into a SHA-256 took 1.5 s). A DuckDB upgrade that changes its hash function changes
-    the fingerprints too, which only ties a validation report to the tables it checked."""
+def fingerprint(tables: dict[str, pa.Table], hashes: dict[str, np.ndarray] | None = None) -> str:
+    """SHA-256 over every table as published (declared schema): its name, column types and row count, and the 64-bit
+    hash of each row (DuckDB's, `hashed_rows`: `hashes` when given), in order. Values are hashed, not buffers, so the same rows
+    give the same fingerprint however Arrow chunks and slices them; DuckDB hashes the columns where they lie, on every
+    core (0.4 s for 10,000 plans; serializing the tables into a SHA-256 took 1.5 s). A DuckDB upgrade that changes its
+    hash function changes the fingerprints too, which only ties a validation report to the tables it checked."""
     digest = hashlib.sha256()
-    with duckdb.connect() as con:
-        for name in sorted(tables):
-            table = tables[name]
-            digest.update(json.dumps([name, [[f.name, str(f.type)] for f in table.schema], table.num_rows]).encode() + b"\0")
-            if table.num_rows and table.num_columns:
-                digest.update(row_hashes(con, table).column("row_hash").to_numpy().astype("<u8").tobytes())
+    for name in sorted(tables):
+        table = tables[name]
+        digest.update(json.dumps([name, [[f.name, str(f.type)] for f in table.schema], table.num_rows]).encode() + b"\0")
+        if table.num_rows and table.num_columns:
+            digest.update((hashed_rows(table) if hashes is None else hashes[name]).astype("<u8").tobytes())
     return digest.hexdigest()
 
 
@@ -87,6 +87,20 @@ def _keys(column: pd.Series) -> pa.ChunkedArray:
     return (pa.chunked_array([arrow]) if isinstance(arrow, pa.Array) else arrow).cast(pa.large_string())
 
 
+def memo_path(settings: PipelineSettings) -> Path:
+    """Where the row verdicts of the last validation are kept, named after what they depend on (`memo_key`)."""
+    return settings.warehouse_path / "cache" / "validation" / f"{memo_key(SUITES)[:16]}.npz"
+
+
+def remembered_verdicts(settings: PipelineSettings, context: AssetExecutionContext) -> RowMemo:
+    """The last validation's row verdicts; none (every row is checked) when its memo cannot be read, with a warning."""
+    try:
+        return RowMemo.load(memo_path(settings))
+    except ValueError as error:
+        context.log.warning(f"{error}: every row is checked again")
+        return RowMemo()
+
+
 def report_path(settings: PipelineSettings, tables_fingerprint: str):
     return settings.warehouse_path / "validation" / f"{tables_fingerprint[:16]}.json"
 
@@ -101,13 +115,16 @@ def validated_tables(context: AssetExecutionContext, settings: PipelineSettings,
                      targets: pd.DataFrame, duplicates: Duplicates, indicators: IndicatorTables) -> Iterator:
     preload_engine()  # great-expectations' first import (seconds) overlaps assembling the tables its checks read
     tables = assembled_tables(raw_files, normalized_documents, measures, responsibilities, targets, duplicates, indicators)
-    tables_fingerprint = fingerprint(tables)
+    hashes = {name: hashed_rows(table) for name, table in tables.items()}
+    tables_fingerprint = fingerprint(tables, hashes)
+    memo = remembered_verdicts(settings, context)
     info = {"parser_version": PARSER_VERSION, "schema_version": SCHEMA_VERSION, "raw_dir": settings.raw_dir,
             "fingerprint": tables_fingerprint}
     with ThreadPoolExecutor(1, thread_name_prefix="stage-build") as writer:
-        staging = writer.submit(stage_build, tables, settings.warehouse_path, info)  # DuckDB and Parquet release the GIL
-        report = validate(frames_to_check(tables), SUITES)
-        path = write_report(settings, tables_fingerprint, report, context.run_id)
+        staging = writer.submit(stage_build, tables, settings.warehouse_path, info, hashes)  # DuckDB and Parquet release the GIL
+        report = validate(frames_to_check(tables), SUITES, memo, hashes)
+        memo.save(memo_path(settings))
+        path = write_report(settings, tables_fingerprint, report, context.run.run_id)
         staged = staging.result()
     if not report.passed:
         discard(staged)
@@ -117,12 +134,14 @@ def validated_tables(context: AssetExecutionContext, settings: PipelineSettings,
         log = context.log.error if r.severity == CRITICAL else context.log.warning
         log(f"{r.check} failed ({r.severity}): {r.description}; unexpected {r.unexpected_count}, e.g. {r.examples[:3]}")
     context.log.info(f"validation {'passed' if report.passed else 'FAILED'}: {len(report.results)} expectations, "
-                     f"{len(failed)} not met; report {path}" + (f"; staged as {staged}" if staged else "; nothing staged"))
+                     f"{len(failed)} not met; row-wise expectations run on {report.rows_checked} rows, verdicts on "
+                     f"{report.rows_remembered} unchanged rows remembered; report {path}" + (f"; staged as {staged}" if staged else "; nothing staged"))
     counts = {name: table.num_rows for name, table in tables.items()}
     value = ValidatedTables(tables_fingerprint, str(staged) if staged else None, counts,
                             markdown_table(tables["quarantine"].to_pandas(), limit=20, width=80))
     yield Output(value, metadata={"fingerprint": tables_fingerprint, "validation_report": MetadataValue.path(str(path)),
-                                  "staged": str(staged), **{f"rows_{n}": c for n, c in counts.items()}})
+                                  "staged": str(staged), "rows_checked": report.rows_checked,
+                                  "rows_remembered": report.rows_remembered, **{f"rows_{n}": c for n, c in counts.items()}})
     yield from check_results(report)
 
 

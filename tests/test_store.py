@@ -215,3 +215,17 @@ def test_the_database_is_written_whole_when_it_cannot_be_updated_in_place(seed_r
     for expected in ("in place", "in place", "whole", "in place"):  # updates in a row are bounded
         store.publish(tables, tmp_path)
         assert database_info(tmp_path)["written"].startswith(expected)
+
+
+def test_row_hashes_handed_to_the_store_are_the_ones_it_would_compute(seed_release, tmp_path):
+    import pyarrow.feather as feather
+
+    from assets.lib.row_memo import hashed_rows
+
+    tables = {name: store.to_arrow(name, frame) for name, frame in seed_frames(seed_release).items()}
+    computed = store.stage_build(tables, tmp_path / "computed")
+    handed = store.stage_build(tables, tmp_path / "handed", hashes={name: hashed_rows(t) for name, t in tables.items()})
+    files = sorted(p.name for p in (computed / store.ROW_HASHES).iterdir())
+    assert files and files == sorted(p.name for p in (handed / store.ROW_HASHES).iterdir())
+    for name in files:
+        assert feather.read_table(computed / store.ROW_HASHES / name).equals(feather.read_table(handed / store.ROW_HASHES / name)), name

@@ -145,3 +145,20 @@ def test_derived_numbering_and_cluster_checks_equal_their_plain_python_definitio
         clusters = pd.DataFrame({"cluster_id": cluster_ids, "measure_id": ids}).astype(pd.ArrowDtype(pa.string()))
         members = set(zip(cluster_ids, ids))
         assert _named_after_member(clusters).tolist() == [(c, c[2:]) in members for c in cluster_ids]
+
+
+def test_foreign_key_checks_equal_a_set_lookup_in_table_order():
+    import numpy as np
+
+    from assets.lib.derived_checks import _exists
+
+    rng = np.random.default_rng(8)
+    keys = [f"m-{i}" for i in range(50_000)]
+    picked = [None if r < 0.05 else f"m-{k}" for r, k in zip(rng.random(300_000), rng.integers(0, 60_000, 300_000))]
+    key_set = set(keys)
+    expected = [None if v is None else v in key_set for v in picked]
+    for values, key_column in [(pd.Series(picked, dtype=object), pd.Series(keys, dtype=object)),
+                               (pd.Series(picked, dtype=pd.ArrowDtype(pa.string())), pd.Series(keys, dtype=pd.ArrowDtype(pa.large_string())))]:
+        found = _exists(values, key_column)
+        assert found.tolist() == expected and found.index.equals(values.index)
+    assert _exists(pd.Series([], dtype=object), pd.Series(keys, dtype=object)).tolist() == []

@@ -3,16 +3,23 @@ foreign key exist, does a provision's text stand at its offsets in its document,
 one), computed here in pandas and Arrow and checked by great-expectations as plain column values."""
 import re
 
+import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .expectations import GROWTH_OR_REDUCTION, fk_check_column
+from .per_document import rows_at
+from .row_memo import RowMemo, hashed_rows
 from .schema import TABLES
 
 
-def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Each table with the derived `check_*` columns its suite looks at (computed here, in plain pandas)."""
+def check_frames(frames: dict[str, pd.DataFrame], memo: RowMemo | None = None,
+                 hashes: dict[str, np.ndarray] | None = None) -> dict[str, pd.DataFrame]:
+    """Each table with the derived `check_*` columns its suite looks at (computed here, in plain pandas). With a
+    `memo` (and the row hashes of each table), span verdicts it holds are taken from it: only rows whose values or
+    document text no earlier validation saw are looked up in the texts."""
     # Shallow copies: under pandas' copy-on-write, added columns never reach the caller's frames, and no data is copied.
     out = {name: frame.copy(deep=False) for name, frame in frames.items()}
     for name, table in TABLES.items():
@@ -22,7 +29,7 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     texts = frames["document_texts"]
     measures = out["measures"]
     if len(measures):
-        measures["check_span"] = _spans_ok(measures, texts, strict=False)
+        measures["check_span"] = _spans(measures, texts, False, "measures", memo, hashes)
         measures["check_numbering"] = _numbering_ok(measures)
     else:
         measures["check_span"], measures["check_numbering"] = pd.Series(dtype=bool), pd.Series(dtype=bool)
@@ -37,7 +44,7 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         targets["check_share"] = targets["value"].where(share)
         has_max = targets["value_max"].notna()
         targets["check_range"] = (has_max == targets["comparator"].eq("range")) & (~has_max | (targets["value_max"] > targets["value"]))
-        targets["check_span"] = _spans_ok(targets, texts, strict=True)
+        targets["check_span"] = _spans(targets, texts, True, "targets", memo, hashes)
     else:
         for column in ("check_share", "check_range", "check_span"):
             targets[column] = pd.Series(dtype=object)
@@ -45,14 +52,15 @@ def check_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def _exists(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """True where the value is one of `keys`, None where it is null: a set lookup in Arrow (Series.isin on Arrow-backed
-    strings converts every key to a Python scalar)."""
-    arrow, key_set = _arrow(values), _arrow(keys)
-    if arrow.type != key_set.type:  # cast only when the two differ (a cast copies every string)
-        arrow, key_set = arrow.cast(pa.large_string()), key_set.cast(pa.large_string())
-    found = pc.if_else(pc.is_valid(arrow), pc.is_in(arrow, value_set=_one_array(key_set).drop_null(), skip_nulls=True),
-                       pa.scalar(None, pa.bool_()))
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+    """True where the value is one of `keys`, None where it is null: a semi-join in DuckDB on the Arrow columns, on
+    every core (Arrow's is_in took 0.7 s for the four references to measures at 10,000 plans, DuckDB 0.3 s; Series.isin
+    on Arrow-backed strings converts every key to a Python scalar)."""
+    arrow, key_set = _same_type(_arrow(values), _arrow(keys))
+    with duckdb.connect() as con:
+        con.register("checked", pa.table({"v": arrow}))
+        con.register("keys", pa.table({"k": key_set}))
+        found = con.sql("SELECT v IN (SELECT k FROM keys WHERE k IS NOT NULL) AS found FROM checked").to_arrow_table()
+    return pd.Series(found.column("found").to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
 def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
@@ -61,6 +69,13 @@ def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     if hasattr(array, "__arrow_array__"):
         return pa.array(array)
     return pa.array(values.to_numpy(dtype=object, na_value=None), from_pandas=True, type=pa.large_string())
+
+
+def _same_type(values: pa.Array | pa.ChunkedArray, keys: pa.Array | pa.ChunkedArray) -> tuple:
+    """Both as large strings when their types differ (a cast copies every string, so only then)."""
+    if values.type != keys.type:
+        return values.cast(pa.large_string()), keys.cast(pa.large_string())
+    return values, keys
 
 
 def _one_array(arrow: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -76,6 +91,21 @@ def _named_after_member(clusters: pd.DataFrame) -> pd.Series:
     at = pc.index_in(named.cast(member.type), value_set=_one_array(member))
     same = pc.equal(pc.take(cluster, at), cluster)
     return pd.Series(pc.fill_null(same, False).to_numpy(zero_copy_only=False), index=clusters.index, dtype=bool)
+
+
+def _spans(rows: pd.DataFrame, texts: pd.DataFrame, strict: bool, table: str, memo: RowMemo | None,
+           hashes: dict[str, np.ndarray] | None) -> list[bool] | np.ndarray:
+    """`_spans_ok` of the rows of `table`; with a memo, computed only for rows it holds no verdict on, by key: the
+    row's hash with the hash of its document's text row."""
+    if memo is None:
+        return _spans_ok(rows, texts, strict)
+    text_hash = np.zeros(len(rows), np.uint64)
+    if len(texts):
+        at = pc.index_in(*_same_type(_arrow(rows["doc_id"]), _one_array(_arrow(texts["doc_id"]))))
+        found = pc.is_valid(at).to_numpy(zero_copy_only=False)
+        text_hash[found] = hashes["document_texts"][pc.drop_null(at).to_numpy(zero_copy_only=False)]
+    keys = hashed_rows(pa.table({"text_hash": pa.array(text_hash)}), with_hashes=hashes[table])
+    return memo.spans(table, keys, lambda positions: _spans_ok(rows_at(rows, positions), texts, strict))
 
 
 def _spans_ok(rows: pd.DataFrame, texts: pd.DataFrame, strict: bool) -> list[bool]:

@@ -21,6 +21,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.feather as feather
@@ -66,9 +67,11 @@ def publish(tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path, inf
     return switch_to(stage_build(tables, warehouse_dir, info), warehouse_dir, extra_files)
 
 
-def stage_build(tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path, info: dict | None = None) -> Path:
+def stage_build(tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path, info: dict | None = None,
+                hashes: dict[str, np.ndarray] | None = None) -> Path:
     """Write every table (Parquet, DuckDB, build_info.json) to a new staging folder under WAREHOUSE_DIR/builds/, not
-    yet visible to anyone; return it. Staging folders a killed or failed build left behind are removed first."""
+    yet visible to anyone; return it. Staging folders a killed or failed build left behind are removed first.
+    `hashes`: each table's `row_hashes`, when the caller has them already."""
     builds = Path(warehouse_dir) / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     _recover_layout(Path(warehouse_dir))
@@ -76,7 +79,7 @@ def stage_build(tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path,
     staging = builds / f"{STAGING_PREFIX}{build_id}-{uuid.uuid4().hex[:6]}"
     (staging / "tables").mkdir(parents=True)
     base = _updatable_build(Path(warehouse_dir), tables)
-    counts, database = _write_tables(staging, tables, base)
+    counts, database = _write_tables(staging, tables, base, hashes or {})
     (staging / "build_info.json").write_text(json.dumps({"build_id": build_id, "row_counts": counts, **(info or {}), "database": database},
                                                         ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     return staging
@@ -104,7 +107,8 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _write_tables(staging: Path, frames: dict[str, pd.DataFrame | pa.Table], base: Path | None) -> tuple[dict[str, int], dict]:
+def _write_tables(staging: Path, frames: dict[str, pd.DataFrame | pa.Table], base: Path | None,
+                  known_hashes: dict[str, np.ndarray]) -> tuple[dict[str, int], dict]:
     """Each table to Parquet and into the DuckDB file, one table at a time (a DataFrame is converted to Arrow when its
     turn comes, so only one converted copy is alive); its Parquet file is written in a second thread while DuckDB takes
     the same table in (both release the GIL: on two cores this takes the longer of the two, not their sum). The database is `base`'s copied and updated
@@ -123,7 +127,7 @@ def _write_tables(staging: Path, frames: dict[str, pd.DataFrame | pa.Table], bas
                 writing.result()  # the previous table's Parquet file is written: its Arrow copy can go
             table = frame if isinstance(frame, pa.Table) else to_arrow(name, frame)
             writing = parquet.submit(pq.write_table, table, staging / "tables" / f"{name}.parquet", compression="zstd")
-            hashes = _row_hashes(con, name, table)
+            hashes = _row_hashes(con, name, table, known_hashes.get(name))
             if hashes is not None:
                 feather.write_feather(hashes, staging / ROW_HASHES / f"{name}.arrow", compression="uncompressed")
             if base is None:
@@ -181,10 +185,15 @@ def row_hashes(con: duckdb.DuckDBPyConnection, table: pa.Table, key: tuple[str, 
         con.unregister("hashed")
 
 
-def _row_hashes(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> pa.Table | None:
-    """`row_hashes` of a keyed table with its key columns (None for a table without a key)."""
+def _row_hashes(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, known: np.ndarray | None) -> pa.Table | None:
+    """`row_hashes` of a keyed table with its key columns (None for a table without a key); `known`: the row hashes
+    already computed."""
     key = TABLES[name].primary_key if name in TABLES else ()
-    return row_hashes(con, table, key) if key else None
+    if not key:
+        return None
+    if known is None:
+        return row_hashes(con, table, key)
+    return pa.table({**{k: table.column(k) for k in key}, "row_hash": pa.array(known, pa.uint64())})  # nullable, as DuckDB gives
 
 
 def _update_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, hashes: pa.Table | None, base: Path) -> tuple[int, int]:

@@ -6,12 +6,15 @@ import os
 import threading
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .derived_checks import check_frames
 from .expectations import CRITICAL, MAX_ROWS_PER_DOCUMENT, WARNING, check_names
+from .per_document import rows_at
+from .row_memo import RowMemo, hashed_rows, is_row_wise
 from .schema import TABLES
 
 
@@ -42,6 +45,8 @@ class CheckResult:
 class ValidationReport:
     results: list[CheckResult]
     created: str
+    rows_checked: int = 0  # rows great-expectations ran the row-wise expectations on
+    rows_remembered: int = 0  # rows whose row-wise verdicts came from the memo of an earlier validation
 
     @property
     def passed(self) -> bool:
@@ -52,11 +57,23 @@ class ValidationReport:
         return {"created": self.created, "passed": self.passed,
                 "critical_failures": sum(1 for r in self.results if not r.success and r.severity == CRITICAL),
                 "warnings": sum(1 for r in self.results if not r.success and r.severity == WARNING),
+                "rows_checked": self.rows_checked, "rows_remembered": self.rows_remembered,
                 "results": [_jsonable(r.__dict__) for r in self.results]}
 
 
-def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict]) -> ValidationReport:
-    """Run every suite on its table with great-expectations (in memory: an ephemeral context)."""
+# Expectation types that read only the table's column names: checked on the frame of new rows, which has them all.
+NAMES_ONLY = frozenset({"expect_table_columns_to_match_set", "expect_table_columns_to_match_ordered_list",
+                        "expect_table_column_count_to_equal", "expect_column_to_exist"})
+
+
+def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: RowMemo | None = None,
+             hashes: dict[str, np.ndarray] | None = None) -> ValidationReport:
+    """Run every suite on its table with great-expectations (in memory: an ephemeral context).
+
+    Table-wide expectations (columns, row counts, uniqueness) read the whole table. Row-wise ones read only the rows
+    `memo` has no verdict on (all rows without a memo); the verdicts on the others come from it, and the report is
+    the same as if every row had been checked. The memo gathers this validation's verdicts (`RowMemo.save`).
+    `hashes`: each table's row hashes (`hashed_rows`), computed here when not given."""
     gx = import_engine()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -65,33 +82,94 @@ def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict]) -> Valida
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     source = context.data_sources.add_pandas("tables")
-    checked = check_frames(frames)
+    memo = memo if memo is not None else RowMemo()
+    hashes = hashes if hashes is not None else {name: hashed_rows(_arrow_table(frame)) for name, frame in frames.items()}
+    checked = check_frames(frames, memo, hashes)
     params = parameters(frames)
-    results: list[CheckResult] = []
-    for name, spec in suites.items():
-        suite = gx.ExpectationSuite(name=name, expectations=[dict(e) for e in spec["expectations"]])
-        if len(suite.expectations) != len(spec["expectations"]):
-            raise ValueError(f"expectations/{name}.json: {len(spec['expectations']) - len(suite.expectations)} expectation(s) "
-                             "were not understood by great-expectations (misspelled type or arguments?)")
+    severity = {check: level for check, level, _ in check_names(suites)}
+
+    def run(name: str, expectations: list[dict], frame: pd.DataFrame, result_format: str) -> list:
+        suite = gx.ExpectationSuite(name=name, expectations=[dict(e) for e in expectations])
+        if len(suite.expectations) != len(expectations):
+            raise ValueError(f"expectations/{name.split(':')[0]}.json: {len(expectations) - len(suite.expectations)} "
+                             "expectation(s) were not understood by great-expectations (misspelled type or arguments?)")
         suite = context.suites.add(suite)
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-        frame = _for_validation(checked.pop(name))  # each checked table is released once its suite has run
-        outcome = definition.run(batch_parameters={"dataframe": frame}, expectation_parameters=params,
-                                 result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5})
-        by_check = {e["meta"]["check"]: e for e in spec["expectations"]}
-        for r in outcome.results:
-            meta = r.expectation_config.meta
-            result = r.result or {}
-            results.append(CheckResult(
-                table=name, check=meta["check"], expectation=r.expectation_config.type,
-                column=r.expectation_config.kwargs.get("column"), severity=by_check[meta["check"]].get("severity", CRITICAL),
-                success=bool(r.success), unexpected_count=result.get("unexpected_count"),
-                observed=result.get("observed_value"), examples=list(result.get("partial_unexpected_list") or [])[:5],
-                description=meta.get("description", "")))
-    order = {check: i for i, (check, _, _) in enumerate(check_names(suites))}
+        return definition.run(batch_parameters={"dataframe": frame}, expectation_parameters=params,
+                              result_format={"result_format": result_format, "partial_unexpected_count": 5}).results
+
+    results: list[CheckResult] = []
+    checked_rows = remembered_rows = 0
+    for name, spec in suites.items():
+        frame = checked.pop(name)  # each checked table is released once its suite has run
+        row_wise = [e for e in spec["expectations"] if is_row_wise(e)]
+        on_names = [e for e in spec["expectations"] if e["type"] in NAMES_ONLY]
+        whole = [e for e in spec["expectations"] if not is_row_wise(e) and e["type"] not in NAMES_ONLY]
+        if whole:  # on the columns they read only: great-expectations takes rows of the whole frame for some
+            read = _columns_read(whole) or {frame.columns[0]}
+            for r in run(f"{name}:table", whole, _for_validation(frame[[c for c in frame.columns if c in read]]), "SUMMARY"):
+                results.append(_check_result(name, r, severity, r.result or {}))
+        derived = [c for c in frame.columns if c not in frames[name].columns]
+        keys = hashed_rows(_arrow_table(frame[derived]), hashes[name]) if row_wise else np.zeros(len(frame), np.uint64)
+        unseen = memo.unseen(name, keys) if row_wise else np.zeros(len(frame), bool)
+        new_rows = np.flatnonzero(unseen)
+        checked_rows, remembered_rows = checked_rows + len(new_rows), remembered_rows + (len(keys) - len(new_rows) if row_wise else 0)
+        prepared = _for_validation(rows_at(frame, new_rows))  # the new rows, with every column: what on_names reads
+        to_run = on_names + (row_wise if len(new_rows) else [])
+        by_check = {r.expectation_config.meta["check"]: r for r in (run(f"{name}:rows", to_run, prepared, "COMPLETE") if to_run else [])}
+        results += [_check_result(name, by_check[e["meta"]["check"]], severity, by_check[e["meta"]["check"]].result or {})
+                    for e in on_names]
+        complete = all("unexpected_index_list" in (by_check[e["meta"]["check"]].result or {}) for e in row_wise if len(new_rows))
+        if row_wise and complete:  # a verdict on every new row: they join the memo
+            memo.mark_seen(name, keys)
+        for e in row_wise:
+            r = by_check.get(e["meta"]["check"])
+            if r is not None and not complete:  # an expectation that raised: reported as great-expectations gave it
+                results.append(_check_result(name, r, severity, r.result or {}))
+                continue
+            failures = {} if r is None else _failures(prepared, e["kwargs"]["column"], r.result["unexpected_index_list"], keys[new_rows])
+            count, examples = memo.verdicts(e["meta"]["check"], keys, unseen, failures)
+            results.append(CheckResult(table=name, check=e["meta"]["check"], expectation=e["type"], column=e["kwargs"].get("column"),
+                                       severity=severity[e["meta"]["check"]], success=count == 0, unexpected_count=count,
+                                       observed=None, examples=examples, description=e["meta"]["description"]))
+    order = {check: i for i, check in enumerate(severity)}
     results.sort(key=lambda r: order[r.check])
-    return ValidationReport(results, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    return ValidationReport(results, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), checked_rows, remembered_rows)
+
+
+def _failures(prepared: pd.DataFrame, column: str, rejected: list[int], keys: np.ndarray) -> dict[int, object]:
+    """Row hash → the value great-expectations reports for each row it rejected (the column's value, null as None):
+    taken from the frame it checked, as its `unexpected_list` stops at 200 values."""
+    values = prepared[column].iloc[rejected].tolist() if rejected else []
+    return {int(keys[i]): _jsonable(v) for i, v in zip(rejected, values)}
+
+
+def _is_null(value) -> bool:
+    return value is None or value is pd.NA or isinstance(value, float) and math.isnan(value)
+
+
+def _check_result(table: str, r, severity: dict[str, str], result: dict) -> CheckResult:
+    """A great-expectations result as a CheckResult."""
+    config = r.expectation_config
+    return CheckResult(table=table, check=config.meta["check"], expectation=config.type, column=config.kwargs.get("column"),
+                       severity=severity[config.meta["check"]], success=bool(r.success), unexpected_count=result.get("unexpected_count"),
+                       observed=result.get("observed_value"), examples=[_jsonable(v) for v in (result.get("partial_unexpected_list") or [])[:5]],
+                       description=config.meta.get("description", ""))
+
+
+def _columns_read(expectations: list[dict]) -> set[str]:
+    """The columns these expectations read values of."""
+    out = set()
+    for e in expectations:
+        kwargs = e.get("kwargs", {})
+        out.update(c for key in ("column", "column_A", "column_B") if (c := kwargs.get(key)))
+        out.update(kwargs.get("column_list", []))
+    return out
+
+
+def _arrow_table(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def import_engine():
@@ -124,11 +202,11 @@ def skip_batch_hashing() -> None:
     pandas_execution_engine.HASH_THRESHOLD = 0
 
 
-def _for_validation(frame: pd.DataFrame) -> pd.DataFrame:
+def _for_validation(frame: pd.DataFrame, columns: set[str] | None = None) -> pd.DataFrame:
     """Lists become strings and dates ISO strings, so every expectation type can read every column; Arrow-backed
-    columns one chunk each."""
+    columns one chunk each. Only `columns` when given (the others are not read)."""
     out = frame.copy(deep=False)
-    for column in out.columns:
+    for column in out.columns if columns is None else [c for c in out.columns if c in columns]:
         if isinstance(out[column].dtype, pd.ArrowDtype) and pa.types.is_list(out[column].dtype.pyarrow_dtype):
             lists = pa.array(out[column].array).cast(pa.list_(pa.large_string()))
             joined = pc.binary_join(lists, pa.scalar(" › ", pa.large_string()))
@@ -150,7 +228,8 @@ def _for_validation(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _jsonable(value):
-    if isinstance(value, float) and math.isnan(value):
+    """`value` as JSON can hold it: nulls (NaN, pandas' NA) as None, other scalars it has no type for as strings."""
+    if _is_null(value):
         return None
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}

@@ -1,0 +1,147 @@
+"""What earlier validations found out about single rows, so that a build runs great-expectations only on rows no
+earlier build has checked: which rows a row-wise expectation rejected (with the value it reported) and which rows'
+spans stand in their document's text.
+
+Each verdict is a pure function of the values it is keyed by, a 64-bit DuckDB hash: a row-wise expectation reads one
+row (its published columns and derived `check_*` columns), a span check one row and its document's text. The memo file
+is named after everything else the verdicts depend on (`memo_key`: the suites, the rules and checks' code, the library
+versions), so a change of any of them starts from an empty memo. It holds the verdicts of the last build's rows only:
+it does not grow with history. Two different rows sharing a hash would share a verdict; among the few million rows of
+10,000 plans that happens with a probability of about 10⁻⁷ per build.
+"""
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .cache import rules_fingerprint
+from .store import row_hashes
+
+# Expectation types whose verdict on a row depends on that row alone (when they carry no `mostly`, `row_condition` or
+# `$PARAMETER`): great-expectations' other column-map types may read the whole column (uniqueness).
+ROW_WISE_TYPES = frozenset({"expect_column_values_to_not_be_null", "expect_column_values_to_match_regex",
+                            "expect_column_values_to_be_in_set", "expect_column_values_to_be_between"})
+LIBRARIES = ("great_expectations", "pandas", "pyarrow", "duckdb")
+
+
+def is_row_wise(expectation: dict) -> bool:
+    """True when the expectation's verdict on a row depends on that row's values alone."""
+    kwargs = expectation.get("kwargs", {})
+    return (expectation["type"] in ROW_WISE_TYPES and not {"mostly", "row_condition"} & kwargs.keys()
+            and "$PARAMETER" not in json.dumps(kwargs))
+
+
+def memo_key(suites: dict[str, dict]) -> str:
+    """What the verdicts depend on besides the rows: the suites, the code of the checks (the rules fingerprint covers
+    assets/lib) and the versions of the libraries that compute and hash them."""
+    digest = hashlib.sha256(rules_fingerprint().encode())
+    digest.update(json.dumps(suites, sort_keys=True, ensure_ascii=False).encode())
+    for library in LIBRARIES:
+        digest.update(f"\0{library}={version(library)}".encode())
+    return digest.hexdigest()
+
+
+def hashed_rows(table: pa.Table, with_hashes: np.ndarray | None = None) -> np.ndarray:
+    """DuckDB's 64-bit hash of each row of `table` (and of `with_hashes`, one per row, when given), in order."""
+    if with_hashes is not None:  # first: a table of no columns has no rows either
+        table = pa.Table.from_arrays([pa.array(with_hashes, pa.uint64()), *table.columns], ["_with", *table.column_names])
+    if table.num_rows == 0 or table.num_columns == 0:
+        return np.zeros(table.num_rows, dtype=np.uint64)
+    with duckdb.connect() as con:
+        return row_hashes(con, table).column("row_hash").to_numpy().astype(np.uint64)
+
+
+class RowMemo:
+    """The verdicts a previous validation left (`load`) and those this one gathers, which `save` writes: only the
+    verdicts on rows of this build's tables, so removed rows leave the memo."""
+
+    def __init__(self, seen: dict[str, np.ndarray] | None = None, failed: dict[str, tuple[np.ndarray, list]] | None = None,
+                 spans: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
+        self._seen = seen or {}  # table → hashes of the rows whose row-wise verdicts are known
+        self._failed = failed or {}  # check → (hashes of the rows it rejected, the value reported for each)
+        self._spans = spans or {}  # table → (span keys, each once, and the verdict of each)
+        self.next_seen: dict[str, np.ndarray] = {}
+        self.next_failed: dict[str, tuple[np.ndarray, list]] = {}
+        self.next_spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def unseen(self, table: str, hashes: np.ndarray) -> np.ndarray:
+        """Which rows (by hash) no earlier validation checked with the row-wise expectations: a boolean mask."""
+        return ~_member(hashes, self._seen.get(table))
+
+    def mark_seen(self, table: str, hashes: np.ndarray) -> None:
+        """These rows' row-wise verdicts are all known now: the memo this validation saves holds them."""
+        self.next_seen[table] = pd.unique(hashes)
+
+    def verdicts(self, check: str, hashes: np.ndarray, unseen: np.ndarray, new_failures: dict[int, object]) -> tuple[int, list]:
+        """How many of the rows (by hash, in table order) `check` rejects and the values reported for the first five:
+        for rows checked before, the remembered failures; for the `unseen` rows, checked now, `new_failures` (hash →
+        value reported)."""
+        old_hashes, old_examples = self._failed.get(check, (np.zeros(0, np.uint64), []))
+        new_hashes = np.fromiter(new_failures, dtype=np.uint64, count=len(new_failures))
+        rejected = np.where(unseen, _member(hashes, new_hashes), _member(hashes, old_hashes))
+        example_of = dict(zip(old_hashes.tolist(), old_examples)) | new_failures
+        at = np.flatnonzero(rejected)
+        present = pd.unique(hashes[at])
+        self.next_failed[check] = (present, [example_of[h] for h in present.tolist()])
+        return len(at), [example_of[h] for h in hashes[at[:5]].tolist()]
+
+    def spans(self, table: str, keys: np.ndarray, compute: Callable[[np.ndarray], list[bool]]) -> np.ndarray:
+        """The span verdict of each row (by key): remembered, or `compute(positions)` for the rows not remembered."""
+        old_keys, old_ok = self._spans.get(table, (np.zeros(0, np.uint64), np.zeros(0, bool)))
+        at = pd.Index(old_keys).get_indexer(keys)  # -1 where not remembered
+        out = np.where(at >= 0, old_ok[at] if len(old_ok) else False, False)
+        missing = np.flatnonzero(at < 0)
+        if len(missing):
+            out[missing] = np.asarray(compute(missing), dtype=bool)
+        first = ~pd.Series(keys).duplicated().to_numpy()
+        self.next_spans[table] = (keys[first], out[first])
+        return out
+
+    def save(self, path: Path) -> None:
+        """Write what this validation gathered to `path` (whole, then renamed) and remove other memo files beside it."""
+        arrays = {f"seen.{t}": h for t, h in self.next_seen.items()}
+        for check, (hashes, examples) in self.next_failed.items():
+            arrays[f"failed.{check}"] = hashes
+            arrays[f"examples.{check}"] = np.array(json.dumps(examples, ensure_ascii=False))
+        for t, (keys, ok) in self.next_spans.items():
+            arrays[f"span_keys.{t}"], arrays[f"span_ok.{t}"] = keys, ok
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{uuid.uuid4().hex}.tmp.npz")
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+        for other in path.parent.glob("*.npz"):
+            if other != path:
+                other.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: Path) -> "RowMemo":
+        """The memo at `path`; an empty one when there is none (a new rules or suites version starts afresh). Raises
+        ValueError when the file cannot be read."""
+        if not path.exists():
+            return cls()
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+        except Exception as error:  # a truncated or foreign file: say which
+            raise ValueError(f"{path}: not a readable validation memo ({error})") from error
+        seen = {n.removeprefix("seen."): a for n, a in arrays.items() if n.startswith("seen.")}
+        failed = {n.removeprefix("failed."): (a, json.loads(str(arrays[f"examples.{n.removeprefix('failed.')}"])))
+                  for n, a in arrays.items() if n.startswith("failed.")}
+        spans = {n.removeprefix("span_keys."): (a, arrays[f"span_ok.{n.removeprefix('span_keys.')}"])
+                 for n, a in arrays.items() if n.startswith("span_keys.")}
+        return cls(seen, failed, spans)
+
+
+def _member(values: np.ndarray, known: np.ndarray | None) -> np.ndarray:
+    """Which of `values` are in `known`: a hash-table lookup (pandas; numpy's sorting isin took seconds at 10,000 plans)."""
+    if known is None or len(known) == 0:
+        return np.zeros(len(values), dtype=bool)
+    return pd.Series(values, copy=False).isin(known).to_numpy()
