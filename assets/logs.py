@@ -1,4 +1,6 @@
-"""Per-document log lines: in Dagster's event log for small corpora, in the process log for large ones.
+"""Per-document log lines: in Dagster's event log for small corpora, in the process log for large ones. Stages log
+the documents they computed in this build and count the ones they took unchanged from their cache (what those
+documents gave is in the published tables: parse_warnings, quarantine), so a one-document rebuild logs one document.
 
 Every line written with `context.log` becomes an event stored by the Dagster instance (about 20 ms
 each here), so thousands of per-document lines would dominate a large build. Above EVENT_LOG_LIMIT
@@ -19,8 +21,11 @@ if not _process_log.handlers:
     _process_log.propagate = False
 
 
-def log_lines(context, lines: list[tuple[str, str]], what: str) -> None:
-    """Write (level, message) lines, where they are cheap for the corpus's size."""
+def log_lines(context, lines: list[tuple[str, str]], what: str, unchanged: int = 0) -> None:
+    """Write (level, message) lines, where they are cheap for the corpus's size, and a count of the `unchanged`
+    documents taken from the cache."""
+    if unchanged:
+        context.log.info(f"{unchanged} document(s) unchanged since an earlier build: taken from the cache")
     if len(lines) <= EVENT_LOG_LIMIT:
         for level, message in lines:
             getattr(context.log, level)(message)

@@ -52,7 +52,8 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
 
     keys = [derived_key(normalized_documents.cache_keys.get(doc.doc_id), "outline") for doc in corpus]
     combined = cache.combined(keys, outline, ["measures"], settings.workers, progress="outline")
-    for i, (doc, result) in enumerate(zip(corpus, combined.extras)):
+    for i, (doc, key, result) in enumerate(zip(corpus, keys, combined.extras)):
+        computed = key in cache.computed
         if isinstance(result, InputError):
             lines.append(("warning", f"{doc.source_file}: quarantined at {result.stage}: {result.reason}"))
             quarantine.append({"source_file": doc.source_file, "sha256": doc.sha256, "stage": result.stage, "reason": result.reason})
@@ -60,12 +61,13 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
         row, kinds, numbering = result
         doc_rows.append(row)
         kept.append(i)
-        lines.append(("info", f"{doc.source_file}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-                      + (f"; {len(numbering)} numbering warning(s)" if numbering else "")))
+        if computed:
+            lines.append(("info", f"{doc.source_file}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+                          + (f"; {len(numbering)} numbering warning(s)" if numbering else "")))
+            lines += [("warning", f"{doc.source_file}: {message}") for message in numbering]
         for message in numbering:
-            lines.append(("warning", f"{doc.source_file}: {message}"))
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
-    log_lines(context, lines, "per-document")
+    log_lines(context, lines, "per-document", unchanged=cache.hits)
     documents = pd.DataFrame(doc_rows)
     measure_frame = measures_frame(combined.tables["measures"])
     per_doc = (measure_frame.groupby(["doc_id", "kind"]).size().unstack(fill_value=0).reset_index()

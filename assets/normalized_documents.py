@@ -46,20 +46,23 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
     corpus = NormalizedCorpus([], combined.stored["texts"])
     chars = combined.tables["texts"].column("chars").to_pylist() if combined.tables["texts"].num_rows else []
     for raw, key, doc in zip(raw_files.files, keys, combined.extras):
+        computed = key in cache.computed
         if isinstance(doc, InputError):
-            lines.append(("warning", f"{raw.source_file}: quarantined at {doc.stage}: {doc.reason}"))
+            lines.append(("warning", f"{raw.source_file}: quarantined at {doc.stage}: {doc.reason}"
+                                     + ("" if computed else " (unchanged file)")))
             corpus.quarantine.append({"source_file": raw.source_file, "sha256": raw.sha256, "stage": doc.stage, "reason": doc.reason})
             continue
         corpus.documents.append(doc)
         corpus.cache_keys[doc.doc_id] = key
-        lines.append(("info", f"{raw.source_file}: {doc.encoding}, {doc.script}, {chars[len(corpus.documents) - 1]} chars, "
-                              f"title {doc.metadata.title or '(none)'}; dropped {len(doc.removed)} debris line(s)"))
+        if computed:
+            lines.append(("info", f"{raw.source_file}: {doc.encoding}, {doc.script}, {chars[len(corpus.documents) - 1]} chars, "
+                                  f"title {doc.metadata.title or '(none)'}; dropped {len(doc.removed)} debris line(s)"))
     for name in raw_files.missing_from_disk:
         corpus.quarantine.append({"source_file": name, "sha256": None, "stage": "manifest",
                                   "reason": "listed in sources.csv but no such file under RAW_DIR"})
     frame = pd.DataFrame([{"source_file": d.source_file, "encoding": d.encoding, "script": d.script, "chars": n,
                            "title": d.metadata.title, "region": d.metadata.region} for d, n in zip(corpus.documents, chars)])
-    log_lines(context, lines, "per-document")
+    log_lines(context, lines, "per-document", unchanged=cache.hits)
     context.add_output_metadata({
         "seconds": round(time.perf_counter() - started, 2),
         "cache_hits": cache.hits,

@@ -4,7 +4,7 @@ import time
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import StageSnapshot
+from .lib.cache import StageSnapshot, derived_key
 from .lib.per_document import by_document
 from .lib.target_rows import TARGET_KINDS, target_columns, target_rows
 from .measures import StructuredCorpus
@@ -30,7 +30,9 @@ def targets(context: AssetExecutionContext, settings: PipelineSettings, normaliz
                         settings.workers)
     per_doc = frame.groupby("doc_id").size().to_dict() if len(frame) else {}
     log_lines(context, [("info", f"{doc.source_file}: {per_doc.get(doc.doc_id, 0)} target(s)")
-                        for doc in measures.documents.itertuples(index=False)], "per-document")
+                        for doc in measures.documents.itertuples(index=False)
+                        if derived_key(measures.cache_keys.get(doc.doc_id), "targets") in cache.computed],
+              "per-document", unchanged=cache.hits)
     context.add_output_metadata({
         "seconds": round(time.perf_counter() - started, 2),
         "cache_hits": cache.hits,

@@ -25,9 +25,15 @@ def test_incremental_build_equals_a_full_rebuild(raw_copy, tmp_path):
     changed = raw_copy / "chengdu-qingyang-district_2020_implementation-plan.txt"
     changed.write_text(changed.read_text(encoding="utf-8").replace("35 万平米", "40 万平米"), encoding="utf-8")  # changed
     (raw_copy / "taiyuan-xiaodian-district_2022_market-entity-plan.txt").unlink()  # removed
-    second = build(raw_copy, warehouse)
+    instance = DagsterInstance.ephemeral()
+    second = build(raw_copy, warehouse, instance)
     metadata = second.asset_materializations_for_node("normalized_documents")[0].metadata
     assert metadata["cache_hits"].value == 3 and metadata["parsed"].value == 2  # only the added and the changed file
+    for stage in ("normalized_documents", "measures", "targets"):  # the log names the documents computed, counts the others
+        messages = [e.user_message for e in instance.all_logs(second.run_id) if e.step_key == stage]
+        named = {m.split(":")[0] for m in messages if m.endswith(".txt") or ".txt: " in m}
+        assert named == {"new-county.txt", changed.name}, (stage, named)
+        assert "3 document(s) unchanged since an earlier build: taken from the cache" in messages, stage
     for stage in ("responsibilities", "targets", "indicators", "duplicates"):  # results derived per document are reused too
         assert second.asset_materializations_for_node(stage)[0].metadata["cache_hits"].value == 3, stage
     full = tmp_path / "full"

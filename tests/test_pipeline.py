@@ -15,9 +15,9 @@ from pipelines.definitions import ALL_ASSETS, defs, pipeline_resources
 EXPECTED = json.loads((Path(__file__).parent / "data" / "seed_expectations.json").read_text(encoding="utf-8"))
 
 
-def build(raw_dir: Path, warehouse: Path):
+def build(raw_dir: Path, warehouse: Path, instance=None):
     settings = PipelineSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse))
-    result = materialize(ALL_ASSETS, resources=pipeline_resources(settings), raise_on_error=False)
+    result = materialize(ALL_ASSETS, resources=pipeline_resources(settings), raise_on_error=False, instance=instance)
     assert result.success
     return result
 

@@ -74,7 +74,7 @@ def test_a_remembered_validation_equals_checking_every_row(seed_frames, tmp_path
     first = broken(seed_frames, seed=2)
     memo = RowMemo()
     validate(first, SUITES, memo)
-    memo.save(tmp_path / "memo.npz")
+    memo.save(tmp_path / "memo")
 
     second = broken(seed_frames, seed=3)  # other rows broken, others repaired
     documents = second["documents"]["doc_id"].tolist()
@@ -83,7 +83,7 @@ def test_a_remembered_validation_equals_checking_every_row(seed_frames, tmp_path
         second[name] = second[name][second[name]["doc_id"] != gone].reset_index(drop=True)
     texts = second["document_texts"]
     texts["text"] = texts["text"].where(texts["doc_id"] != edited, "　" + texts["text"])  # its spans now point one off
-    remembered = validate(second, SUITES, RowMemo.load(tmp_path / "memo.npz"))
+    remembered = validate(second, SUITES, RowMemo.load(tmp_path / "memo"))
     fresh = validate(second, SUITES)
     assert comparable(remembered) == comparable(fresh)
     span = next(r for r in fresh.results if r.check == "measures__check_span__inside_text")
@@ -98,28 +98,29 @@ def test_a_remembered_validation_equals_checking_every_row(seed_frames, tmp_path
 def test_the_same_tables_again_are_not_checked_again(seed_frames, tmp_path):
     memo = RowMemo()
     first = validate(seed_frames, SUITES, memo)
-    memo.save(tmp_path / "memo.npz")
-    again = validate(seed_frames, SUITES, RowMemo.load(tmp_path / "memo.npz"))
+    memo.save(tmp_path / "memo")
+    again = validate(seed_frames, SUITES, RowMemo.load(tmp_path / "memo"))
     assert again.rows_checked == 0 and again.rows_remembered == first.rows_checked > 0
     assert comparable(again) == comparable(first)
 
 
-def test_a_memo_file_is_replaced_whole_and_an_unreadable_one_is_named(tmp_path):
+def test_a_memo_is_replaced_whole_and_an_unreadable_one_is_named(tmp_path):
     memo = RowMemo()
     memo.mark_seen("t", np.array([3, 1, 2], np.uint64))
     memo.verdicts("t__c__check", np.array([3, 1, 2], np.uint64), np.ones(3, bool), {1: "bad", 2: None})
-    path = tmp_path / "validation" / "abc.npz"
+    folder = tmp_path / "validation" / "abc"
     (tmp_path / "validation").mkdir()
-    (tmp_path / "validation" / "older.npz").write_bytes(b"from other suites")
-    memo.save(path)
-    assert [p.name for p in (tmp_path / "validation").iterdir()] == ["abc.npz"]
-    loaded = RowMemo.load(path)
+    (tmp_path / "validation" / "older").mkdir()  # a memo of other suites
+    memo.save(folder)
+    memo.save(folder)  # replaces itself
+    assert [p.name for p in (tmp_path / "validation").iterdir()] == ["abc"]
+    loaded = RowMemo.load(folder)
     assert loaded.unseen("t", np.array([1, 2, 3, 4], np.uint64)).tolist() == [False, False, False, True]
     assert loaded.verdicts("t__c__check", np.array([2, 5, 1], np.uint64), np.array([False, True, False]), {}) == (2, [None, "bad"])
-    path.write_bytes(b"truncated")
-    with pytest.raises(ValueError, match="abc.npz"):
-        RowMemo.load(path)
-    assert RowMemo.load(tmp_path / "none.npz").unseen("t", np.array([1], np.uint64)).tolist() == [True]
+    (folder / "seen.t.npy").write_bytes(b"truncated")
+    with pytest.raises(ValueError, match="seen.t.npy"):
+        RowMemo.load(folder)
+    assert RowMemo.load(tmp_path / "none").unseen("t", np.array([1], np.uint64)).tolist() == [True]
 
 
 def test_span_verdicts_are_computed_only_for_keys_not_remembered():

@@ -127,7 +127,7 @@ def test_span_checks_read_each_document_text_where_its_rows_are():
 def test_derived_numbering_and_cluster_checks_equal_their_plain_python_definitions():
     import random
 
-    from assets.lib.derived_checks import _named_after_member, _numbering_ok
+    from assets.lib.derived_checks import _named_after_member, _numbering_ok, _one_primary
 
     rng = random.Random(5)
     for _ in range(30):
@@ -145,6 +145,12 @@ def test_derived_numbering_and_cluster_checks_equal_their_plain_python_definitio
         clusters = pd.DataFrame({"cluster_id": cluster_ids, "measure_id": ids}).astype(pd.ArrowDtype(pa.string()))
         members = set(zip(cluster_ids, ids))
         assert _named_after_member(clusters).tolist() == [(c, c[2:]) in members for c in cluster_ids]
+
+        tagged = [rng.choice(ids + [None]) for _ in range(rng.randint(1, 40))]
+        primary = [rng.random() < 0.4 for _ in tagged]
+        primaries = {m: sum(p for t, p in zip(tagged, primary) if t == m) for m in ids}
+        tags = pd.DataFrame({"measure_id": pd.Series(tagged, dtype=pd.ArrowDtype(pa.string())), "is_primary": primary})
+        assert _one_primary(tags).tolist() == [m is not None and primaries[m] == 1 for m in tagged]
 
 
 def test_foreign_key_checks_equal_a_set_lookup_in_table_order():

@@ -74,6 +74,7 @@ class StageSnapshot:
     def __init__(self, folder: Path, stage: str):
         self.folder = Path(folder) / stage
         self.hits = 0  # documents the last `combined` took from the snapshot
+        self.computed: set[str | None] = set()  # the keys the last `combined` computed (None: a document never cached)
 
     def combined(self, keys: list[str | None], make: Callable[[int], Part], names: list[str], workers: int = 1,
                  progress: str | None = None) -> Combined:
@@ -92,6 +93,7 @@ class StageSnapshot:
             for i, entry in zip(missing, written):
                 entries[i] = entry
         self.hits = len(keys) - len(missing)
+        self.computed = {keys[i] for i in missing}
         runs = {name: _runs([places[name] for _, places in entries]) for name in names}
         tables = {name: stack_tables([segments[segment][name].slice(start, count) for segment, start, count in runs[name]])
                   for name in names}

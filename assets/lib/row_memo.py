@@ -11,7 +11,7 @@ it does not grow with history. Two different rows sharing a hash would share a v
 """
 import hashlib
 import json
-import os
+import shutil
 import uuid
 from collections.abc import Callable
 from importlib.metadata import version
@@ -105,38 +105,47 @@ class RowMemo:
         self.next_spans[table] = (keys[first], out[first])
         return out
 
-    def save(self, path: Path) -> None:
-        """Write what this validation gathered to `path` (whole, then renamed) and remove other memo files beside it."""
-        arrays = {f"seen.{t}": h for t, h in self.next_seen.items()}
+    def save(self, folder: Path) -> None:
+        """Write what this validation gathered as the memo folder `folder` (written beside it, then renamed into place:
+        a reader sees the old memo, the new one or none) and remove other memos beside it."""
+        tmp = folder.with_name(f".tmp-{uuid.uuid4().hex}")
+        tmp.mkdir(parents=True)
+        for table, hashes in self.next_seen.items():
+            np.save(tmp / f"seen.{table}.npy", hashes)
         for check, (hashes, examples) in self.next_failed.items():
-            arrays[f"failed.{check}"] = hashes
-            arrays[f"examples.{check}"] = np.array(json.dumps(examples, ensure_ascii=False))
-        for t, (keys, ok) in self.next_spans.items():
-            arrays[f"span_keys.{t}"], arrays[f"span_ok.{t}"] = keys, ok
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{uuid.uuid4().hex}.tmp.npz")
-        np.savez(tmp, **arrays)
-        os.replace(tmp, path)
-        for other in path.parent.glob("*.npz"):
-            if other != path:
-                other.unlink(missing_ok=True)
+            np.save(tmp / f"failed.{check}.npy", hashes)
+            (tmp / f"examples.{check}.json").write_text(json.dumps(examples, ensure_ascii=False), encoding="utf-8")
+        for table, (keys, ok) in self.next_spans.items():
+            np.save(tmp / f"span_keys.{table}.npy", keys)
+            np.save(tmp / f"span_ok.{table}.npy", ok)
+        old = folder.with_name(f".old-{uuid.uuid4().hex}")
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        for other in folder.parent.iterdir():
+            if other != folder:
+                shutil.rmtree(other) if other.is_dir() else other.unlink(missing_ok=True)
 
     @classmethod
-    def load(cls, path: Path) -> "RowMemo":
-        """The memo at `path`; an empty one when there is none (a new rules or suites version starts afresh). Raises
-        ValueError when the file cannot be read."""
-        if not path.exists():
+    def load(cls, folder: Path) -> "RowMemo":
+        """The memo in `folder` (its arrays memory mapped); an empty one when there is none (new rules or suites start
+        afresh). Raises ValueError, naming the file, when one cannot be read."""
+        if not folder.is_dir():
             return cls()
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in data.files}
-        except Exception as error:  # a truncated or foreign file: say which
-            raise ValueError(f"{path}: not a readable validation memo ({error})") from error
-        seen = {n.removeprefix("seen."): a for n, a in arrays.items() if n.startswith("seen.")}
-        failed = {n.removeprefix("failed."): (a, json.loads(str(arrays[f"examples.{n.removeprefix('failed.')}"])))
-                  for n, a in arrays.items() if n.startswith("failed.")}
-        spans = {n.removeprefix("span_keys."): (a, arrays[f"span_ok.{n.removeprefix('span_keys.')}"])
-                 for n, a in arrays.items() if n.startswith("span_keys.")}
+        seen, failed, spans = {}, {}, {}
+        for path in sorted(folder.iterdir()):
+            kind, _, rest = path.name.partition(".")
+            name = rest.removesuffix(".npy")
+            try:
+                if kind == "seen":
+                    seen[name] = np.load(path, mmap_mode="r", allow_pickle=False)
+                elif kind == "failed":
+                    examples = json.loads(folder.joinpath(f"examples.{name}.json").read_text(encoding="utf-8"))
+                    failed[name] = (np.load(path, allow_pickle=False), examples)
+                elif kind == "span_keys":
+                    spans[name] = (np.load(path, allow_pickle=False), np.load(folder / f"span_ok.{name}.npy", allow_pickle=False))
+            except (OSError, ValueError) as error:  # a truncated or foreign file: say which
+                raise ValueError(f"{path}: not a readable validation memo file ({error})") from error
         return cls(seen, failed, spans)
 
 
