@@ -89,7 +89,7 @@ def _keys(column: pd.Series) -> pa.ChunkedArray:
 
 def memo_path(settings: PipelineSettings) -> Path:
     """Where the row verdicts of the last validation are kept, named after what they depend on (`memo_key`)."""
-    return settings.warehouse_path / "cache" / "validation" / memo_key(SUITES)[:16]
+    return settings.warehouse_path / "cache" / "validation" / memo_key(SUITES)[:16]  # as row_memo.MEMO_NAME expects
 
 
 def remembered_verdicts(settings: PipelineSettings, context: AssetExecutionContext) -> RowMemo:

@@ -108,12 +108,15 @@ def test_a_memo_is_replaced_whole_and_an_unreadable_one_is_named(tmp_path):
     memo = RowMemo()
     memo.mark_seen("t", np.array([3, 1, 2], np.uint64))
     memo.verdicts("t__c__check", np.array([3, 1, 2], np.uint64), np.ones(3, bool), {1: "bad", 2: None})
-    folder = tmp_path / "validation" / "abc"
+    folder = tmp_path / "validation" / "0123456789abcdef"
     (tmp_path / "validation").mkdir()
-    (tmp_path / "validation" / "older").mkdir()  # a memo of other suites
+    (tmp_path / "validation" / "fedcba9876543210").mkdir()  # a memo of other suites
+    (tmp_path / "validation" / f".tmp-{'0' * 32}").mkdir()  # left by a killed save
+    (tmp_path / "validation" / "notes").mkdir()  # not a memo: left alone
+    (tmp_path / "validation" / "notes.txt").write_text("left alone too")
     memo.save(folder)
     memo.save(folder)  # replaces itself
-    assert [p.name for p in (tmp_path / "validation").iterdir()] == ["abc"]
+    assert sorted(p.name for p in (tmp_path / "validation").iterdir()) == ["0123456789abcdef", "notes", "notes.txt"]
     loaded = RowMemo.load(folder)
     assert loaded.unseen("t", np.array([1, 2, 3, 4], np.uint64)).tolist() == [False, False, False, True]
     assert loaded.verdicts("t__c__check", np.array([2, 5, 1], np.uint64), np.array([False, True, False]), {}) == (2, [None, "bad"])

@@ -11,6 +11,7 @@ it does not grow with history. Two different rows sharing a hash would share a v
 """
 import hashlib
 import json
+import re
 import shutil
 import uuid
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from .store import row_hashes
 ROW_WISE_TYPES = frozenset({"expect_column_values_to_not_be_null", "expect_column_values_to_match_regex",
                             "expect_column_values_to_be_in_set", "expect_column_values_to_be_between"})
 LIBRARIES = ("great_expectations", "pandas", "pyarrow", "duckdb")
+MEMO_NAME = re.compile(r"[0-9a-f]{16}|\.(tmp|old)-[0-9a-f]{32}")  # a memo folder (`memo_key`'s first 16 digits) or a save's temporary
 
 
 def is_row_wise(expectation: dict) -> bool:
@@ -107,7 +109,8 @@ class RowMemo:
 
     def save(self, folder: Path) -> None:
         """Write what this validation gathered as the memo folder `folder` (written beside it, then renamed into place:
-        a reader sees the old memo, the new one or none) and remove other memos beside it."""
+        a reader sees the old memo, the new one or none) and remove other memos beside it (folders named as `memo_key`
+        names them, and leftovers of a killed save; nothing else)."""
         tmp = folder.with_name(f".tmp-{uuid.uuid4().hex}")
         tmp.mkdir(parents=True)
         for table, hashes in self.next_seen.items():
@@ -122,9 +125,9 @@ class RowMemo:
         if folder.exists():
             folder.rename(old)
         tmp.rename(folder)
-        for other in folder.parent.iterdir():
-            if other != folder:
-                shutil.rmtree(other) if other.is_dir() else other.unlink(missing_ok=True)
+        for other in folder.parent.iterdir():  # only what save() names so: other memos, leftovers of a killed save
+            if other != folder and other.is_dir() and MEMO_NAME.fullmatch(other.name):
+                shutil.rmtree(other, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path) -> "RowMemo":
