@@ -108,7 +108,8 @@ def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: Row
         whole = [e for e in spec["expectations"] if not is_row_wise(e) and e["type"] not in NAMES_ONLY]
         if whole:  # on the columns they read only: great-expectations takes rows of the whole frame for some
             read = _columns_read(whole) or {frame.columns[0]}
-            for r in run(f"{name}:table", whole, _for_validation(frame[[c for c in frame.columns if c in read]]), "SUMMARY"):
+            whole_frame = _as_pandas_strings(_for_validation(frame[[c for c in frame.columns if c in read]]))
+            for r in run(f"{name}:table", whole, whole_frame, "SUMMARY"):
                 results.append(_check_result(name, r, severity, r.result or {}))
         derived = [c for c in frame.columns if c not in frames[name].columns]
         keys = hashed_rows(_arrow_table(frame[derived]), hashes[name]) if row_wise else np.zeros(len(frame), np.uint64)
@@ -156,6 +157,17 @@ def _check_result(table: str, r, severity: dict[str, str], result: dict) -> Chec
                        severity=severity[config.meta["check"]], success=bool(r.success), unexpected_count=result.get("unexpected_count"),
                        observed=result.get("observed_value"), examples=[_jsonable(v) for v in (result.get("partial_unexpected_list") or [])[:5]],
                        description=config.meta.get("description", ""))
+
+
+def _as_pandas_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow-backed string columns as pandas' Arrow-backed StringDtype: uniqueness checks call `duplicated()`, six times
+    faster on it than on pd.ArrowDtype (0.08 against 0.48 s for 477,000 ids; the strings are not copied)."""
+    out = frame.copy(deep=False)
+    for column in out.columns:
+        dtype = out[column].dtype
+        if isinstance(dtype, pd.ArrowDtype) and (pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)):
+            out[column] = out[column].astype(pd.StringDtype("pyarrow"))
+    return out
 
 
 def _columns_read(expectations: list[dict]) -> set[str]:
