@@ -163,8 +163,10 @@ def test_foreign_key_checks_equal_a_set_lookup_in_table_order():
     picked = [None if r < 0.05 else f"m-{k}" for r, k in zip(rng.random(300_000), rng.integers(0, 60_000, 300_000))]
     key_set = set(keys)
     expected = [None if v is None else v in key_set for v in picked]
+    chunks = pa.chunked_array([pa.array(picked[i:i + 997], pa.string()) for i in range(0, len(picked), 997)])  # as a snapshot's slices
     for values, key_column in [(pd.Series(picked, dtype=object), pd.Series(keys, dtype=object)),
-                               (pd.Series(picked, dtype=pd.ArrowDtype(pa.string())), pd.Series(keys, dtype=pd.ArrowDtype(pa.large_string())))]:
+                               (pd.Series(picked, dtype=pd.ArrowDtype(pa.string())), pd.Series(keys, dtype=pd.ArrowDtype(pa.large_string()))),
+                               (pd.Series(pd.array(chunks, dtype=pd.ArrowDtype(pa.string()))), pd.Series(keys, dtype=pd.ArrowDtype(pa.string())))]:
         found = _exists(values, key_column)
         assert found.tolist() == expected and found.index.equals(values.index)
     assert _exists(pd.Series([], dtype=object), pd.Series(keys, dtype=object)).tolist() == []
