@@ -103,40 +103,51 @@ def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: Row
     checked_rows = remembered_rows = 0
     for name, spec in suites.items():
         frame = checked.pop(name)  # each checked table is released once its suite has run
-        row_wise = [e for e in spec["expectations"] if is_row_wise(e)]
-        on_names = [e for e in spec["expectations"] if e["type"] in NAMES_ONLY]
-        whole = [e for e in spec["expectations"] if not is_row_wise(e) and e["type"] not in NAMES_ONLY]
-        if whole:  # on the columns they read only: great-expectations takes rows of the whole frame for some
-            read = _columns_read(whole) or {frame.columns[0]}
-            whole_frame = _as_pandas_strings(_for_validation(frame[[c for c in frame.columns if c in read]]))
-            for r in run(f"{name}:table", whole, whole_frame, "SUMMARY"):
-                results.append(_check_result(name, r, severity, r.result or {}))
         derived = [c for c in frame.columns if c not in frames[name].columns]
-        keys = hashed_rows(_arrow_table(frame[derived]), hashes[name]) if row_wise else np.zeros(len(frame), np.uint64)
-        unseen = memo.unseen(name, keys) if row_wise else np.zeros(len(frame), bool)
-        new_rows = np.flatnonzero(unseen)
-        checked_rows, remembered_rows = checked_rows + len(new_rows), remembered_rows + (len(keys) - len(new_rows) if row_wise else 0)
-        prepared = _for_validation(rows_at(frame, new_rows))  # the new rows, with every column: what on_names reads
-        to_run = on_names + (row_wise if len(new_rows) else [])
-        by_check = {r.expectation_config.meta["check"]: r for r in (run(f"{name}:rows", to_run, prepared, "COMPLETE") if to_run else [])}
-        results += [_check_result(name, by_check[e["meta"]["check"]], severity, by_check[e["meta"]["check"]].result or {})
-                    for e in on_names]
-        complete = all("unexpected_index_list" in (by_check[e["meta"]["check"]].result or {}) for e in row_wise if len(new_rows))
-        if row_wise and complete:  # a verdict on every new row: they join the memo
-            memo.mark_seen(name, keys)
-        for e in row_wise:
-            r = by_check.get(e["meta"]["check"])
-            if r is not None and not complete:  # an expectation that raised: reported as great-expectations gave it
-                results.append(_check_result(name, r, severity, r.result or {}))
-                continue
-            failures = {} if r is None else _failures(prepared, e["kwargs"]["column"], r.result["unexpected_index_list"], keys[new_rows])
-            count, examples = memo.verdicts(e["meta"]["check"], keys, unseen, failures)
-            results.append(CheckResult(table=name, check=e["meta"]["check"], expectation=e["type"], column=e["kwargs"].get("column"),
-                                       severity=severity[e["meta"]["check"]], success=count == 0, unexpected_count=count,
-                                       observed=None, examples=examples, description=e["meta"]["description"]))
+        table_results, checked_now, remembered = _validate_table(name, spec["expectations"], frame, derived, hashes[name], memo,
+                                                                  run, severity)
+        results += table_results
+        checked_rows, remembered_rows = checked_rows + checked_now, remembered_rows + remembered
     order = {check: i for i, check in enumerate(severity)}
     results.sort(key=lambda r: order[r.check])
     return ValidationReport(results, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), checked_rows, remembered_rows)
+
+
+def _validate_table(name: str, expectations: list[dict], frame: pd.DataFrame, derived: list[str], hashes: np.ndarray,
+                    memo: RowMemo, run, severity: dict[str, str]) -> tuple[list[CheckResult], int, int]:
+    """One table's results, and how many rows the row-wise expectations ran on and how many verdicts the memo gave.
+    `run(name, expectations, frame, result_format)` runs great-expectations; `derived`: the `check_*` columns."""
+    row_wise = [e for e in expectations if is_row_wise(e)]
+    on_names = [e for e in expectations if e["type"] in NAMES_ONLY]
+    whole = [e for e in expectations if not is_row_wise(e) and e["type"] not in NAMES_ONLY]
+    results = []
+    if whole:  # on the columns they read only: great-expectations takes rows of the whole frame for some
+        read = _columns_read(whole) or {frame.columns[0]}
+        columns = _as_pandas_strings(_for_validation(frame[[c for c in frame.columns if c in read]]))
+        results += [_check_result(name, r, severity) for r in run(f"{name}:table", whole, columns, "SUMMARY")]
+    keys = hashed_rows(_arrow_table(frame[derived]), hashes) if row_wise else np.zeros(len(frame), np.uint64)
+    unseen = memo.unseen(name, keys) if row_wise else np.zeros(len(frame), bool)
+    new_rows = np.flatnonzero(unseen)
+    prepared = _for_validation(rows_at(frame, new_rows))  # the new rows, with every column: what on_names reads
+    to_run = on_names + (row_wise if len(new_rows) else [])
+    outcomes = run(f"{name}:rows", to_run, prepared, "COMPLETE") if to_run else []
+    by_check = {r.expectation_config.meta["check"]: r for r in outcomes}
+    results += [_check_result(name, by_check[e["meta"]["check"]], severity) for e in on_names]
+    complete = all("unexpected_index_list" in (by_check[e["meta"]["check"]].result or {}) for e in row_wise if len(new_rows))
+    if row_wise and complete:  # a verdict on every new row: they join the memo
+        memo.mark_seen(name, keys)
+    for e in row_wise:
+        check, r = e["meta"]["check"], by_check.get(e["meta"]["check"])
+        if r is not None and not complete:  # an expectation that raised: reported as great-expectations gave it
+            results.append(_check_result(name, r, severity))
+            continue
+        failures = {} if r is None else _failures(prepared, e["kwargs"]["column"], r.result["unexpected_index_list"],
+                                                  keys[new_rows])
+        count, examples = memo.verdicts(check, keys, unseen, failures)
+        results.append(CheckResult(table=name, check=check, expectation=e["type"], column=e["kwargs"].get("column"),
+                                   severity=severity[check], success=count == 0, unexpected_count=count, observed=None,
+                                   examples=examples, description=e["meta"]["description"]))
+    return results, len(new_rows), len(keys) - len(new_rows) if row_wise else 0
 
 
 def _failures(prepared: pd.DataFrame, column: str, rejected: list[int], keys: np.ndarray) -> dict[int, object]:
@@ -150,12 +161,13 @@ def _is_null(value) -> bool:
     return value is None or value is pd.NA or isinstance(value, float) and math.isnan(value)
 
 
-def _check_result(table: str, r, severity: dict[str, str], result: dict) -> CheckResult:
+def _check_result(table: str, r, severity: dict[str, str]) -> CheckResult:
     """A great-expectations result as a CheckResult."""
-    config = r.expectation_config
+    config, result = r.expectation_config, r.result or {}
     return CheckResult(table=table, check=config.meta["check"], expectation=config.type, column=config.kwargs.get("column"),
-                       severity=severity[config.meta["check"]], success=bool(r.success), unexpected_count=result.get("unexpected_count"),
-                       observed=result.get("observed_value"), examples=[_jsonable(v) for v in (result.get("partial_unexpected_list") or [])[:5]],
+                       severity=severity[config.meta["check"]], success=bool(r.success),
+                       unexpected_count=result.get("unexpected_count"), observed=result.get("observed_value"),
+                       examples=[_jsonable(v) for v in (result.get("partial_unexpected_list") or [])[:5]],
                        description=config.meta.get("description", ""))
 
 
