@@ -3,6 +3,7 @@ foreign key exist, does a provision's text stand at its offsets in its document,
 one), computed here in pandas and Arrow and checked by great-expectations as plain column values."""
 import re
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -21,10 +22,12 @@ def check_frames(frames: dict[str, pd.DataFrame], memo: RowMemo | None = None,
     document text no earlier validation saw are looked up in the texts."""
     # Shallow copies: under pandas' copy-on-write, added columns never reach the caller's frames, and no data is copied.
     out = {name: frame.copy(deep=False) for name, frame in frames.items()}
-    for name, table in TABLES.items():
-        for column, ref_table, ref_column in table.foreign_keys:
-            out[name][fk_check_column(column, ref_table)] = _exists(out[name][column], frames[ref_table][ref_column])
-    out["documents"]["check_duplicate_of_in_documents"] = _exists(out["documents"]["duplicate_of"], frames["documents"]["doc_id"])
+    with duckdb.connect() as con:
+        for name, table in TABLES.items():
+            for column, ref_table, ref_column in table.foreign_keys:
+                out[name][fk_check_column(column, ref_table)] = _exists(out[name][column], frames[ref_table][ref_column], con)
+        documents = out["documents"]
+        documents["check_duplicate_of_in_documents"] = _exists(documents["duplicate_of"], frames["documents"]["doc_id"], con)
     texts = frames["document_texts"]
     measures = out["measures"]
     if len(measures):
@@ -49,14 +52,25 @@ def check_frames(frames: dict[str, pd.DataFrame], memo: RowMemo | None = None,
     return out
 
 
-def _exists(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """True where the value is one of `keys`, None where it is null: a set lookup in Arrow, element by element in
-    order (Series.isin on Arrow-backed strings converts every key to a Python scalar; a DuckDB semi-join was faster
-    but does not keep the rows' order over a column of many chunks)."""
+def _exists(values: pd.Series, keys: pd.Series, con: duckdb.DuckDBPyConnection | None = None) -> pd.Series:
+    """True where the value is one of `keys`, None where it is null: a semi-join in DuckDB on the Arrow columns, put
+    back in the rows' order by their position (DuckDB does not keep the input order through the join over a column
+    of many chunks). 0.22 s for the four references to measures at 10,000 plans, Arrow's is_in 0.6 s; Series.isin on
+    Arrow-backed strings converts every key to a Python scalar. `con`: a connection to reuse (a new DuckDB database
+    per check costs tens of milliseconds)."""
+    if con is None:
+        with duckdb.connect() as own:
+            return _exists(values, keys, own)
     arrow, key_set = _same_type(_arrow(values), _arrow(keys))
-    found = pc.if_else(pc.is_valid(arrow), pc.is_in(arrow, value_set=_one_array(key_set).drop_null(), skip_nulls=True),
-                       pa.scalar(None, pa.bool_()))
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+    con.register("checked", pa.table({"position": pa.array(np.arange(len(values))), "v": arrow}))
+    con.register("keys", pa.table({"k": key_set}))
+    try:
+        found = con.sql("SELECT v IN (SELECT k FROM keys WHERE k IS NOT NULL) AS found FROM checked ORDER BY position"
+                        ).to_arrow_table()
+    finally:
+        con.unregister("checked")
+        con.unregister("keys")
+    return pd.Series(found.column("found").to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
 def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
