@@ -25,8 +25,8 @@ from .lib.expectations import CRITICAL, check_names, load_suites
 from .lib.validation import ValidationReport, preload_engine, validate
 from .lib.per_document import frame_of
 from .lib.schema import SCHEMA_VERSION, TABLES
-from .lib.row_memo import RowMemo, hashed_rows, memo_key
-from .lib.store import discard, stage_build, to_arrow
+from .lib.row_memo import RowMemo, memo_key
+from .lib.store import discard, hashed_rows, stage_build, to_arrow
 from .duplicates import Duplicates
 from .indicators import IndicatorTables
 from .lib.units import ResponsibilityTables

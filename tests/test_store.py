@@ -220,11 +220,9 @@ def test_the_database_is_written_whole_when_it_cannot_be_updated_in_place(seed_r
 def test_row_hashes_handed_to_the_store_are_the_ones_it_would_compute(seed_release, tmp_path):
     import pyarrow.feather as feather
 
-    from assets.lib.row_memo import hashed_rows
-
     tables = {name: store.to_arrow(name, frame) for name, frame in seed_frames(seed_release).items()}
     computed = store.stage_build(tables, tmp_path / "computed")
-    handed = store.stage_build(tables, tmp_path / "handed", hashes={name: hashed_rows(t) for name, t in tables.items()})
+    handed = store.stage_build(tables, tmp_path / "handed", hashes={name: store.hashed_rows(t) for name, t in tables.items()})
     files = sorted(p.name for p in (computed / store.ROW_HASHES).iterdir())
     assert files and files == sorted(p.name for p in (handed / store.ROW_HASHES).iterdir())
     for name in files:

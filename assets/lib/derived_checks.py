@@ -11,7 +11,8 @@ import pyarrow.compute as pc
 
 from .expectations import GROWTH_OR_REDUCTION, fk_check_column
 from .per_document import rows_at
-from .row_memo import RowMemo, hashed_rows
+from .row_memo import RowMemo
+from .store import hashed_rows
 from .schema import TABLES
 
 

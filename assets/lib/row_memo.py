@@ -2,9 +2,9 @@
 earlier build has checked: which rows a row-wise expectation rejected (with the value it reported) and which rows'
 spans stand in their document's text.
 
-Each verdict is a pure function of the values it is keyed by, a 64-bit DuckDB hash: a row-wise expectation reads one
-row (its published columns and derived `check_*` columns), a span check one row and its document's text. The memo file
-is named after everything else the verdicts depend on (`memo_key`: the suites, the rules and checks' code, the library
+Each verdict is a pure function of the values it is keyed by, a 64-bit DuckDB hash (`store.hashed_rows`): a row-wise
+expectation reads one row (its published columns and derived `check_*` columns), a span check one row and its
+document's text. The memo folder is named after everything else the verdicts depend on (`memo_key`: the suites, the rules and checks' code, the library
 versions), so a change of any of them starts from an empty memo. It holds the verdicts of the last build's rows only:
 it does not grow with history. Two different rows sharing a hash would share a verdict; among the few million rows of
 10,000 plans that happens with a probability of about 10⁻⁷ per build.
@@ -18,13 +18,10 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from .cache import rules_fingerprint
-from .store import row_hashes
 
 # Expectation types whose verdict on a row depends on that row alone (when they carry no `mostly`, `row_condition` or
 # `$PARAMETER`): great-expectations' other column-map types may read the whole column (uniqueness).
@@ -49,16 +46,6 @@ def memo_key(suites: dict[str, dict]) -> str:
     for library in LIBRARIES:
         digest.update(f"\0{library}={version(library)}".encode())
     return digest.hexdigest()
-
-
-def hashed_rows(table: pa.Table, with_hashes: np.ndarray | None = None) -> np.ndarray:
-    """DuckDB's 64-bit hash of each row of `table` (and of `with_hashes`, one per row, when given), in order."""
-    if with_hashes is not None:  # first: a table of no columns has no rows either
-        table = pa.Table.from_arrays([pa.array(with_hashes, pa.uint64()), *table.columns], ["_with", *table.column_names])
-    if table.num_rows == 0 or table.num_columns == 0:
-        return np.zeros(table.num_rows, dtype=np.uint64)
-    with duckdb.connect() as con:
-        return row_hashes(con, table).column("row_hash").to_numpy().astype(np.uint64)
 
 
 class RowMemo:

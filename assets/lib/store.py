@@ -185,6 +185,16 @@ def row_hashes(con: duckdb.DuckDBPyConnection, table: pa.Table, key: tuple[str, 
         con.unregister("hashed")
 
 
+def hashed_rows(table: pa.Table, with_hashes: np.ndarray | None = None) -> np.ndarray:
+    """DuckDB's 64-bit hash of each row of `table` (and of `with_hashes`, one per row, when given), in order."""
+    if with_hashes is not None:  # first: a table of no columns has no rows either
+        table = pa.Table.from_arrays([pa.array(with_hashes, pa.uint64()), *table.columns], ["_with", *table.column_names])
+    if table.num_rows == 0 or table.num_columns == 0:
+        return np.zeros(table.num_rows, dtype=np.uint64)
+    with duckdb.connect() as con:
+        return row_hashes(con, table).column("row_hash").to_numpy().astype(np.uint64)
+
+
 def _row_hashes(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, known: np.ndarray | None) -> pa.Table | None:
     """`row_hashes` of a keyed table with its key columns (None for a table without a key); `known`: the row hashes
     already computed."""

@@ -14,7 +14,8 @@ import pyarrow.compute as pc
 from .derived_checks import check_frames
 from .expectations import CRITICAL, MAX_ROWS_PER_DOCUMENT, WARNING, check_names
 from .per_document import rows_at
-from .row_memo import RowMemo, hashed_rows, is_row_wise
+from .row_memo import RowMemo, is_row_wise
+from .store import hashed_rows
 from .schema import TABLES
 
 
