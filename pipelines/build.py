@@ -1,5 +1,7 @@
 """`make build`: run the build job in-process on RAW_DIR and print a summary of what was published."""
 import json
+import logging
+import os
 import sys
 import time
 from collections import Counter
@@ -79,5 +81,15 @@ def summary(warehouse_dir: Path, limit: int = SUMMARY_DOCUMENTS) -> str:
     return "\n".join(lines)
 
 
+def exit_now(code: int) -> None:
+    """End the process without the interpreter's teardown, as mypy's `hard_exit` does: freeing the ~400,000 objects
+    that dagster, great-expectations and scipy hold took 1.2–1.5 s after every build. Everything the build writes is
+    written, renamed and committed before `main` returns; only the standard streams and log handlers are flushed here."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -108,3 +108,20 @@ def test_killed_build_leaves_previous_tables_and_next_build_succeeds(raw_copy, t
     assert pq.read_table(warehouse / "tables" / "documents.parquet").num_rows == 6
     assert (tmp_path / "home" / "event_log.db").is_file()  # every run's events in the one SQLite file the config names
     assert not list((warehouse / "builds").glob(".staging-*"))
+
+
+def test_the_build_command_reports_and_exits_with_its_status(corpus, tmp_path):
+    """`python -m pipelines.build` ends without the interpreter's teardown (`exit_now`): its summary still reaches a
+    pipe, and its exit status says whether the build was published."""
+    (tmp_path / "home").mkdir()
+    shutil.copyfile(ROOT / "pipelines" / "dagster_home.yaml", tmp_path / "home" / "dagster.yaml")
+    env = {**os.environ, "RAW_DIR": str(corpus), "WAREHOUSE_DIR": str(tmp_path / "w"), "DAGSTER_HOME": str(tmp_path / "home")}
+    env.pop("PYTHONUNBUFFERED", None)  # output to a pipe is buffered, as it is for a scheduler or `make build | tee`
+    command = [sys.executable, "-m", "pipelines.build"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "1 documents published" in done.stdout and "built in" in done.stdout
+    failed = subprocess.run(command, cwd=ROOT, env={**env, "RAW_DIR": str(tmp_path / "missing")}, capture_output=True,
+                            text=True, timeout=300)
+    assert failed.returncode == 1
+    assert "build: FAILED" in failed.stderr and "previously published tables are unchanged" in failed.stderr
