@@ -1,6 +1,7 @@
 """The raw files of a build: every `*.txt` under RAW_DIR at any depth, hashed, with its manifest row."""
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,17 +41,21 @@ def scan_raw_dir(raw_dir: Path, manifest_rows: dict[str, dict] | None = None) ->
 
 
 def _problem(path: Path, root: Path) -> InputError | None:
+    """Why `path` cannot be read as a policy text, or None. Only a symlink is resolved (resolving every path took a
+    stat per path component: 0.5 s for 10,000 files); a regular file found under RAW_DIR is where it was found."""
     try:
-        resolved = path.resolve(strict=True)
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            resolved = path.resolve(strict=True)
+            if not resolved.is_relative_to(root):
+                return InputError("inventory", f"is a symlink pointing outside RAW_DIR (to {resolved}); not read")
+            info = resolved.stat()
     except (OSError, RuntimeError) as exc:
         return InputError("inventory", f"cannot be resolved ({exc.__class__.__name__}: {exc}); a broken or looping symlink?")
-    if path.is_symlink() and not resolved.is_relative_to(root):
-        return InputError("inventory", f"is a symlink pointing outside RAW_DIR (to {resolved}); not read")
-    if not resolved.is_file():
+    if not stat.S_ISREG(info.st_mode):
         return InputError("inventory", "is not a regular file")
-    size = resolved.stat().st_size
-    if size > MAX_BYTES:
-        return InputError("inventory", f"is {size} bytes, over the {MAX_BYTES} byte limit for one policy text")
-    if not os.access(resolved, os.R_OK):
+    if info.st_size > MAX_BYTES:
+        return InputError("inventory", f"is {info.st_size} bytes, over the {MAX_BYTES} byte limit for one policy text")
+    if not os.access(path, os.R_OK):
         return InputError("inventory", "is not readable (permission denied)")
     return None
