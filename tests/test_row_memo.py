@@ -25,7 +25,8 @@ def seed_frames(seed_release) -> dict[str, pd.DataFrame]:
 
 def broken(frames: dict[str, pd.DataFrame], seed: int) -> dict[str, pd.DataFrame]:
     """The seed tables with rows broken at random: more than 200 rows failing one check (great-expectations lists at
-    most 200 rejected values), nulls in Arrow strings, blanks, values out of range, spans off their text."""
+    most 200 rejected values), nulls in Arrow strings, blanks, values out of range, spans off their text, repeated
+    and missing keys."""
     rng = np.random.default_rng(seed)
     out = {name: frame.copy() for name, frame in frames.items()}
     measures = out["measures"]
@@ -37,6 +38,16 @@ def broken(frames: dict[str, pd.DataFrame], seed: int) -> dict[str, pd.DataFrame
     units["role"] = units["role"].where(rng.random(len(units)) < 0.9, None)
     targets = out["targets"]
     targets["value"] = targets["value"].where(rng.random(len(targets)) < 0.8, 150.0)
+    ids = measures["measure_id"].copy()  # repeated and missing keys, single and compound
+    picked = rng.choice(len(ids), size=6, replace=False)
+    ids.iloc[picked[:3]] = ids.iloc[picked[3]]
+    ids.iloc[picked[4:]] = None
+    measures["measure_id"] = ids
+    copied = rng.choice(len(units), size=4, replace=False)
+    for column in ("measure_id", "unit_id", "role"):
+        values = units[column].copy()
+        values.iloc[copied[2:]] = values.iloc[copied[:2]].to_numpy()
+        units[column] = values
     return out
 
 
@@ -120,8 +131,17 @@ def test_a_memo_is_replaced_whole_and_an_unreadable_one_is_named(tmp_path):
     loaded = RowMemo.load(folder)
     assert loaded.unseen("t", np.array([1, 2, 3, 4], np.uint64)).tolist() == [False, False, False, True]
     assert loaded.verdicts("t__c__check", np.array([2, 5, 1], np.uint64), np.array([False, True, False]), {}) == (2, [None, "bad"])
+    assert sorted(p.name for p in folder.iterdir()) == ["examples.json", "failed.npz", "seen.t.npy"]
     (folder / "seen.t.npy").write_bytes(b"truncated")
     with pytest.raises(ValueError, match="seen.t.npy"):
+        RowMemo.load(folder)
+    memo.save(folder)
+    (folder / "failed.npz").write_bytes((folder / "failed.npz").read_bytes()[:40])
+    with pytest.raises(ValueError, match="failed.npz"):
+        RowMemo.load(folder)
+    memo.save(folder)
+    (folder / "examples.json").write_text("{}")  # no examples for a check that rejected rows
+    with pytest.raises(ValueError, match="failed.npz"):
         RowMemo.load(folder)
     assert RowMemo.load(tmp_path / "none").unseen("t", np.array([1], np.uint64)).tolist() == [True]
 

@@ -127,6 +127,8 @@ def test_span_checks_read_each_document_text_where_its_rows_are():
 def test_derived_numbering_and_cluster_checks_equal_their_plain_python_definitions():
     import random
 
+    import duckdb
+
     from assets.lib.derived_checks import _named_after_member, _numbering_ok, _one_primary
 
     rng = random.Random(5)
@@ -144,7 +146,8 @@ def test_derived_numbering_and_cluster_checks_equal_their_plain_python_definitio
         cluster_ids = [rng.choice(["c-" + rng.choice(ids), "c-gone", "x-" + rng.choice(ids), "中文" + rng.choice(ids)]) for _ in ids]
         clusters = pd.DataFrame({"cluster_id": cluster_ids, "measure_id": ids}).astype(pd.ArrowDtype(pa.string()))
         members = set(zip(cluster_ids, ids))
-        assert _named_after_member(clusters).tolist() == [(c, c[2:]) in members for c in cluster_ids]
+        with duckdb.connect() as con:
+            assert _named_after_member(clusters, con).tolist() == [(c, c[2:]) in members for c in cluster_ids]
 
         tagged = [rng.choice(ids + [None]) for _ in range(rng.randint(1, 40))]
         primary = [rng.random() < 0.4 for _ in tagged]

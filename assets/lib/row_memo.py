@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import uuid
+import zipfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -28,6 +29,7 @@ from .cache import rules_fingerprint
 ROW_WISE_TYPES = frozenset({"expect_column_values_to_not_be_null", "expect_column_values_to_match_regex",
                             "expect_column_values_to_be_in_set", "expect_column_values_to_be_between"})
 LIBRARIES = ("great_expectations", "pandas", "pyarrow", "duckdb")
+FAILED, EXAMPLES = "failed.npz", "examples.json"  # in a memo folder: each check's rejected rows, the values reported
 MEMO_NAME = re.compile(r"[0-9a-f]{16}|\.(tmp|old)-[0-9a-f]{32}")  # a memo folder (`memo_key`'s first 16 digits) or a save's temporary
 
 
@@ -102,9 +104,10 @@ class RowMemo:
         tmp.mkdir(parents=True)
         for table, hashes in self.next_seen.items():
             np.save(tmp / f"seen.{table}.npy", hashes)
-        for check, (hashes, examples) in self.next_failed.items():
-            np.save(tmp / f"failed.{check}.npy", hashes)
-            (tmp / f"examples.{check}.json").write_text(json.dumps(examples, ensure_ascii=False), encoding="utf-8")
+        # the rejected rows of all checks in one file (a file per check: 330 files read and written by every build)
+        np.savez(tmp / FAILED, **{check: hashes for check, (hashes, _) in self.next_failed.items()})
+        (tmp / EXAMPLES).write_text(json.dumps({check: examples for check, (_, examples) in self.next_failed.items()},
+                                               ensure_ascii=False), encoding="utf-8")
         for table, (keys, ok) in self.next_spans.items():
             np.save(tmp / f"span_keys.{table}.npy", keys)
             np.save(tmp / f"span_ok.{table}.npy", ok)
@@ -129,13 +132,14 @@ class RowMemo:
             try:
                 if kind == "seen":
                     seen[name] = np.load(path, mmap_mode="r", allow_pickle=False)
-                elif kind == "failed":
-                    examples = json.loads(folder.joinpath(f"examples.{name}.json").read_text(encoding="utf-8"))
-                    failed[name] = (np.load(path, allow_pickle=False), examples)
+                elif path.name == FAILED:
+                    examples = json.loads(folder.joinpath(EXAMPLES).read_text(encoding="utf-8"))
+                    with np.load(path, allow_pickle=False) as arrays:
+                        failed = {check: (arrays[check], examples[check]) for check in arrays.files}
                 elif kind == "span_keys":
                     spans[name] = (np.load(path, allow_pickle=False), np.load(folder / f"span_ok.{name}.npy", allow_pickle=False))
-            except (OSError, ValueError) as error:  # a truncated or foreign file: say which
-                raise ValueError(f"{path}: not a readable validation memo file ({error})") from error
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:  # a truncated or foreign file: say which
+                raise ValueError(f"{path}: not a readable validation memo file ({error!r})") from error
         return cls(seen, failed, spans)
 
 

@@ -65,6 +65,8 @@ class ValidationReport:
 # Expectation types that read only the table's column names: checked on the frame of new rows, which has them all.
 NAMES_ONLY = frozenset({"expect_table_columns_to_match_set", "expect_table_columns_to_match_ordered_list",
                         "expect_table_column_count_to_equal", "expect_column_to_exist"})
+# Uniqueness expectations, checked on the rows whose key could repeat (`_repeated_keys`).
+UNIQUENESS = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"})
 
 
 def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: RowMemo | None = None,
@@ -120,8 +122,13 @@ def _validate_table(name: str, expectations: list[dict], frame: pd.DataFrame, de
     `run(name, expectations, frame, result_format)` runs great-expectations; `derived`: the `check_*` columns."""
     row_wise = [e for e in expectations if is_row_wise(e)]
     on_names = [e for e in expectations if e["type"] in NAMES_ONLY]
-    whole = [e for e in expectations if not is_row_wise(e) and e["type"] not in NAMES_ONLY]
+    on_repeats = [e for e in expectations if _on_repeated_keys(e)]
+    whole = [e for e in expectations if not is_row_wise(e) and e["type"] not in NAMES_ONLY and not _on_repeated_keys(e)]
     results = []
+    for e in on_repeats:
+        key = e["kwargs"].get("column_list") or [e["kwargs"]["column"]]
+        rows = _as_pandas_strings(_for_validation(rows_at(frame[key], np.flatnonzero(_repeated_keys(frame[key])))))
+        results += [_check_result(name, r, severity) for r in run(f"{name}:{e['meta']['check']}", [e], rows, "SUMMARY")]
     if whole:  # on the columns they read only: great-expectations takes rows of the whole frame for some
         read = _columns_read(whole) or {frame.columns[0]}
         columns = _as_pandas_strings(_for_validation(frame[[c for c in frame.columns if c in read]]))
@@ -149,6 +156,18 @@ def _validate_table(name: str, expectations: list[dict], frame: pd.DataFrame, de
                                    severity=severity[check], success=count == 0, unexpected_count=count, observed=None,
                                    examples=examples, description=e["meta"]["description"]))
     return results, len(new_rows), len(keys) - len(new_rows) if row_wise else 0
+
+
+def _on_repeated_keys(expectation: dict) -> bool:
+    """A uniqueness expectation with no options (no `mostly`, row condition or rows to ignore)."""
+    return expectation["type"] in UNIQUENESS and not set(expectation["kwargs"]) - {"column", "column_list"}
+
+
+def _repeated_keys(keys: pd.DataFrame) -> np.ndarray:
+    """Which rows have a key (these columns, nulls included) whose 64-bit hash occurs more than once. The other rows
+    cannot be duplicates, so great-expectations gives a uniqueness expectation the same verdict, count and examples
+    (in table order) on these rows as on the whole table: 0.65 s for the 477,000 measure ids of 10,000 plans."""
+    return pd.Series(hashed_rows(_arrow_table(keys)), copy=False).duplicated(keep=False).to_numpy()
 
 
 def _failures(prepared: pd.DataFrame, column: str, rejected: list[int], keys: np.ndarray) -> dict[int, object]:
