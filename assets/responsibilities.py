@@ -4,7 +4,7 @@ import time
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import StageSnapshot
+from .lib.cache import StageSnapshot, derived_key
 from .lib.per_document import tables_by_document
 from .lib.schema import TABLES
 from .lib.units import (WARNING_COLUMNS, ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables,
@@ -28,7 +28,9 @@ def responsibilities(context: AssetExecutionContext, settings: PipelineSettings,
         measures.measures, measures.cache_keys, cache, "responsibilities",
         lambda doc_id, rows: document_tables(build_responsibility_tables(rows, documents.iloc[[row_of[doc_id]]])),
         columns, settings.workers))
-    log_lines(context, [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings], "responsibility")
+    computed = {doc_id for doc_id in row_of if derived_key(measures.cache_keys.get(doc_id), "responsibilities") in cache.computed}
+    log_lines(context, [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings if w["doc_id"] in computed],
+              "responsibility", unchanged=cache.hits)
     units, links = tables.units, tables.measure_units
     unknown = units[units["function"].isna()]["name"].tolist() if len(units) else []
     if unknown:

@@ -34,6 +34,9 @@ def test_incremental_build_equals_a_full_rebuild(raw_copy, tmp_path):
         named = {m.split(":")[0] for m in messages if m.endswith(".txt") or ".txt: " in m}
         assert named == {"new-county.txt", changed.name}, (stage, named)
         assert "3 document(s) unchanged since an earlier build: taken from the cache" in messages, stage
+    messages = [e.user_message for e in instance.all_logs(second.run_id) if e.step_key == "responsibilities"]
+    assert {m.split(":")[0] for m in messages if ".txt: " in m} <= {"new-county.txt", changed.name}  # warnings of these only
+    assert "3 document(s) unchanged since an earlier build: taken from the cache" in messages
     for stage in ("responsibilities", "targets", "indicators", "duplicates"):  # results derived per document are reused too
         assert second.asset_materializations_for_node(stage)[0].metadata["cache_hits"].value == 3, stage
     full = tmp_path / "full"

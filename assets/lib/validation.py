@@ -62,7 +62,7 @@ class ValidationReport:
                 "results": [_jsonable(r.__dict__) for r in self.results]}
 
 
-# Expectation types that read only the table's column names: checked on the frame of new rows, which has them all.
+# Expectation types that read only the table's column names: run with the table-wide ones, no column values prepared.
 NAMES_ONLY = frozenset({"expect_table_columns_to_match_set", "expect_table_columns_to_match_ordered_list",
                         "expect_table_column_count_to_equal", "expect_column_to_exist"})
 # Uniqueness expectations, checked on the rows whose key could repeat (`_repeated_keys`).
@@ -129,23 +129,26 @@ def _validate_table(name: str, expectations: list[dict], frame: pd.DataFrame, de
         key = e["kwargs"].get("column_list") or [e["kwargs"]["column"]]
         rows = _as_pandas_strings(_for_validation(rows_at(frame[key], np.flatnonzero(_repeated_keys(frame[key])))))
         results += [_check_result(name, r, severity) for r in run(f"{name}:{e['meta']['check']}", [e], rows, "SUMMARY")]
-    if whole:  # on the columns they read only: great-expectations takes rows of the whole frame for some
-        read = _columns_read(whole) or {frame.columns[0]}
-        columns = _as_pandas_strings(_for_validation(frame[[c for c in frame.columns if c in read]]))
-        results += [_check_result(name, r, severity) for r in run(f"{name}:table", whole, columns, "SUMMARY")]
+    if whole or on_names:  # the columns `whole` reads prepared for validation; the others are there for their names
+        read = _as_pandas_strings(_for_validation(frame[[c for c in frame.columns if c in _columns_read(whole)]]))
+        table = frame.copy(deep=False)
+        for column in read.columns:
+            table[column] = read[column]
+        results += [_check_result(name, r, severity) for r in run(f"{name}:table", whole + on_names, table, "SUMMARY")]
     keys = hashed_rows(_arrow_table(frame[derived]), hashes) if row_wise else np.zeros(len(frame), np.uint64)
     unseen = memo.unseen(name, keys) if row_wise else np.zeros(len(frame), bool)
     new_rows = np.flatnonzero(unseen)
-    prepared = _for_validation(rows_at(frame, new_rows))  # the new rows, with every column: what on_names reads
-    to_run = on_names + (row_wise if len(new_rows) else [])
-    outcomes = run(f"{name}:rows", to_run, prepared, "COMPLETE") if to_run else []
-    by_check = {r.expectation_config.meta["check"]: r for r in outcomes}
-    results += [_check_result(name, by_check[e["meta"]["check"]], severity) for e in on_names]
-    complete = all("unexpected_index_list" in (by_check[e["meta"]["check"]].result or {}) for e in row_wise if len(new_rows))
+    prepared = _for_validation(rows_at(frame, new_rows))  # the new rows
+    failed = {}  # check → great-expectations' full result, for the expectations some new row fails
+    if row_wise and len(new_rows):  # whether each passes first (fewer metrics), then the rows of those that fail
+        passed = {r.expectation_config.meta["check"]: r.success for r in run(f"{name}:rows", row_wise, prepared, "BOOLEAN_ONLY")}
+        failing = [e for e in row_wise if not passed[e["meta"]["check"]]]
+        failed = {r.expectation_config.meta["check"]: r for r in run(f"{name}:failed", failing, prepared, "COMPLETE")} if failing else {}
+    complete = all("unexpected_index_list" in (r.result or {}) for r in failed.values())
     if row_wise and complete:  # a verdict on every new row: they join the memo
         memo.mark_seen(name, keys)
     for e in row_wise:
-        check, r = e["meta"]["check"], by_check.get(e["meta"]["check"])
+        check, r = e["meta"]["check"], failed.get(e["meta"]["check"])
         if r is not None and not complete:  # an expectation that raised: reported as great-expectations gave it
             results.append(_check_result(name, r, severity))
             continue
