@@ -26,7 +26,7 @@ from .lib.validation import ValidationReport, preload_engine, validate
 from .lib.per_document import frame_of
 from .lib.schema import SCHEMA_VERSION, TABLES
 from .lib.row_memo import RowMemo, memo_key
-from .lib.store import discard, hashed_rows, stage_build, to_arrow
+from .lib.store import discard, hashed_rows, hashing_session, stage_build, to_arrow
 from .duplicates import Duplicates
 from .indicators import IndicatorTables
 from .lib.units import ResponsibilityTables
@@ -115,12 +115,12 @@ def validated_tables(context: AssetExecutionContext, settings: PipelineSettings,
                      targets: pd.DataFrame, duplicates: Duplicates, indicators: IndicatorTables) -> Iterator:
     preload_engine()  # great-expectations' first import (seconds) overlaps assembling the tables its checks read
     tables = assembled_tables(raw_files, normalized_documents, measures, responsibilities, targets, duplicates, indicators)
-    hashes = {name: hashed_rows(table) for name, table in tables.items()}
-    tables_fingerprint = fingerprint(tables, hashes)
-    memo = remembered_verdicts(settings, context)
-    info = {"parser_version": PARSER_VERSION, "schema_version": SCHEMA_VERSION, "raw_dir": settings.raw_dir,
-            "fingerprint": tables_fingerprint}
-    with ThreadPoolExecutor(1, thread_name_prefix="stage-build") as writer:
+    with hashing_session(), ThreadPoolExecutor(1, thread_name_prefix="stage-build") as writer:
+        hashes = {name: hashed_rows(table) for name, table in tables.items()}
+        tables_fingerprint = fingerprint(tables, hashes)
+        memo = remembered_verdicts(settings, context)
+        info = {"parser_version": PARSER_VERSION, "schema_version": SCHEMA_VERSION, "raw_dir": settings.raw_dir,
+                "fingerprint": tables_fingerprint}
         staging = writer.submit(stage_build, tables, settings.warehouse_path, info, hashes)  # DuckDB and Parquet release the GIL
         report = validate(frames_to_check(tables), SUITES, memo, hashes)
         memo.save(memo_path(settings))

@@ -103,3 +103,44 @@ def test_columns_come_back_as_one_chunk(tmp_path):
     loaded = read_frame(tmp_path / "f.arrow")
     assert loaded["doc_id"].tolist() == [f"d{i}" for i in range(5)]
     assert loaded["doc_id"].array._pa_array.num_chunks == 1
+
+
+@dataclass
+class Loaded:
+    rows: pd.DataFrame
+    names: list[str] = field(default_factory=list)
+
+
+SEEN: list[tuple[str, int, list[str]]] = []  # (step, id of the input it was given, its names)
+
+
+def test_steps_of_a_run_share_what_they_load_and_a_new_output_is_read_again(tmp_path):
+    from dagster import asset, materialize
+
+    version = {"names": ["甲"]}
+
+    @asset
+    def corpus() -> Loaded:
+        return Loaded(pd.DataFrame({"n": [1, 2]}), list(version["names"]))
+
+    @asset
+    def first(corpus: Loaded) -> int:
+        SEEN.append(("first", id(corpus), corpus.names))
+        return 1
+
+    @asset
+    def second(corpus: Loaded) -> int:
+        SEEN.append(("second", id(corpus), corpus.names))
+        return 2
+
+    store = FrameStore(folder=str(tmp_path / "steps"))
+    SEEN.clear()
+    assert materialize([corpus, first, second], resources={"io_manager": store}).success
+    assert SEEN[0][1] == SEEN[1][1] and SEEN[0][2] == SEEN[1][2] == ["甲"]  # loaded once, given to both steps
+    version["names"] = ["乙"]
+    SEEN.clear()
+    assert materialize([corpus, first, second], resources={"io_manager": store}).success
+    assert SEEN[0][2] == SEEN[1][2] == ["乙"]  # the new output, not the first run's value
+    SEEN.clear()
+    assert materialize([corpus, first, second], selection=["first"], resources={"io_manager": store}).success  # read by a new run
+    assert SEEN[0][2] == ["乙"]

@@ -1,4 +1,5 @@
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -227,3 +228,35 @@ def test_row_hashes_handed_to_the_store_are_the_ones_it_would_compute(seed_relea
     assert files and files == sorted(p.name for p in (handed / store.ROW_HASHES).iterdir())
     for name in files:
         assert feather.read_table(computed / store.ROW_HASHES / name).equals(feather.read_table(handed / store.ROW_HASHES / name)), name
+
+
+def _hash_in_child(table, queue) -> None:
+    queue.put(store.hashed_rows(table).tolist())
+
+
+def test_row_hashes_are_the_same_with_a_shared_connection_in_any_thread_and_after_it_in_a_forked_process():
+    """`hashing_session` lends `hashed_rows` one DuckDB connection on its thread and closes it at its end: hashes are
+    those a fresh database gives, and a process forked afterwards can still use DuckDB."""
+    import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor
+
+    import duckdb
+
+    table = pa.table({"id": ["a", "b", None, "a"], "n": [1, 2, 3, 1]})
+    with duckdb.connect() as fresh:
+        expected = store.row_hashes(fresh, table).column("row_hash").to_pylist()
+    assert expected[0] == expected[3] and len(set(expected)) == 3
+    with store.hashing_session():
+        with store.hashing_session():  # nested: the outer connection serves
+            assert store.hashed_rows(table).tolist() == expected
+        assert store.hashed_rows(table).tolist() == expected
+        with ThreadPoolExecutor(2) as pool:  # other threads open their own
+            assert [h.tolist() for h in pool.map(store.hashed_rows, [table] * 4)] == [expected] * 4
+    assert store.hashed_rows(table).tolist() == expected
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_hash_in_child, args=(table, queue))
+    child.start()
+    assert queue.get(timeout=60) == expected
+    child.join(30)
+    assert child.exitcode == 0

@@ -69,7 +69,7 @@ class RowMemo:
 
     def mark_seen(self, table: str, hashes: np.ndarray) -> None:
         """These rows' row-wise verdicts are all known now: the memo this validation saves holds them."""
-        self.next_seen[table] = pd.unique(hashes)
+        self.next_seen[table] = np.asarray(hashes)  # repeats and all: a lookup needs no unique values
 
     def verdicts(self, check: str, hashes: np.ndarray, unseen: np.ndarray, new_failures: dict[int, object]) -> tuple[int, list]:
         """How many of the rows (by hash, in table order) `check` rejects and the values reported for the first five:
