@@ -169,7 +169,8 @@ def _on_repeated_keys(expectation: dict) -> bool:
 def _repeated_keys(keys: pd.DataFrame) -> np.ndarray:
     """Which rows have a key (these columns, nulls included) whose 64-bit hash occurs more than once. The other rows
     cannot be duplicates, so great-expectations gives a uniqueness expectation the same verdict, count and examples
-    (in table order) on these rows as on the whole table: 0.65 s for the 477,000 measure ids of 10,000 plans."""
+    (in table order) on these rows as on the whole table, where it took 0.65 s for the 477,000 measure ids of 10,000
+    plans."""
     return pd.Series(hashed_rows(_arrow_table(keys)), copy=False).duplicated(keep=False).to_numpy()
 
 
