@@ -131,13 +131,15 @@ class FrameStore(ConfigurableIOManager):
         shared, so a step must not change what it is given (frames are copy-on-write in pandas 3)."""
         folder = self._path(context)
         run_id = _run_of(context)
-        if _LOADED.get("run") != run_id:
-            _LOADED.clear()
-            _LOADED["run"] = run_id
+        if run_id is None:
+            return self._read(folder)
+        if _LOADED.run_id != run_id:
+            _LOADED.run_id, _LOADED.values = run_id, {}
         identity = _identity(folder)
-        if run_id is None or _LOADED.get(folder, (None,))[0] != identity:
-            _LOADED[folder] = (identity, self._read(folder))
-        return _LOADED[folder][1]
+        cached = _LOADED.values.get(folder)
+        if cached is None or cached[0] != identity:
+            cached = _LOADED.values[folder] = (identity, self._read(folder))
+        return cached[1]
 
     def _read(self, folder: Path):
         if not (folder / REST).exists():
@@ -155,7 +157,14 @@ class FrameStore(ConfigurableIOManager):
         return dataclasses.replace(value, **fields) if fields else value
 
 
-_LOADED: dict = {}  # "run": the run whose loaded values are kept; output folder → (its `_identity`, the value)
+@dataclasses.dataclass
+class _Loaded:
+    """What the steps of one run in this process have loaded: output folder → (its `_identity`, the value)."""
+    run_id: str | None = None
+    values: dict = dataclasses.field(default_factory=dict)
+
+
+_LOADED = _Loaded()
 
 
 def _run_of(context: InputContext) -> str | None:

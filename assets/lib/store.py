@@ -17,8 +17,8 @@ import os
 import shutil
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -193,10 +193,8 @@ def hashed_rows(table: pa.Table, with_hashes: np.ndarray | None = None) -> np.nd
         table = pa.Table.from_arrays([pa.array(with_hashes, pa.uint64()), *table.columns], ["_with", *table.column_names])
     if table.num_rows == 0 or table.num_columns == 0:
         return np.zeros(table.num_rows, dtype=np.uint64)
-    con = getattr(_hashing, "con", None)
-    if con is not None:
-        return row_hashes(con, table).column("row_hash").to_numpy().astype(np.uint64)
-    with duckdb.connect() as con:
+    session = getattr(_hashing, "con", None)  # a `hashing_session`'s connection, else one for this call
+    with nullcontext(session) if session is not None else duckdb.connect() as con:
         return row_hashes(con, table).column("row_hash").to_numpy().astype(np.uint64)
 
 
