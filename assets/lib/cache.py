@@ -80,7 +80,8 @@ class StageSnapshot:
                  progress: str | None = None) -> Combined:
         """The tables `names` and extras of the documents with these keys: the stored ones where the snapshot holds
         the key, `make(i)` (on `workers` cores) for the others. An InputError is kept like a result, so a bad file stays
-        quarantined without being parsed again until its bytes change; a None key is computed and never kept."""
+        quarantined without being parsed again until its bytes change (a `transient` one is not kept); a None key is
+        computed and never kept."""
         index = self._load(names)
         ranges, segments = index["ranges"], index["segments"]
         stored_segments = set(segments)
@@ -102,7 +103,8 @@ class StageSnapshot:
         if len(used) > self.MAX_SEGMENTS or sum(t.num_rows for t in tables.values()) * 2 < stored_rows:
             entries = self._compact(names, tables, entries)
             runs = {name: _runs([places[name] for _, places in entries]) for name in names}
-        kept = {key: entry for key, entry in zip(keys, entries) if key is not None}
+        kept = {key: entry for key, entry in zip(keys, entries)
+                if key is not None and not getattr(entry[0], "transient", False)}
         used = {place[0] for _, places in kept.values() for place in places.values()}
         if missing or kept.keys() != ranges.keys() or used != stored_segments:
             self._save_index(names, kept, used)

@@ -4,15 +4,17 @@ from dataclasses import dataclass
 
 
 class InputError(ValueError):
-    """A raw file that cannot be published; `stage` says where it failed."""
+    """A raw file that cannot be published; `stage` says where it failed. `transient`: the failure says nothing about
+    the file's bytes (it changed while being read), so it is not remembered with them."""
 
-    def __init__(self, stage: str, reason: str):
+    def __init__(self, stage: str, reason: str, transient: bool = False):
         super().__init__(reason)
         self.stage = stage
         self.reason = reason
+        self.transient = transient
 
-    def __reduce__(self):  # picklable, so it can travel between Dagster steps
-        return (InputError, (self.stage, self.reason))
+    def __reduce__(self):  # picklable, so it can travel from forked workers
+        return (InputError, (self.stage, self.reason, self.transient))
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,10 @@ def read_document(raw: RawFile) -> NormalizedDocument:
         data = raw.path.read_bytes()
     except OSError as exc:
         raise InputError("inventory", f"cannot be read ({exc.strerror or exc})") from exc
+    sha256 = hashlib.sha256(data).hexdigest()
+    if sha256 != raw.sha256:  # what is parsed must be what was hashed: the hash keys the cache and is published
+        raise InputError("inventory", f"changed while the build was reading it (hashed as {raw.sha256[:12]}, read as "
+                                      f"{sha256[:12]}); not published by this build, read again by the next", transient=True)
     decoded = decode_bytes(data)
     normalized = normalize_text(decoded.text)
     if not normalized.text.strip():
