@@ -57,6 +57,8 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
         if computed:
             lines.append(("info", f"{raw.source_file}: {doc.encoding}, {doc.script}, {chars[len(corpus.documents) - 1]} chars, "
                                   f"title {doc.metadata.title or '(none)'}; dropped {len(doc.removed)} debris line(s)"))
+            if doc.decode_doubt:
+                lines.append(("warning", f"{raw.source_file}: {doc.decode_doubt}"))
     for name in raw_files.missing_from_disk:
         corpus.quarantine.append({"source_file": name, "sha256": None, "stage": "manifest",
                                   "reason": "listed in sources.csv but no such file under RAW_DIR"})

@@ -151,7 +151,10 @@ def assembled_tables(raw_files: RawInventory, normalized_documents: NormalizedCo
     """Every published table in its declared schema, from the stages' outputs: measures joined with their
     responsibility fields and clusters, targets with their indicator classes, the quarantine and the warnings."""
     quarantine = list(measures.quarantine)
-    warnings = measures.warnings + responsibilities.warnings + duplicates.warnings + [
+    published = set(measures.documents["doc_id"].tolist()) if len(measures.documents) else set()
+    doubts = [{"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "decode", "message": doc.decode_doubt}
+              for doc in normalized_documents.documents if doc.decode_doubt and doc.doc_id in published]
+    warnings = doubts + measures.warnings + responsibilities.warnings + duplicates.warnings + [
         {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
     if raw_files.manifest_unusable:
         quarantine.append({"source_file": "sources.csv", "sha256": raw_files.manifest_sha256, "stage": "manifest",

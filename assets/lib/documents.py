@@ -14,7 +14,7 @@ from .normalize import normalize_text
 from .outline import Outline, parse_outline
 
 # Bump when a change to parsing changes output for unchanged input (cache keys and release notes use it).
-PARSER_VERSION = "2.1"
+PARSER_VERSION = "2.2"
 # A plan has tens to a few hundred provisions; thousands mean the text is something else (a site dump, a table).
 MAX_PROVISIONS = 2000
 
@@ -31,6 +31,7 @@ class NormalizedDocument:
     byte_count: int
     metadata: Metadata
     removed: tuple[str, ...]  # debris lines the normalizer dropped
+    decode_doubt: str | None = None  # why the encoding is a guess to check (published as a parse warning)
 
 
 def doc_id_for(source_file: str) -> str:
@@ -68,6 +69,7 @@ def read_document(raw: RawFile) -> NormalizedDocument:
         byte_count=len(data),
         metadata=metadata,
         removed=normalized.removed,
+        decode_doubt=decoded.doubt,
     )
 
 
