@@ -99,18 +99,22 @@ def _same_codec(a: str, b: str) -> bool:
 
 
 def _utf16_without_bom(data: bytes) -> Decoded | None:
-    """UTF-16 text with no byte-order mark: valid UTF-16 in the byte order where most NUL bytes (the high byte of an
-    ASCII character) fall, and mostly CJK, ASCII and punctuation, not noise."""
+    """UTF-16 text with no byte-order mark: the NUL bytes (high bytes of ASCII characters, such as digits and line
+    breaks) mostly on one side of their pairs, which gives the byte order; valid UTF-16 in that order, with line breaks,
+    and mostly CJK, ASCII and CJK punctuation. Binary data and ASCII text with NUL bytes have NULs on both sides."""
     if len(data) % 2:
         return None
-    high_first = data[0::2].count(0) >= data[1::2].count(0)
-    encoding = "utf-16-be" if high_first else "utf-16-le"
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if max(even, odd) < 2 * min(even, odd):
+        return None
+    encoding = "utf-16-be" if even > odd else "utf-16-le"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    readable = sum(1 for ch in text if ch.isascii() or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
-    return Decoded(text, encoding) if readable >= 0.9 * len(text) else None
+    readable = sum(1 for ch in text if " " <= ch <= "~" or ch in "\t\r\n" or "\u4e00" <= ch <= "\u9fff"
+                   or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    return Decoded(text, encoding) if "\n" in text and readable >= 0.9 * len(text) else None
 
 
 def _checked(decoded: Decoded) -> Decoded:

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .decode import InputError
+from .inventory import read_side_file
 from .parallel import parallel_map
 from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, Verdict, compare_masked, mask_numbers, masked, masked_shingles, squash
 
@@ -65,12 +67,16 @@ class Overrides:
 
 def read_overrides(raw_dir: Path) -> Overrides:
     """`RAW_DIR/dedup_overrides.csv`: columns `level` (document|measure), `a`, `b`, `decision` (same|different), `note`."""
-    path = Path(raw_dir) / OVERRIDES_NAME
     result = Overrides()
-    if not path.exists():
+    try:
+        data = read_side_file(raw_dir, OVERRIDES_NAME)
+    except InputError as error:
+        result.problems.append(f"{OVERRIDES_NAME}: {error.reason}; ignored")
+        return result
+    if data is None:
         return result
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+        rows = list(csv.DictReader(data.decode("utf-8-sig").splitlines()))
     except (UnicodeDecodeError, csv.Error) as exc:
         result.problems.append(f"{OVERRIDES_NAME}: unreadable ({exc}); ignored")
         return result

@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from .decode import InputError, decode_bytes
 from .dedup import remove_repetition
-from .inventory import RawFile
+from .inventory import MAX_BYTES, RawFile, read_regular
 from .metadata import Metadata, infer_metadata
 from .normalize import normalize_text
 from .outline import Outline, parse_outline
@@ -43,10 +43,7 @@ def read_document(raw: RawFile) -> NormalizedDocument:
     """Decode, normalize and describe one raw file; raise InputError when it cannot be published."""
     if raw.problem:
         raise raw.problem
-    try:
-        data = raw.path.read_bytes()
-    except OSError as exc:
-        raise InputError("inventory", f"cannot be read ({exc.strerror or exc})") from exc
+    data = read_regular(raw.path, MAX_BYTES)
     sha256 = hashlib.sha256(data).hexdigest()
     if sha256 != raw.sha256:  # what is parsed must be what was hashed: the hash keys the cache and is published
         raise InputError("inventory", f"changed while the build was reading it (hashed as {raw.sha256[:12]}, read as "

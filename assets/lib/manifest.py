@@ -6,6 +6,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .decode import InputError
+from .inventory import read_side_file
 from .normalize import unify_width
 
 MANIFEST_NAME = "sources.csv"
@@ -22,11 +24,15 @@ class Manifest:
 
 def read_manifest(raw_dir: Path) -> Manifest:
     """Read `RAW_DIR/sources.csv`; a missing manifest is fine, a malformed one is reported and ignored."""
-    path = raw_dir / MANIFEST_NAME
     manifest = Manifest()
-    if not path.exists():
+    try:
+        data = read_side_file(raw_dir, MANIFEST_NAME)
+    except InputError as error:
+        manifest.problems.append(f"{MANIFEST_NAME}: {error.reason}; manifest ignored")
+        manifest.unusable = True
         return manifest
-    data = path.read_bytes()
+    if data is None:
+        return manifest
     manifest.sha256 = hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8-sig")
