@@ -28,6 +28,9 @@ class Duplicates:
                                          "RAW_DIR/dedup_overrides.csv forces pairs together or apart.")
 def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> Duplicates:
     overrides = read_overrides(settings.raw_path)
+    measure_ids = set(measures.measures["measure_id"].tolist()) if len(measures.measures) else set()
+    source_files = set(measures.documents["source_file"].tolist()) if len(measures.documents) else set()
+    overrides.problems += overrides.unknown_names(source_files, measure_ids) if overrides.lines else []
     for problem in overrides.problems:
         context.log.warning(problem)
     cache = StageSnapshot(settings.warehouse_path / "cache", "dedup_keys")

@@ -63,6 +63,18 @@ class Overrides:
     measures_same: list[tuple[str, str]] = field(default_factory=list)  # by measure_id
     measures_different: set[frozenset] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    lines: list[tuple[int, str, str, str, str]] = field(default_factory=list)  # (line number, level, a, b, decision) applied
+
+    def unknown_names(self, source_files: set[str], measure_ids: set[str]) -> list[str]:
+        """A message for each line naming a document (by source_file) or measure (by measure_id) this build does not have:
+        such a line has no effect, which a curator should know (a renamed file, a typo, an id from another parser version)."""
+        messages = []
+        for line, level, a, b, _ in self.lines:
+            known = source_files if level == "document" else measure_ids
+            missing = [name for name in (a, b) if name not in known]
+            if missing:
+                messages.append(f"{OVERRIDES_NAME} line {line}: no {level} {' or '.join(missing)} in this build; the line has no effect")
+        return messages
 
 
 def read_overrides(raw_dir: Path) -> Overrides:
@@ -80,11 +92,25 @@ def read_overrides(raw_dir: Path) -> Overrides:
     except (UnicodeDecodeError, csv.Error) as exc:
         result.problems.append(f"{OVERRIDES_NAME}: unreadable ({exc}); ignored")
         return result
+    decisions: dict[tuple[str, frozenset], dict[str, int]] = {}  # (level, pair) → decision → first line
     for n, row in enumerate(rows, start=2):
         level, a, b, decision = ((row.get(k) or "").strip() for k in ("level", "a", "b", "decision"))
         if level not in ("document", "measure") or decision not in ("same", "different") or not a or not b:
             result.problems.append(f"{OVERRIDES_NAME} line {n}: needs level document|measure, a, b, decision same|different; ignored")
             continue
+        if a == b:
+            result.problems.append(f"{OVERRIDES_NAME} line {n}: names {a} on both sides; a {level} cannot be a copy of itself; ignored")
+            continue
+        decisions.setdefault((level, frozenset((a, b))), {}).setdefault(decision, n)
+        result.lines.append((n, level, a, b, decision))
+    for (level, pair), lines in decisions.items():
+        if len(lines) > 1:
+            a, b = sorted(pair)
+            result.problems.append(f"{OVERRIDES_NAME} lines {lines['same']} and {lines['different']}: {a} and {b} marked both "
+                                   "same and different; neither applied")
+    conflicting = {key for key, lines in decisions.items() if len(lines) > 1}
+    result.lines = [entry for entry in result.lines if (entry[1], frozenset(entry[2:4])) not in conflicting]
+    for _, level, a, b, decision in result.lines:
         same, different = ((result.documents_same, result.documents_different) if level == "document"
                            else (result.measures_same, result.measures_different))
         if decision == "same":
