@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from assets.lib.release import verify_release
+from assets.lib.release import recorded_release, verify_release
 
 
 def cut() -> int:
@@ -36,6 +36,9 @@ def verify(target: str | None) -> int:
         print(f"verify: no release at {folder}", file=sys.stderr)
         return 2
     problems = verify_release(folder)
+    if not problems and recorded_release(folder) is None:
+        print(f"verify: note: no index.json beside {folder.resolve()}: SHA256SUMS is checked against the files, but its own "
+              "digest against nothing; compare it with the one the publisher announced", file=sys.stderr)
     for problem in problems:
         print(f"verify: {folder.resolve().name}/{problem}", file=sys.stderr)
     print(f"verify: {folder.resolve()} {'FAILED: ' + str(len(problems)) + ' problem(s)' if problems else 'OK'}")
