@@ -9,6 +9,7 @@ from .lib.cache import StageFile, StageSnapshot
 from .lib.dedup import read_overrides, squashed_texts
 from .lib.dedup_update import deduplicate
 from .lib.per_document import by_document
+from .lib.portable import register
 from .measures import StructuredCorpus
 from .logs import log_lines
 from .previews import markdown_table
@@ -21,6 +22,9 @@ class Duplicates:
     measure_duplicate_of: dict[str, str]
     clusters: pd.DataFrame
     warnings: list[dict] = field(default_factory=list)
+
+
+register(Duplicates)
 
 
 @asset(group_name="extract", description="Near-copies of documents (script, punctuation, spacing, preamble, annex, truncation) and "

@@ -10,6 +10,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 from .lib.cache import StageSnapshot
 from .lib.indicator_rows import TARGET_CLASS_COLUMNS, classify_targets, measure_indicator_rows, reference_tables
 from .lib.per_document import rows_at, tables_by_document
+from .lib.portable import register
 from .lib.schema import TABLES
 from .measures import StructuredCorpus
 from .previews import markdown_table
@@ -21,6 +22,9 @@ class IndicatorTables:
     measure_indicators: pd.DataFrame
     target_classes: pd.DataFrame  # target_id, indicator_code, metric_code
     reference: dict[str, pd.DataFrame]  # indicators, comparable_metrics, unit_conversions
+
+
+register(IndicatorTables)
 
 
 @asset(group_name="extract", description="Tags every provision with the evaluation system's indicators by the keyword rules in "

@@ -11,6 +11,7 @@ from .lib.cache import StageSnapshot, derived_key
 from .lib.decode import InputError
 from .lib.stored import StoredTable
 from .lib.documents import document_provisions, document_row, measures_frame
+from .lib.portable import register
 from .normalized_documents import NormalizedCorpus
 from .logs import log_lines
 from .previews import markdown_table
@@ -30,6 +31,9 @@ class StructuredCorpus:
         """The provisions as a frame (strings memory mapped, not copied: a column has a chunk per snapshot slice, so
         take rows of it with `per_document.take_runs`, not a boolean mask or `take`)."""
         return measures_frame(self.measure_rows.read())
+
+
+register(StructuredCorpus)
 
 
 @asset(group_name="structure", description="Outline of each document: numbered headings → sections and provisions; "

@@ -10,6 +10,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 from .lib.cache import StageSnapshot, cache_key
 from .lib.decode import InputError
 from .lib.documents import NormalizedDocument, read_document
+from .lib.portable import register
 from .lib.stored import StoredTable
 from .logs import log_lines
 from .previews import markdown_table
@@ -32,6 +33,9 @@ class NormalizedCorpus:
         """The `texts` rows of these documents (in corpus order), still as slices of the same files."""
         wanted = set(doc_ids)
         return self.texts.take([i for i, doc in enumerate(self.documents) if doc.doc_id in wanted])
+
+
+register(NormalizedCorpus)
 
 
 @asset(group_name="normalize", description="Decode (UTF-8/GB18030/UTF-16), strip markup and scrape debris, unify punctuation, "

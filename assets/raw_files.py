@@ -4,8 +4,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
+from .lib import build_status
 from .lib.inventory import RawFile, scan_raw_dir
 from .lib.manifest import read_manifest
+from .lib.portable import register
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -19,8 +21,12 @@ class RawInventory:
     manifest_sha256: str | None = None
 
 
+register(RawInventory)
+
+
 @asset(group_name="ingest", description="Every *.txt file under RAW_DIR (any depth), hashed, with its sources-manifest row.")
 def raw_files(context: AssetExecutionContext, settings: PipelineSettings) -> RawInventory:
+    build_status.record(settings.warehouse_path, context.run_id, "running")  # a build starts here; published_tables ends it
     manifest = read_manifest(settings.raw_path)
     for problem in manifest.problems:
         context.log.warning(problem)

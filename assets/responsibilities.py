@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.cache import StageSnapshot, derived_key
 from .lib.per_document import tables_by_document
+from .lib.portable import register
 from .lib.schema import TABLES
 from .lib.units import (WARNING_COLUMNS, ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables,
                         document_tables)
@@ -13,6 +14,9 @@ from .measures import StructuredCorpus
 from .logs import log_lines
 from .previews import markdown_table
 from .settings import PipelineSettings
+
+
+register(ResponsibilityTables)
 
 
 @asset(group_name="extract", description="Reads responsibility annotations (brackets, own-line fields, section blocks) into "

@@ -24,6 +24,7 @@ from .lib.documents import PARSER_VERSION
 from .lib.expectations import CRITICAL, check_names, load_suites
 from .lib.validation import ValidationReport, preload_engine, validate
 from .lib.per_document import frame_of
+from .lib.portable import register
 from .lib.schema import SCHEMA_VERSION, TABLES
 from .lib.row_memo import RowMemo, memo_key
 from .lib.store import discard, hashed_rows, hashing_session, stage_build, to_arrow
@@ -48,6 +49,9 @@ class ValidatedTables:
     staged: str | None  # WAREHOUSE_DIR/builds/.staging-…: the tables written as the next build, not yet published
     row_counts: dict[str, int]
     quarantine_preview: str  # the quarantine table as Markdown, for the published asset's metadata
+
+
+register(ValidatedTables)
 
 
 def fingerprint(tables: dict[str, pa.Table], hashes: dict[str, np.ndarray] | None = None) -> str:

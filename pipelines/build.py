@@ -10,13 +10,32 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from dagster import DagsterInstance, execute_job, reconstructable
 
+from assets.lib import build_status, lock
 from assets.lib.store import DB_NAME
 from pipelines.definitions import build_job_definition, defs
 
 
 def main() -> int:
-    started = time.perf_counter()
     settings = defs.resources["settings"]
+    try:
+        held = lock.acquire(settings.warehouse_path, "a build (make build)", lock_wait(),
+                            on_wait=lambda message: print(f"build: {message}", file=sys.stderr))
+    except lock.WarehouseBusy as busy:
+        print(f"build: {busy}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: nothing was done; try again later
+    try:
+        return run_build(settings)
+    finally:
+        lock.release(held)
+
+
+def lock_wait() -> float:
+    """Seconds to wait for another writer of the warehouse (WAREHOUSE_LOCK_WAIT; default 0: stop at once)."""
+    return float(os.environ.get("WAREHOUSE_LOCK_WAIT") or 0)
+
+
+def run_build(settings) -> int:
+    started = time.perf_counter()
     print(f"build: RAW_DIR={settings.raw_dir} WAREHOUSE_DIR={settings.warehouse_dir}", file=sys.stderr)
     # In this process (on two cores it starts ~3x faster than one process per step), without output capture: the
     # step outputs live in the run's storage, not all at once in memory (peak 6.6 → 4.6 GB at 10,000 plans).
@@ -25,9 +44,11 @@ def main() -> int:
                          raise_on_error=False)
     elapsed = time.perf_counter() - started
     if not result.success:
-        for event in result.all_events:
-            if event.is_failure:
-                print(f"build: FAILED: {event.message}", file=sys.stderr)
+        failures = [event.message for event in result.all_events if event.is_failure]
+        for message in failures:
+            print(f"build: FAILED: {message}", file=sys.stderr)
+        build_status.record(settings.warehouse_path, result.run_id, "failed",
+                            message=(failures[0] if failures else "the run failed")[:500])
         print(f"build: failed after {elapsed:.1f}s; the previously published tables are unchanged", file=sys.stderr)
         return 1
     print(summary(Path(settings.warehouse_dir)))

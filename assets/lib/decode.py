@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
+from .portable import register_custom
+
 
 class InputError(ValueError):
     """A raw file that cannot be published; `stage` says where it failed. `transient`: the failure says nothing about
@@ -18,6 +20,9 @@ class InputError(ValueError):
 
     def __reduce__(self):  # picklable, so it can travel from forked workers
         return (InputError, (self.stage, self.reason, self.transient))
+
+
+register_custom(InputError, lambda error: [error.stage, error.reason, error.transient], lambda fields: InputError(*fields))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import pandas as pd
 from .decode import InputError
 from .inventory import read_side_file
 from .parallel import parallel_map
+from .portable import register, register_custom
 from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, Verdict, compare_masked, mask_numbers, masked, masked_shingles, squash
 
 OVERRIDES_NAME = "dedup_overrides.csv"
@@ -454,6 +455,30 @@ class SearchState:
     LSH index of those texts (kept only where no "different" override makes the order of joins matter)."""
     entry_of_text: dict[str, str]
     index: TextIndex
+
+
+def _lsh_state(lsh) -> list:
+    """rensa's LSH index as its constructor's arguments and the bytes of its own serialization (no pickle)."""
+    return [list(lsh.__getnewargs__()), lsh.__getstate__()]
+
+
+def _lsh_from(state: list):
+    from rensa import RMinHashLSH
+
+    lsh = RMinHashLSH.__new__(RMinHashLSH, *state[0])
+    lsh.__setstate__(state[1])
+    return lsh
+
+
+def _register_stored_classes() -> None:
+    """What the deduplication state kept between builds holds (`cache.StageFile`)."""
+    from rensa import RMinHashLSH
+
+    register(DocumentDuplicates, SearchState, TextIndex)
+    register_custom(RMinHashLSH, _lsh_state, _lsh_from)
+
+
+_register_stored_classes()
 
 
 def cluster_rows(groups, order: dict[str, tuple], keys: dict[str, str]) -> list[dict]:

@@ -12,6 +12,7 @@ from .inventory import MAX_BYTES, RawFile, read_regular
 from .metadata import Metadata, infer_metadata
 from .normalize import normalize_text
 from .outline import Outline, parse_outline
+from .portable import register
 
 # Bump when a change to parsing changes output for unchanged input (cache keys and release notes use it).
 PARSER_VERSION = "2.2"
@@ -32,6 +33,9 @@ class NormalizedDocument:
     metadata: Metadata
     removed: tuple[str, ...]  # debris lines the normalizer dropped
     decode_doubt: str | None = None  # why the encoding is a guess to check (published as a parse warning)
+
+
+register(NormalizedDocument, Metadata)  # kept in the normalize stage's cache
 
 
 def doc_id_for(source_file: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .decode import InputError
+from .portable import register
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_SIDE_FILE_BYTES = 20 * 1024 * 1024  # sources.csv, dedup_overrides.csv: a row per file or pair, 10,000 plans ~2 MB
@@ -19,6 +20,9 @@ class RawFile:
     size: int
     manifest: dict = field(default_factory=dict, hash=False, compare=False)
     problem: InputError | None = None  # set when the file cannot even be read
+
+
+register(RawFile)
 
 
 def scan_raw_dir(raw_dir: Path, manifest_rows: dict[str, dict] | None = None) -> list[RawFile]:
