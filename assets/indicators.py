@@ -13,6 +13,7 @@ from .lib.per_document import rows_at, tables_by_document
 from .lib.portable import register
 from .lib.schema import TABLES
 from .measures import StructuredCorpus
+from .logs import log_cache_problems
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -47,6 +48,7 @@ def indicators(context: AssetExecutionContext, settings: PipelineSettings, measu
     tables = tables_by_document(measures.measures, measures.cache_keys, cache, "indicators", tag_and_classify,
                                 {"measure_indicators": TABLES["measure_indicators"].column_names, "target_classes": TARGET_CLASS_COLUMNS},
                                 settings.workers)
+    log_cache_problems(context, cache)
     tagged, classes = tables["measure_indicators"], tables["target_classes"]
     primary = tagged[tagged["is_primary"]] if len(tagged) else tagged
     context.add_output_metadata({

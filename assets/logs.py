@@ -34,3 +34,10 @@ def log_lines(context, lines: list[tuple[str, str]], what: str, unchanged: int =
         getattr(_process_log, level)(message)
     warnings = sum(1 for level, _ in lines if level == "warning")
     context.log.info(f"{len(lines)} {what} line(s), {warnings} warning(s): written to the process log (stderr)")
+
+
+def log_cache_problems(context, *caches) -> None:
+    """A warning for each damaged cache file the stage's caches dropped (and computed again): each names the file."""
+    for cache in caches:
+        for problem in cache.problems:
+            context.log.warning(f"damaged cache: {problem}")

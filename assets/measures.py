@@ -13,7 +13,7 @@ from .lib.stored import StoredTable
 from .lib.documents import document_provisions, document_row, measures_frame
 from .lib.portable import register
 from .normalized_documents import NormalizedCorpus
-from .logs import log_lines
+from .logs import log_cache_problems, log_lines
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -71,6 +71,7 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
             lines += [("warning", f"{doc.source_file}: {message}") for message in numbering]
         for message in numbering:
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
+    log_cache_problems(context, cache)
     log_lines(context, lines, "per-document", unchanged=cache.hits)
     documents = pd.DataFrame(doc_rows)
     measure_frame = measures_frame(combined.tables["measures"])

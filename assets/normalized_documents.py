@@ -12,7 +12,7 @@ from .lib.decode import InputError
 from .lib.documents import NormalizedDocument, read_document
 from .lib.portable import register
 from .lib.stored import StoredTable
-from .logs import log_lines
+from .logs import log_cache_problems, log_lines
 from .previews import markdown_table
 from .raw_files import RawInventory
 from .settings import PipelineSettings
@@ -68,6 +68,7 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
                                   "reason": "listed in sources.csv but no such file under RAW_DIR"})
     frame = pd.DataFrame([{"source_file": d.source_file, "encoding": d.encoding, "script": d.script, "chars": n,
                            "title": d.metadata.title, "region": d.metadata.region} for d, n in zip(corpus.documents, chars)])
+    log_cache_problems(context, cache)
     log_lines(context, lines, "per-document", unchanged=cache.hits)
     context.add_output_metadata({
         "seconds": round(time.perf_counter() - started, 2),

@@ -11,7 +11,7 @@ from .lib.schema import TABLES
 from .lib.units import (WARNING_COLUMNS, ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables,
                         document_tables)
 from .measures import StructuredCorpus
-from .logs import log_lines
+from .logs import log_cache_problems, log_lines
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -35,6 +35,7 @@ def responsibilities(context: AssetExecutionContext, settings: PipelineSettings,
     computed = {doc_id for doc_id in row_of if derived_key(measures.cache_keys.get(doc_id), "responsibilities") in cache.computed}
     log_lines(context, [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings if w["doc_id"] in computed],
               "responsibility", unchanged=cache.hits)
+    log_cache_problems(context, cache)
     units, links = tables.units, tables.measure_units
     unknown = units[units["function"].isna()]["name"].tolist() if len(units) else []
     if unknown:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .cache import rules_fingerprint
+from .portable import file_digest
 
 # Expectation types whose verdict on a row depends on that row alone (when they carry no `mostly`, `row_condition` or
 # `$PARAMETER`): great-expectations' other column-map types may read the whole column (uniqueness).
@@ -30,6 +31,7 @@ ROW_WISE_TYPES = frozenset({"expect_column_values_to_not_be_null", "expect_colum
                             "expect_column_values_to_be_in_set", "expect_column_values_to_be_between"})
 LIBRARIES = ("great_expectations", "pandas", "pyarrow", "duckdb")
 FAILED, EXAMPLES = "failed.npz", "examples.json"  # in a memo folder: each check's rejected rows, the values reported
+CHECKSUMS = "checksums.json"  # in a memo folder: the SHA-256 of each of its other files, checked when it is loaded
 MEMO_NAME = re.compile(r"[0-9a-f]{16}|\.(tmp|old)-[0-9a-f]{32}")  # a memo folder (`memo_key`'s first 16 digits) or a save's temporary
 
 
@@ -111,6 +113,7 @@ class RowMemo:
         for table, (keys, ok) in self.next_spans.items():
             np.save(tmp / f"span_keys.{table}.npy", keys)
             np.save(tmp / f"span_ok.{table}.npy", ok)
+        (tmp / CHECKSUMS).write_text(json.dumps({path.name: file_digest(path) for path in sorted(tmp.iterdir())}), encoding="utf-8")
         old = folder.with_name(f".old-{uuid.uuid4().hex}")
         if folder.exists():
             folder.rename(old)
@@ -125,6 +128,16 @@ class RowMemo:
         afresh). Raises ValueError, naming the file, when one cannot be read."""
         if not folder.is_dir():
             return cls()
+        try:
+            digests = json.loads((folder / CHECKSUMS).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ValueError(f"{folder / CHECKSUMS}: missing or unreadable ({error!r})") from error
+        files = {path.name for path in folder.iterdir()} - {CHECKSUMS}
+        if files != set(digests):
+            raise ValueError(f"{folder}: holds {sorted(files ^ set(digests))}, which {CHECKSUMS} does not list or lists but are gone")
+        for name, digest in digests.items():
+            if file_digest(folder / name) != digest:
+                raise ValueError(f"{folder / name}: checksum differs from {CHECKSUMS} (changed or damaged)")
         seen, failed, spans = {}, {}, {}
         for path in sorted(folder.iterdir()):
             kind, _, rest = path.name.partition(".")
