@@ -32,7 +32,7 @@ def published_tables(context: AssetExecutionContext, settings: PipelineSettings,
         raise Failure(f"the staged build {staged} is gone (a later build's staging removes leftovers); materialize validated_tables again",
                       allow_retries=False)
     build = switch_to(staged, settings.warehouse_path, extra_files={"validation_report.json": path})
-    build_status.record(settings.warehouse_path, context.run_id, "published", build_id=build.name)
+    build_status.record(settings.warehouse_path, context.run.run_id, "published", build_id=build.name)
     counts = validated_tables.row_counts
     database = json.loads((build / "build_info.json").read_text(encoding="utf-8"))["database"]
     changed = (f"; database {database['written']}: {sum(database['rows_deleted'].values())} rows deleted, "

@@ -26,7 +26,7 @@ register(RawInventory)
 
 @asset(group_name="ingest", description="Every *.txt file under RAW_DIR (any depth), hashed, with its sources-manifest row.")
 def raw_files(context: AssetExecutionContext, settings: PipelineSettings) -> RawInventory:
-    build_status.record(settings.warehouse_path, context.run_id, "running")  # a build starts here; published_tables ends it
+    build_status.record(settings.warehouse_path, context.run.run_id, "running")  # a build starts here; published_tables ends it
     manifest = read_manifest(settings.raw_path)
     for problem in manifest.problems:
         context.log.warning(problem)

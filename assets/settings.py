@@ -22,7 +22,7 @@ class PipelineSettings(ConfigurableResource):
         """Take the warehouse's lock for the run (for each step's process under the multiprocess executor, whose steps
         then wait for one another's lock; the deployment's run queue lets one writing run in at a time)."""
         log = context.log.warning if context.log is not None else None
-        self._lock = lock.acquire(self.warehouse_path, f"run {context.run_id}", self.lock_wait, on_wait=log)
+        self._lock = lock.acquire(self.warehouse_path, f"run {context.run.run_id if context.run else None}", self.lock_wait, on_wait=log)
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._lock is not None:
