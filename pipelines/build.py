@@ -44,7 +44,7 @@ def run_build(settings) -> int:
                          raise_on_error=False)
     elapsed = time.perf_counter() - started
     if not result.success:
-        failures = [event.message for event in result.all_events if event.is_failure]
+        failures = [_failure_message(event) for event in result.all_events if event.is_failure]
         for message in failures:
             print(f"build: FAILED: {message}", file=sys.stderr)
         build_status.record(settings.warehouse_path, result.run_id, "failed",
@@ -55,6 +55,12 @@ def run_build(settings) -> int:
     print("\n" + step_timings(result))
     print(f"\nbuilt in {elapsed:.1f}s → {settings.warehouse_dir}/tables/*.parquet and {settings.warehouse_dir}/{DB_NAME}")
     return 0
+
+
+def _failure_message(event) -> str:
+    """What failed: the step's error where there is one, else Dagster's message."""
+    error = event.step_failure_data.error if event.event_type_value == "STEP_FAILURE" and event.step_failure_data else None
+    return f"{event.step_key}: {error.message.strip()}" if error is not None else event.message
 
 
 def step_timings(result) -> str:
