@@ -25,8 +25,10 @@ def published_tables(context: AssetExecutionContext, settings: PipelineSettings,
                       allow_retries=False)
     report = json.loads(path.read_text(encoding="utf-8"))
     if not report["passed"] or validated_tables.staged is None:
-        raise Failure(f"validation failed ({report['critical_failures']} critical expectation(s)); nothing published. Report: {path}",
-                      allow_retries=False)
+        failed = "; ".join(f"{r['check']}" + (f" in {', '.join(r['files'])}" if r.get("files") else "")
+                           for r in report["results"] if not r["success"] and r["severity"] == "critical")
+        raise Failure(f"validation failed ({report['critical_failures']} critical expectation(s): {failed}); nothing published. "
+                      f"Report: {path}", allow_retries=False)
     staged = Path(validated_tables.staged)
     if not staged.is_dir():
         raise Failure(f"the staged build {staged} is gone (a later build's staging removes leftovers); materialize validated_tables again",

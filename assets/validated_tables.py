@@ -24,6 +24,7 @@ from .lib.documents import PARSER_VERSION
 from .lib.expectations import CRITICAL, check_names, load_suites
 from .lib.validation import ValidationReport, preload_engine, validate
 from .lib.per_document import frame_of
+from .lib.plausibility import screened_documents, screened_targets
 from .lib.portable import register
 from .lib.schema import SCHEMA_VERSION, TABLES
 from .lib.row_memo import RowMemo, memo_key
@@ -136,7 +137,8 @@ def validated_tables(context: AssetExecutionContext, settings: PipelineSettings,
     failed = [r for r in report.results if not r.success]
     for r in failed:
         log = context.log.error if r.severity == CRITICAL else context.log.warning
-        log(f"{r.check} failed ({r.severity}): {r.description}; unexpected {r.unexpected_count}, e.g. {r.examples[:3]}")
+        log(f"{r.check} failed ({r.severity}): {r.description}; unexpected {r.unexpected_count}, e.g. {r.examples[:3]}"
+            + (f"; in {', '.join(r.files)}" if r.files else ""))
     context.log.info(f"validation {'passed' if report.passed else 'FAILED'}: {len(report.results)} expectations, "
                      f"{len(failed)} not met; row-wise expectations run on {report.rows_checked} rows, verdicts on "
                      f"{report.rows_remembered} unchanged rows remembered; report {path}" + (f"; staged as {staged}" if staged else "; nothing staged"))
@@ -171,6 +173,9 @@ def assembled_tables(raw_files: RawInventory, normalized_documents: NormalizedCo
         documents = documents.assign(duplicate_of=documents["doc_id"].map(duplicates.document_duplicate_of))
     if len(targets):
         targets = joined(targets, indicators.target_classes, "target_id")
+    documents, odd_dates = screened_documents(documents)
+    targets, odd_targets = screened_targets(targets, dict(zip(documents["doc_id"], documents["source_file"])) if len(documents) else {})
+    warnings += odd_dates + odd_targets
     texts = normalized_documents.texts_of(documents["doc_id"].tolist()).select(["doc_id", "text"]) if len(documents) else None
     frames = {
         "documents": documents,
@@ -224,5 +229,7 @@ def check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
             metadata["examples"] = MetadataValue.md(markdown_table(pd.DataFrame({"example": [str(x) for x in r.examples]})))
         if r.observed is not None:
             metadata["observed"] = str(r.observed)[:200]
+        if r.files:
+            metadata["source_files"] = ", ".join(r.files)
         yield AssetCheckResult(check_name=r.check, asset_key="validated_tables", passed=r.success, metadata=metadata,
                                severity=AssetCheckSeverity.ERROR if r.severity == CRITICAL else AssetCheckSeverity.WARN)

@@ -9,6 +9,7 @@ from pathlib import Path
 from .decode import InputError
 from .inventory import read_side_file
 from .normalize import unify_width
+from .plausibility import implausible_date_reason, plausible_date
 
 MANIFEST_NAME = "sources.csv"
 COLUMNS = ("file", "title", "issuer", "region", "admin_level", "issue_date", "doc_number", "format", "source_note")
@@ -66,6 +67,10 @@ def read_manifest(raw_dir: Path) -> Manifest:
             except ValueError:
                 manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): issue_date {clean['issue_date']!r} is not YYYY-MM-DD; ignored")
                 clean["issue_date"] = ""
+            else:
+                if not plausible_date(clean["issue_date"]):
+                    manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): {implausible_date_reason(clean['issue_date'])}; ignored")
+                    clean["issue_date"] = ""
         if name in manifest.rows:
             manifest.problems.append(f"{MANIFEST_NAME} line {line_no}: {name} listed twice; the first row is used")
             continue

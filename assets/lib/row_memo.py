@@ -73,15 +73,18 @@ class RowMemo:
         """These rows' row-wise verdicts are all known now: the memo this validation saves holds them."""
         self.next_seen[table] = np.asarray(hashes)  # repeats and all: a lookup needs no unique values
 
-    def verdicts(self, check: str, hashes: np.ndarray, unseen: np.ndarray, new_failures: dict[int, object]) -> tuple[int, list]:
+    def verdicts(self, check: str, hashes: np.ndarray, unseen: np.ndarray, new_failures: dict[int, object],
+                 where: list[int] | None = None) -> tuple[int, list]:
         """How many of the rows (by hash, in table order) `check` rejects and the values reported for the first five:
         for rows checked before, the remembered failures; for the `unseen` rows, checked now, `new_failures` (hash →
-        value reported)."""
+        value reported). `where`, when given, receives the positions of the rejected rows."""
         old_hashes, old_examples = self._failed.get(check, (np.zeros(0, np.uint64), []))
         new_hashes = np.fromiter(new_failures, dtype=np.uint64, count=len(new_failures))
         rejected = np.where(unseen, _member(hashes, new_hashes), _member(hashes, old_hashes))
         example_of = dict(zip(old_hashes.tolist(), old_examples)) | new_failures
         at = np.flatnonzero(rejected)
+        if where is not None:
+            where.extend(at.tolist())
         present = pd.unique(hashes[at])
         self.next_failed[check] = (present, [example_of[h] for h in present.tolist()])
         return len(at), [example_of[h] for h in hashes[at[:5]].tolist()]
