@@ -11,7 +11,7 @@ from .lib.schema import TABLES
 from .lib.units import (WARNING_COLUMNS, ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables,
                         document_tables)
 from .measures import StructuredCorpus
-from .logs import log_cache_problems, log_lines
+from .logs import log_cache_problems, log_lines, shortened
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -39,7 +39,7 @@ def responsibilities(context: AssetExecutionContext, settings: PipelineSettings,
     units, links = tables.units, tables.measure_units
     unknown = units[units["function"].isna()]["name"].tolist() if len(units) else []
     if unknown:
-        context.log.warning(f"{len(unknown)} unit(s) with no known function: {'、'.join(unknown[:20])}")
+        context.log.warning(shortened(f"{len(unknown)} unit(s) with no known function: {'、'.join(shortened(name, 40) for name in unknown[:20])}"))
     top = (links[links["role"] == "lead"].merge(units, on="unit_id").groupby("name").size().sort_values(ascending=False)
            .head(10).rename("measures_led").reset_index()) if len(links) else pd.DataFrame()
     context.add_output_metadata({

@@ -88,7 +88,7 @@ def summary(warehouse_dir: Path, limit: int = SUMMARY_DOCUMENTS) -> str:
               for row in measures.group_by(["doc_id", "kind"]).aggregate([([], "count_all")]).to_pylist()}
     kinds = sorted({kind for _, kind in counts})
     warnings_per_doc = Counter(warnings.column("doc_id").to_pylist())
-    listed = docs.slice(0, limit).to_pylist()
+    listed = [{**d, "source_file": printable(d["source_file"])} for d in docs.slice(0, limit).to_pylist()]
     width = max([len(d["source_file"]) for d in listed] + [len("document")])
     lines = [f"{'document':<{width}}  {'enc':<9} {'script':<11} " + " ".join(f"{k:>9}" for k in kinds) + "  warnings"]
     for d in listed:
@@ -104,8 +104,15 @@ def summary(warehouse_dir: Path, limit: int = SUMMARY_DOCUMENTS) -> str:
                  + "".join(f"\n  warning: {r['check']}: {r['description']}" for r in report["results"]
                            if not r["success"] and r["severity"] == "warning"))
     for q in quarantine:
-        lines.append(f"  quarantined {q['source_file']} [{q['stage']}]: {q['reason']}")
+        lines.append(f"  quarantined {printable(q['source_file'])} [{q['stage']}]: {printable(q['reason'])}")
     return "\n".join(lines)
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """`text` on one line of a terminal table: control characters (line breaks, escapes) shown as `\\xNN`, cut at
+    `limit` characters."""
+    shown = "".join(f"\\x{ord(c):02x}" if ord(c) < 32 or 0x7f <= ord(c) < 0xa0 else c for c in text)
+    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
 
 
 def exit_now(code: int) -> None:

@@ -70,6 +70,7 @@ def cut_release(build: Path, releases: Path, today: dt.date | None = None, sourc
     if not report.get("passed"):
         raise ReleaseError(f"{build}: its validation did not pass; a release is only cut from a fully validated build")
     releases.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(releases)
     version = next_version(releases, today or dt.date.today())
     index = read_index(releases)
     previous = releases / index["releases"][-1]["version"] if index["releases"] else None
@@ -93,6 +94,15 @@ def cut_release(build: Path, releases: Path, today: dt.date | None = None, sourc
     os.symlink(version, link)
     os.replace(link, releases / "latest")  # only after the release is complete and verified
     return final
+
+
+def _remove_leftovers(releases: Path) -> None:
+    """What a killed release left in releases/ (the caller holds the warehouse's lock): staging folders, the temporary
+    `latest` link, an unfinished archive."""
+    for leftover in releases.glob(".staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in [*releases.glob(".latest-*"), *releases.glob("*.tar.tmp"), *releases.glob(".index.json.*")]:
+        leftover.unlink(missing_ok=True)
 
 
 def _write_release(build: Path, out: Path, version: str, previous: Path | None, report: dict, sources: list[dict]) -> None:

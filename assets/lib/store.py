@@ -334,9 +334,15 @@ def _ensure_link(link: Path, target: Path) -> None:
 
 
 def _recover_layout(warehouse_dir: Path) -> None:
-    """Remove staging folders that a killed build left behind."""
+    """Remove what a killed build left behind: staging folders, and the temporary links of an unfinished switch
+    (`.current.*`, `.tables.*`, `.policy_measures.duckdb.*`). The caller holds the warehouse's lock: no other build is
+    writing them."""
     for leftover in (warehouse_dir / "builds").glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
+    for name in ("current", "tables", DB_NAME):
+        for link in warehouse_dir.glob(f".{name}.*"):
+            if link.is_symlink():
+                link.unlink(missing_ok=True)
 
 
 def _prune(builds: Path, keep: int, current: Path) -> None:
