@@ -5,7 +5,9 @@ from .metadata import ADMIN
 from .unit_classes import LEVEL_CHARS, is_bare_department, split_level_prefix
 
 SEPARATORS = re.compile(r"[、，,；;]")
-ETC_COLLECTIVE = re.compile(r"^(?P<head>.+?)等(?P<tail>各(?:相关|有关)?(?:单位|部门|机构))$")
+ETC_COLLECTIVE = re.compile(r"^(?P<head>.+?)等(?P<tail>(?:[省市州区县]级)?(?:各|其他)?(?:相关|有关)?(?:单位|部门|机构|成员单位))$")
+# `A及B` names two bodies when A ends like a body and B does not start `其` (`区政府及其部门` is one phrase).
+AND_ALSO = re.compile(r"(?<=[局委办部院心会行司处所队站府门位])及(?!其)(?=[\u4e00-\u9fff]{2})")
 ETC = re.compile(r"^(?P<head>.+?)等(?:相关|有关|其他)?(?:单位|部门|机构|成员单位)?$")
 ORG_END = "局委办部院心会行司处所队站"
 GLUED = re.compile(rf"(?<=[{ORG_END}])(?=[{LEVEL_CHARS}](?!场|委|级|直)[\u4e00-\u9fff]{{2,}}[{ORG_END}])")
@@ -21,15 +23,24 @@ def split_names(value: str) -> list[str]:
         part = INNER_SPACE.sub("", QUOTES.sub("", part)).strip().strip("。：:（）()").strip()
         if not HAS_WORD.search(part):
             continue  # nothing but spaces or punctuation
-        m = ETC_COLLECTIVE.match(part)
-        if m:
-            names.extend(_unglue(m.group("head")) + [m.group("tail")])
-            continue
-        m = ETC.match(part)
-        if m and len(m.group("head")) >= 2:
-            part = m.group("head")
-        names.extend(_unglue(part))
+        for piece in AND_ALSO.split(part):
+            names.extend(_names_in(piece))
     return names
+
+
+def _names_in(part: str) -> list[str]:
+    """One list item: `A等有关部门` is A and the collective it names, which a bare `相关`/`有关` tail names as
+    `各相关单位` (A and all the others); a plain `A等单位` is A alone."""
+    m = ETC_COLLECTIVE.match(part)
+    if m and len(m.group("head")) >= 2:
+        tail = m.group("tail")
+        if tail.startswith(("相关", "有关")):
+            tail = "各" + tail
+        return _unglue(m.group("head")) + ([tail] if re.search("各|相关|有关|其他", tail) else [])
+    m = ETC.match(part)
+    if m and len(m.group("head")) >= 2:
+        part = m.group("head")
+    return _unglue(part)
 
 
 def _unglue(name: str) -> list[str]:
