@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .labels import LABEL_RE, match_label
+from .numerals import to_int
 from .parts import part_kind
 from .role_fields import FIELD_LINE
 
@@ -54,7 +55,8 @@ def normalize_text(raw: str) -> Normalized:
     lines = drop_repeated_title(lines, removed)
     lines = split_run_on_lines(lines)
     lines = [strip_bullet(remove_spurious_spaces(line)) for line in lines]
-    lines = split_inline_items(lines)
+    lines = drop_table_of_contents(lines, removed)
+    lines = split_inline_articles(split_inline_items(lines))
     lines = join_wrapped_lines([line for line in lines if line])
     lines, file_name = drop_debris(lines, removed)
     return Normalized("\n".join(lines), script, was_html, tuple(removed), file_name)
@@ -137,6 +139,58 @@ def strip_bullet(line: str) -> str:
 
 INLINE_ITEM = re.compile(r"（(\d{1,3}|[一二三四五六七八九十]{1,3})）|([①-⑳])")
 ITEM_AFTER = "。；：）"
+
+
+TOC_HEADING = re.compile(r"^目录[:：]?$")
+TOC_PAGE = re.compile(r"(?:[.…·_\-—－\s]*[-—－(（]?\s*\d{1,3}\s*[-—－)）]?)$")
+
+
+def drop_table_of_contents(lines: list[str], removed: list[str]) -> list[str]:
+    """A table of contents (`目录` and the headings it lists, with or without page numbers) is not the outline:
+    it runs until a heading it listed first comes again, or until a line of prose (with `。`, or long)."""
+    start = next((i for i, line in enumerate(lines) if TOC_HEADING.match(line)), None)
+    if start is None:
+        return lines
+    first, end = None, start + 1
+    while end < len(lines):
+        line = lines[end]
+        entry = TOC_PAGE.sub("", line) or line
+        if "。" in line or len(line) > 60 or entry == first:
+            break
+        first = first or entry
+        end += 1
+    if first is None:
+        return lines
+    removed.extend(lines[start:end])
+    return lines[:start] + lines[end:]
+
+
+INLINE_ARTICLE = re.compile(r"(?<=[。；！？])第([一二三四五六七八九十百零〇两]+|\d+)条(?=[\u4e00-\u9fff“（])")
+
+
+def split_inline_articles(lines: list[str]) -> list[str]:
+    """Articles run together on one line (`…条件。第三条优化营商环境…`) go on lines of their own, where their numbers
+    continue the articles before them: `…。第十五条规定的…` in the middle of article 7 stays text."""
+    out: list[str] = []
+    last = None
+    for line in lines:
+        label = match_label(line)
+        if label is not None and label.style == "article":
+            last = label.number
+        cuts = []
+        for m in INLINE_ARTICLE.finditer(line):
+            number = to_int(m.group(1))
+            if number is not None and (number == (last or 0) + 1 or (last is None and _continued(line, m.end(), number))):
+                cuts.append(m.start())
+                last = number
+        out.extend(line[a:b] for a, b in zip([0] + cuts, cuts + [len(line)]) if line[a:b])
+    return out
+
+
+def _continued(line: str, pos: int, number: int) -> bool:
+    """The next inline article after `pos` is number + 1: a run of articles, not one mention."""
+    m = INLINE_ARTICLE.search(line, pos)
+    return m is not None and to_int(m.group(1)) == number + 1
 
 
 def split_inline_items(lines: list[str]) -> list[str]:

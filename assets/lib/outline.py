@@ -78,11 +78,23 @@ def parse_outline(text: str) -> Outline:
             node.children = _implicit_measures(node, node.body, node.fields)
             if node.children:  # the node is their section; its lines went to them
                 node.body, node.fields = [], []
+        if node.children:  # a heading's own annotation (`（一）普法与宣传。〔牵头单位：…〕`) holds for its items
+            head, annotation = split_trailing_annotation(node.head)
+            if annotation is not None and head:
+                node.head = head
+                node.fields.insert(0, (node.head_start + len(head), annotation))
     _number_implicit(roots)
-    leaves = [node for node in _walk(roots) if not node.children and (node.head or node.body)]
+    leaves = [node for node in _walk(roots) if not node.children and _has_content(node)]
     kinds = _kinds(leaves)
     provisions = tuple(_provision(node, seq, kind) for seq, (node, kind) in enumerate(zip(leaves, kinds), 1))
     return Outline(provisions, tuple(_numbering_warnings(roots)), annex_line)
+
+
+def _has_content(node: Node) -> bool:
+    """A leaf is a provision when it has text; a chapter or section heading (`第二章 市场环境`) only with body text."""
+    if node.label.style in ("chapter", "subchapter"):
+        return bool(node.body)
+    return bool(node.head or node.body)
 
 
 def _lines(text: str):
@@ -218,32 +230,34 @@ def _named_part(node: Node) -> str | None:
 
 
 def _kinds(leaves: list[Node]) -> list[str]:
-    """Each provision's kind: from the part it stands in; articles outside any named chapter by what they say
-    (the opening articles on purpose and scope, the closing ones on entry into force and liability)."""
+    """Each provision's kind: from the part it stands in; articles outside any named chapter by what they say.
+    The opening run of such articles on purpose, scope and leadership is `principle`; where the text ends with an
+    article on entry into force (so the end is really there, not an excerpt's cut), that article is `principle` and
+    the articles on liability, complaints and supervision among the last quarter before it `safeguard`."""
     kinds = [_named_part(node) for node in leaves]
     unplaced = [i for i, node in enumerate(leaves)
                 if kinds[i] is None and node.label.style == "article" and not any(a.label.style == "chapter" for a in _ancestors(node))]
-    for i in _leading_run(unplaced, leaves, at_start=True):
-        kinds[i] = implicit_article_kind(leaves[i].head, at_start=True)
-    for i in _leading_run(unplaced[::-1], leaves, at_start=False):
-        kinds[i] = implicit_article_kind(leaves[i].head, at_start=False)
+    for i in unplaced:
+        kind = implicit_article_kind(_full_text(leaves[i]), at_start=True)
+        if kind is None:
+            break
+        kinds[i] = kind
+    closing = [i for i in unplaced[::-1] if kinds[i] is None]
+    if closing and implicit_article_kind(_full_text(leaves[closing[0]]), at_start=False) == "principle":
+        for i in closing[:max(3, len(unplaced) // 4) + 1]:
+            kinds[i] = implicit_article_kind(_full_text(leaves[i]), at_start=False) or kinds[i]
     return [kind or "measure" for kind in kinds]
 
 
-def _leading_run(indices: list[int], leaves: list[Node], at_start: bool) -> list[int]:
-    run = []
-    for i in indices:
-        if implicit_article_kind(leaves[i].head, at_start) is None:
-            break
-        run.append(i)
-    return run
+def _full_text(node: Node) -> str:
+    return "\n".join([node.head] + [line for _, line in node.body])
 
 
 def _provision(node: Node, seq: int, kind: str) -> Provision:
     ancestors = _ancestors(node)
-    pieces = [(node.head_start, node.head)] + node.body
+    head, annotation = (node.head, node.annotation) if node.annotation or not node.body else split_trailing_annotation(node.head)
+    pieces = [(node.head_start, head)] + node.body  # a head line ending in an annotation above body lines: the annotation is its own
     pieces = [(start, piece) for start, piece in pieces if piece]
-    annotation = node.annotation
     last_start, last = pieces[-1]
     stripped, trailing = split_trailing_annotation(last)
     if trailing is not None:
@@ -254,7 +268,7 @@ def _provision(node: Node, seq: int, kind: str) -> Provision:
     text = "\n".join(piece for _, piece in pieces)
     char_start = pieces[0][0] if pieces else node.head_start
     char_end = pieces[-1][0] + len(pieces[-1][1]) if pieces else node.head_start
-    title_source = node.head if node.head else text
+    title_source = head if head else text
     cut = title_source.find("。")
     title = title_source[:cut + 1] if cut >= 0 else title_source
     if annotation and title.endswith(annotation):

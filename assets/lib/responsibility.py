@@ -3,7 +3,7 @@ import re
 from dataclasses import dataclass, field
 
 from .role_fields import FIELD, ROLE_OF_FIELD
-from .unit_names import complete_names, split_names
+from .unit_names import complete_names, split_names, split_outside_brackets
 
 DEADLINE = re.compile(r"^(?:(?:\d{4}|[二〇一]{4})年|\d{1,2}月|[一二三四]季度|年底|年内|长期|持续|每年|常态)"
                       r".{0,16}(?:完成|前|底|内|坚持|推进|开展|落实)?$")
@@ -11,6 +11,7 @@ PHRASE = re.compile(r"^(?P<names>.+?)(?P<verb>牵头负责|牵头|配合|协助|
 ROLE_OF_VERB = {"牵头负责": "lead", "牵头": "lead", "配合": "cooperating", "协助": "cooperating",
                 "按职责分工负责": "responsible", "分工负责": "responsible", "负责落实": "responsible", "负责": "responsible"}
 BRACKETS = "（）()〔〕[]【】"
+PHRASE_SEPARATORS = re.compile(r"[，；,;。]")
 # A document's own rule that the first unit named as responsible leads (`（第一责任单位为牵头单位，下同）`,
 # `排在第一位的为牵头单位`): stated once, it holds for this measure and those after it.
 LEAD_RULE = re.compile(r"[（(]?[^（）()、，,；;：:]{0,8}?(?:第一|首位|首个|排名第一|排在第一位|排在首位|列第一位|排第一)"
@@ -46,7 +47,7 @@ def read_responsibility(annotation: str) -> Responsibility:
 def _read_chunk(body: str, result: Responsibility, prefix: str) -> str:
     fields = list(FIELD.finditer(body))
     if not fields:
-        for part in re.split(r"[，；,;]", body):
+        for part in split_outside_brackets(body, PHRASE_SEPARATORS):
             prefix = _read_phrase(part.strip(" 。"), result, prefix)
         return prefix
     if fields[0].start() > 0:
