@@ -320,7 +320,8 @@ def _stream_candidates(masked_texts: dict[str, str], threshold: float = LSH_THRE
 class TextIndex:
     """MinHash LSH over masked texts, each known by its position in `texts`: signatures over character 3-grams (rensa, a
     Rust implementation: ~20x faster than a pure-Python MinHash here); `num_perm / bands` rows per band put the LSH's
-    S-curve at `threshold`. It pickles, so a grown corpus can query last build's index with its new texts only."""
+    S-curve at `threshold`. It is stored (`portable`, rensa's own serialization of the LSH), so a grown corpus can query last
+    build's index with its new texts only."""
 
     def __init__(self, threshold: float = LSH_THRESHOLD, num_perm: int = 64):
         from rensa import RMinHashLSH
