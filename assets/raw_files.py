@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 
 import pandas as pd
-from dagster import AssetExecutionContext, MetadataValue, asset
+from dagster import AssetExecutionContext, Failure, MetadataValue, asset
 
 from .lib import build_status
 from .lib.inventory import RawFile, scan_raw_dir
@@ -30,7 +30,10 @@ def raw_files(context: AssetExecutionContext, settings: PipelineSettings) -> Raw
     manifest = read_manifest(settings.raw_path)
     for problem in manifest.problems:
         context.log.warning(problem)
-    files = scan_raw_dir(settings.raw_path, manifest.rows)
+    try:
+        files = scan_raw_dir(settings.raw_path, manifest.rows)
+    except FileNotFoundError as error:  # not a transient failure: a retry would find no folder either
+        raise Failure(str(error), allow_retries=False) from error
     on_disk = {f.source_file for f in files}
     missing = sorted(name for name in manifest.rows if name not in on_disk)
     for name in missing:
