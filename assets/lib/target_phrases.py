@@ -164,8 +164,8 @@ def split_scope(subject: str, in_list: bool = False) -> tuple[str | None, str]:
         return None, subject
     scope, rest = _after_preposition(m.group("scope")), m.group("rest")
     if in_list:
-        return (None, subject) if len(rest) > 8 and not _is_metric(rest) else (scope, rest)
-    if _is_metric(rest) and not _is_head(rest) and not is_generic(scope) and not _named_class(scope):
+        return (None, subject) if len(rest) > 8 and not _is_metric(rest) else (None if is_generic(scope) else scope, rest)
+    if _is_metric(rest) and len(rest) > 2 and not is_generic(scope) and not _named_class(scope):
         return scope, rest
     return None, subject
 
@@ -243,8 +243,9 @@ def label_after(text: str, end: int) -> tuple[str, int]:
     return words_after, end + len(words_after)
 
 
-def compose(subject: str, label: str, category: str | None, change: str | None) -> str:
-    """The metric from what stands before the number (`subject`) and after it (`label`)."""
+def compose(subject: str, label: str, category: str | None, change: str | None, merged: bool = False) -> str:
+    """The metric from what stands before the number (`subject`) and after it (`label`); `merged`: the subject lists
+    what a count is made of (`将受理、审查、决定合并为1个环节`)."""
     if category == "rate" and change and not ends_with(subject, "rate_head"):
         return subject + change + "幅度"  # 市场主体年均增长15% → 市场主体年均增长幅度
     if category == "time":
@@ -260,7 +261,7 @@ def compose(subject: str, label: str, category: str | None, change: str | None) 
         return subject
     if category == "count":
         noun = _counted(label)
-        if len(noun) > 2:  # the counted noun names it; a list of names before the number does not (`新华路、人民路3条主干道`)
+        if not merged and (len(noun) > 2 or noun and "、" in subject):  # the counted noun names it, not names before it
             base = ("新增" if subject.startswith("新增") or subject.endswith("新增") else "") + noun
         elif noun:  # a bare noun (`精简至2个环节`) counts what the words before it name
             base = subject + noun

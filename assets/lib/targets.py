@@ -274,7 +274,8 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
         label, label_end = label_after(text, end + 1)
         metric = label + attribute
         return Phrase(metric, term_scope(label), metric, q.start - len(attribute), label_end)
-    if q.category == "count":
+    merged = q.category == "count" and strip_trailing_merge(subject) != subject
+    if merged:
         subject = strip_trailing_merge(subject)
     label, label_end = label_after(text, end)
     scope = None
@@ -294,7 +295,7 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     split, rest = split_scope(subject)
     if split:
         scope, subject = split, rest
-    metric = compose(subject, label, q.category, change) or label or text[q.start:end]
+    metric = compose(subject, label, q.category, change, merged) or label or text[q.start:end]
     uses_label = bool(label) and (label[:2] in metric or not subject)
     span_start = start + lead_length(raw_subject) if raw_subject.strip() else q.start
     return Phrase(metric, scope or term_scope(metric) or term_scope(subject), subject, min(span_start, q.start),
