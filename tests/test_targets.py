@@ -245,3 +245,18 @@ def test_year_governs_its_paragraph_not_the_provision():
 def test_a_year_looked_back_on_governs_nothing():
     text = "推进服务提质。2021年以来，服务体系逐步完善。网办率达到90%。"
     assert [t.year for t in extract_targets(text)] == [None]
+
+
+def test_parallel_classes_share_the_metric_of_the_first():
+    found = metrics("政府投资项目审批时间压缩至60个工作日，社会投资项目压缩至40个工作日，小型低风险项目压缩至15个工作日。")
+    assert [(m, s) for _, _, m, s in found] == [("审批时间", "政府投资项目"), ("审批时间", "社会投资项目"), ("审批时间", "小型低风险项目")]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("不动产登记一般登记、抵押登记办理时间分别压缩至3个、1个工作日。", "不动产登记一般登记办理时间"),  # the shared tail
+    ("承诺件平均办理时限压缩至法定时限的30%以内。", "承诺件平均办理时限"),  # a share of another quantity
+    ("税务机关应当在受理之日起十个工作日内办结退税。", "税务机关办结退税时间"),  # the start of the period is not the metric
+    ("为中小企业新增融资50亿元以上。", "为中小企业新增融资金额"),
+])
+def test_more_metric_forms(text, metric):
+    assert metrics(text)[0][2] == metric

@@ -12,7 +12,7 @@ from pathlib import Path
 
 WORDS_FILE = Path(__file__).parent / "data" / "target_words.csv"
 KINDS = ("time_head", "rate_head", "count_head", "amount_head", "lead_verb", "trail_word", "change_verb", "merge_verb",
-         "scope_class", "generic_class", "scope_term", "legal_parameter", "action_verb", "amount_attribute")
+         "scope_class", "generic_class", "scope_term", "kept_class", "legal_parameter", "action_verb", "amount_attribute")
 PARENTHESES = re.compile(r"（[^（）]*）|\([^()]*\)|〔[^〕]*〕|\[[^\]]*\]")
 CLAUSE_STOPS = "，。；：！？\n,;:!?"
 LABEL_STOPS = CLAUSE_STOPS + "（）()〔〕"
@@ -25,9 +25,8 @@ PLACE_THEN_VERB = re.compile(r"^在[^，。；]{1,20}?(?:部署|设置|布设|�
 ON_BASIS = re.compile(r"在[^，。；]*?基础上")
 BASELINE_TAIL = re.compile(r"[由从][^，。；]*\d[^，。；]*$")
 SINCE = re.compile(r"^[^，。；]*?(?:之日起|起|后|以来)")
-SINCE_TAIL = re.compile(r"(?:自|从|于)[^，。；]*?(?:之日起|起|后)$")
+SINCE_TAIL = re.compile(r"(?:自|从|于|在)[^，。；]*?(?:之日起|起|后)$")
 AVERAGE_TAIL = re.compile(r"(?:平均|(?<![平年人户日月])均|至|到|于|在)$")
-LIST_OF_NAMES = re.compile(r"、")
 ENUMERATION_SPLIT = re.compile(r"[、和及与]")
 DIGIT = re.compile(r"\d")
 LABEL_CUT = re.compile(r"(?<!合)并|以(?![上下内])|从而|进而|同时|常态化|(?:和|及|与)(?=\d|[一二两三四五六七八九十]+[个项家所处条座])")
@@ -156,7 +155,7 @@ def lead_length(raw: str) -> int:
 
 def split_scope(subject: str, in_list: bool = False) -> tuple[str | None, str]:
     """(scope, metric) of a subject whose qualifier ends in a class noun before what is measured (`政府投资…类项目审批
-    用时` → the project class and `审批用时`). A named class stays in the metric of a single target
+    用时` → the project class and `审批用时`). A customer class stays in the metric of a single target
     (`低压非居民用户全过程办电时间`), as do classes that cover every case (`工程建设项目`); before a list of metrics
     (`社会投资低风险项目电、水、气报装时间`) any class is split off, as it applies to every item."""
     m = _pattern("class_split").match(subject)
@@ -177,8 +176,8 @@ def _after_preposition(scope: str) -> str:
 
 
 def _named_class(qualifier: str) -> bool:
-    """The qualifier is a class named in so many words, with at most a short noun after it (`低压非居民用户`)."""
-    return any(qualifier.startswith(w) and len(qualifier) - len(w) <= 2 for w in words()["scope_term"])
+    """The qualifier is a customer class a metric keeps, with at most a short noun after it (`低压非居民用户`)."""
+    return any(qualifier.startswith(w) and len(qualifier) - len(w) <= 2 for w in words()["kept_class"])
 
 
 def _is_head(phrase: str) -> bool:
@@ -268,6 +267,8 @@ def compose(subject: str, label: str, category: str | None, change: str | None, 
         else:
             base = subject
         return base if not base or ends_with(base, "count_head") or ends_with(base, "amount_head") else base + "数量"
+    if category == "money" and subject and not ends_with(subject, "amount_head"):
+        return subject + "金额"  # 为企业融资50亿元 → 为企业融资金额
     return subject or _counted(label)
 
 
@@ -321,10 +322,32 @@ def distribute_items(head: str) -> tuple[str | None, list[str]]:
     if not items:
         return None, []
     scope, items[0] = split_scope(items[0], in_list=len(items) > 1)
-    last = items[-1]
-    if len(items) > 1 and _is_metric(last):
-        stem = len(items[-2])
-        tail = last[stem:] if len(last) > stem + 1 else ""
-        if tail and _is_metric(tail):
-            items = [i if _is_metric(i) else i + tail for i in items[:-1]] + [last]
+    tail = _shared_tail(items)
+    if tail:
+        items = [i if _is_metric(i) else i + tail for i in items[:-1]] + [items[-1]]
     return scope or term_scope(head), items
+
+
+def _shared_tail(items: list[str]) -> str:
+    """What the last item of a list adds after its own name, which the items before it share (`用水、用气报装时间` →
+    `报装时间`; `一般登记、抵押登记办理时间` → `办理时间`): the split of the last item whose front looks most like the item
+    before it (same first or last characters, similar length)."""
+    last, before = items[-1], items[-2] if len(items) > 1 else ""
+    if not before or _is_metric(before) or not _is_metric(last):
+        return ""
+    best, best_score = "", None
+    for k in range(1, len(last) - 1):
+        front, tail = last[:k], last[k:]
+        if not _is_metric(tail):
+            continue
+        score = _common_prefix(front, before) + _common_prefix(front[::-1], before[::-1]) - 0.5 * abs(len(before) - k)
+        if best_score is None or score > best_score:
+            best, best_score = tail, score
+    return best
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n

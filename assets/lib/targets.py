@@ -32,6 +32,7 @@ GE_WORDS = ("不低于", "不少于", "不小于", "达到", "达", "提升至",
             "超过", "突破", "至少", "扩大至", "扩大到", "提升", "≥", ">")
 VERB_BEFORE = re.compile("(?:" + "|".join(sorted(map(re.escape, LE_WORDS + GE_WORDS + ("为", "压缩", "压减", "缩减", "缩短", "减少", "降低")),
                                                  key=len, reverse=True)) + r")\s*$")
+SHARE_OF = re.compile("(?:" + "|".join(sorted(map(re.escape, LE_WORDS + GE_WORDS), key=len, reverse=True)) + r")[^，。；、\d]{1,12}的\s*$")
 BASELINE_GAP = re.compile(r"^\s*(?:个|个工作日)?\s*(?:缩短|压缩|压减|减少|降低|下降|降|短|提高|提升|增加|增长|扩大|调整|缩减)?(?:至|到|为)\s*$")
 NAME_AFTER = re.compile(r"^[^，。；、：]{0,3}?(?:措施|清单|举措|条例|意见|规定|政策|方面|制度|行动|工程|攻坚|计划|规划)")
 CONTEXT_BEFORE = re.compile(r"(?:基于|立足|围绕|依托|按照|根据|对照|结合|针对|参照|对于|已经|已有|已形成|已建成|已实现|已)[^，。；]{0,12}$")
@@ -262,7 +263,7 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     if in_list:  # a list item: its own words start after the last `、` (`…6个、审批用时不超过20个工作日`)
         raw = raw[raw.rfind("、") + 1:]
         start = q.start - len(raw)
-    verb = VERB_BEFORE.search(raw)
+    verb = VERB_BEFORE.search(raw) or SHARE_OF.search(raw)
     raw_subject = raw[:verb.start()] if verb else raw
     word = verb.group(0).strip() if verb else ""
     change = word if q.category == "rate" and word in words()["change_verb"] else None
@@ -286,9 +287,14 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     elif in_list and not split_scope(subject)[0] and not is_class(subject):
         scope = previous.scope  # `…项目的审批环节不超过6个、审批用时不超过20个工作日`: the items share the class
     if is_class(subject) and q.category != "count" and not label:
-        scope = class_scope(subject)  # `小微工程不超过4个工作日、其他工程不超过6个工作日`: what is measured comes before
-        context = _clause_before(text, start - 1) if start and not in_list else ""
-        subject = previous.subject if in_list else clean_subject(context) if context and not DIGIT.search(context) else subject
+        # `小微工程不超过4个工作日、其他工程不超过6个工作日`, `政府投资项目审批时间压缩至60个工作日，社会投资项目压缩至40个
+        # 工作日`: the class is the scope, what is measured stands before it (the previous target's, or a clause of its own)
+        scope = class_scope(subject) or term_scope(subject)
+        context = _clause_before(text, start - 1) if start and not follows else ""
+        if follows:
+            subject = _without_scope(previous.subject, previous.scope)
+        elif context and not DIGIT.search(context):
+            subject = clean_subject(context)
     elif is_class(subject) and (q.category == "rate" and label or q.category == "time" and "的" in subject):
         scope = class_scope(subject)  # `依申请类政务服务事项100%“全程网办”`, `…清楚的破产案件180天内审结`
         subject = subject.rsplit("的", 1)[-1] if q.category == "time" else subject
@@ -300,6 +306,11 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     span_start = start + lead_length(raw_subject) if raw_subject.strip() else q.start
     return Phrase(metric, scope or term_scope(metric) or term_scope(subject), subject, min(span_start, q.start),
                   label_end if uses_label else end)
+
+
+def _without_scope(subject: str, scope: str | None) -> str:
+    """`政府投资项目审批时间` without its class `政府投资项目`: what a parallel class after it is measured by."""
+    return subject[len(scope):].lstrip("的") if scope and subject.startswith(scope) and len(subject) > len(scope) + 1 else subject
 
 
 def _same_clause(text: str, a: int, b: int) -> bool:
