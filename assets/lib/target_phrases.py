@@ -180,10 +180,6 @@ def _named_class(qualifier: str) -> bool:
     return any(qualifier.startswith(w) and len(qualifier) - len(w) <= 2 for w in words()["kept_class"])
 
 
-def _is_head(phrase: str) -> bool:
-    return any(phrase in words()[kind] for kind in ("time_head", "rate_head", "count_head", "amount_head"))
-
-
 def is_generic(scope: str) -> bool:
     """The class covers every case of its metric (`工程建设项目`, `政务服务事项`): no scope."""
     return strip_lead(scope) in words()["generic_class"]
