@@ -220,7 +220,7 @@ def test_statutory_time_limits_and_compound_units(text, value, unit):
 
 
 def test_statutory_time_limit_metric_is_the_action():
-    assert metrics("行政机关应当自受理申请之日起二十个工作日内作出许可决定。")[0][2] == "行政机关作出许可决定时间"
+    assert metrics("行政机关应当自受理申请之日起二十个工作日内作出许可决定。")[0][2] == "作出许可决定时间"  # not who acts
 
 
 def test_amount_that_sizes_a_named_object_is_a_target_on_it():
@@ -255,8 +255,31 @@ def test_parallel_classes_share_the_metric_of_the_first():
 @pytest.mark.parametrize("text, metric", [
     ("不动产登记一般登记、抵押登记办理时间分别压缩至3个、1个工作日。", "不动产登记一般登记办理时间"),  # the shared tail
     ("承诺件平均办理时限压缩至法定时限的30%以内。", "承诺件平均办理时限"),  # a share of another quantity
-    ("税务机关应当在受理之日起十个工作日内办结退税。", "税务机关办结退税时间"),  # the start of the period is not the metric
+    ("税务机关应当在受理之日起十个工作日内办结退税。", "办结退税时间"),  # neither the start of the period nor who acts
     ("为中小企业新增融资50亿元以上。", "为中小企业新增融资金额"),
 ])
 def test_more_metric_forms(text, metric):
     assert metrics(text)[0][2] == metric
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("接入市政供水的，时间不超过五个工作日。", "接入市政供水时间"),  # a bare 时间 named by the condition before it
+    ("对群众投诉事项，承办单位应当在两个工作日内联系回复。", "群众投诉事项联系回复时间"),  # the topic, not who acts
+    ("规章修改之日起五个工作日内，有关部门应当完成目录调整。", "目录调整完成时间"),  # the action in the next clause
+    ("没有约定的，一般应当在二十个工作日内完成评估。", "评估完成时间"),  # a negated condition names nothing
+    ("并联审批时间不得超过十个工作日。", "并联审批时间"),  # 并 inside a word is not a conjunction
+    ("使用财政资金的项目，验收时限不得超过十五日。", "验收时限"),
+])
+def test_time_limits_in_the_forms_of_rules(text, metric):
+    found = extract_targets(text)
+    assert [(t.metric, t.comparator) for t in found] == [(metric, "<=")]
+
+
+@pytest.mark.parametrize("text", [
+    "对违反规定的，可以处二万元以上十万元以下罚款。",  # a penalty
+    "经申请，有关部门可以视情将公示期缩短三至六个月。",  # what the rules allow
+    "依法取得经营期限为十年以上土地使用权的，可以申请登记。",  # a condition
+    "在系统发布公告满二十日，且无异议的；",
+])
+def test_rules_that_are_not_promises(text):
+    assert extract_targets(text) == []

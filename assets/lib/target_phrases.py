@@ -12,7 +12,7 @@ from pathlib import Path
 
 WORDS_FILE = Path(__file__).parent / "data" / "target_words.csv"
 KINDS = ("time_head", "rate_head", "count_head", "amount_head", "lead_verb", "trail_word", "change_verb", "merge_verb",
-         "scope_class", "generic_class", "scope_term", "kept_class", "legal_parameter", "action_verb", "amount_attribute")
+         "scope_class", "generic_class", "scope_term", "kept_class", "legal_parameter", "penalty", "action_verb", "amount_attribute", "actor")
 PARENTHESES = re.compile(r"（[^（）]*）|\([^()]*\)|〔[^〕]*〕|\[[^\]]*\]")
 CLAUSE_STOPS = "，。；：！？\n,;:!?"
 LABEL_STOPS = CLAUSE_STOPS + "（）()〔〕"
@@ -25,11 +25,11 @@ PLACE_THEN_VERB = re.compile(r"^在[^，。；]{1,20}?(?:部署|设置|布设|�
 ON_BASIS = re.compile(r"在[^，。；]*?基础上")
 BASELINE_TAIL = re.compile(r"[由从][^，。；]*\d[^，。；]*$")
 SINCE = re.compile(r"^[^，。；]*?(?:之日起|起|后|以来)")
-SINCE_TAIL = re.compile(r"(?:自|从|于|在)[^，。；]*?(?:之日起|起|后)$")
+SINCE_TAIL = re.compile(r"(?:(?:自|从|于|在)[^，。；]*?(?:之日起|起|后)|[^，。；]*之日起)$")
 AVERAGE_TAIL = re.compile(r"(?:平均|(?<![平年人户日月])均|至|到|于|在)$")
 ENUMERATION_SPLIT = re.compile(r"[、和及与]")
 DIGIT = re.compile(r"\d")
-LABEL_CUT = re.compile(r"(?<!合)并|以(?![上下内])|从而|进而|同时|常态化|(?:和|及|与)(?=\d|[一二两三四五六七八九十]+[个项家所处条座])")
+LABEL_CUT = re.compile(r"(?<!合)并|(?<![予可加所足得用难借据])以(?![上下内])|从而|进而|同时|常态化|(?:和|及|与)(?=\d|[一二两三四五六七八九十]+[个项家所处条座])")
 
 
 @lru_cache(maxsize=None)
@@ -54,7 +54,8 @@ def _alternation(kind: str) -> str:
 @lru_cache(maxsize=None)
 def _pattern(name: str) -> re.Pattern:
     if name == "lead":
-        return re.compile(rf"^(?:[、，,和及与并且]|(?:{_alternation('lead_verb')})|在?全?[区市县州省镇旗]?范围内|(?:对|针对)(?=[^，]*的))")
+        verbs = _alternation("lead_verb")
+        return re.compile(rf"^(?:[、，,]|(?:并且|并|且|和|及|与)(?={verbs})|(?:{verbs})|在?全?[区市县州省镇旗]?范围内|(?:对|针对)(?=[^，]*的))")
     if name == "trail":
         return re.compile(rf"(?:{_alternation('trail_word')}|的)$")
     if name == "merge":
@@ -81,6 +82,11 @@ def names_legal_parameter(phrase: str) -> bool:
     return any(w in phrase for w in words()["legal_parameter"])
 
 
+def names_penalty(clause: str) -> bool:
+    """The clause sets a penalty (罚款, 罚金): amounts in it are rules, not promises."""
+    return any(w in clause for w in words()["penalty"])
+
+
 def amount_attribute_before(before: str) -> str | None:
     """`总规模1亿元的…`: the word before an amount that makes it the size of the object after 的."""
     return next((w for w in words()["amount_attribute"] if before.endswith(w)), None)
@@ -91,6 +97,7 @@ class Phrase:
     metric: str
     scope: str | None
     subject: str  # what is measured as written before the number, cleaned (what list items after it inherit)
+    category: str | None  # the quantity's: time, rate, count, money, ...
     start: int  # start of the span of text the target was read from (the subject's start, else the number's)
     end: int  # end of that span (after the words that follow the number when they are used)
 
@@ -139,12 +146,12 @@ def clean_subject(raw: str) -> str:
 
 def strip_lead(phrase: str) -> str:
     """`phrase` without the deadlines, verbs and region words it starts with (`2022年底前，实现全区…` → `…`)."""
-    phrase = phrase.lstrip("、，,和及与并且 ")
+    phrase = phrase.lstrip("、，, ")
     for _ in range(12):
         m = LEADING_DEADLINE.match(phrase) or _pattern("lead").match(phrase) or PLACE_THEN_VERB.match(phrase)
         if not m or not m.group(0):
             break
-        phrase = phrase[m.end():].lstrip("、，,和及与 ")
+        phrase = phrase[m.end():].lstrip("、，, ")
     return phrase
 
 
@@ -178,6 +185,11 @@ def _after_preposition(scope: str) -> str:
 def _named_class(qualifier: str) -> bool:
     """The qualifier is a customer class a metric keeps, with at most a short noun after it (`低压非居民用户`)."""
     return any(qualifier.startswith(w) and len(qualifier) - len(w) <= 2 for w in words()["kept_class"])
+
+
+def without_actor(subject: str) -> str:
+    """`业务办理单位` → ``: who must act (a department, a unit, an office) is not what is measured."""
+    return "" if any(subject.endswith(w) for w in words()["actor"]) else subject
 
 
 def is_generic(scope: str) -> bool:
@@ -279,7 +291,12 @@ def _action(label: str) -> str:
     m = _pattern("action").match(label)
     if m:
         return m.group("object") + m.group("verb")
-    label = re.sub(r"^(?:完成|实现|进行|予以)(?=..)", "", label)
+    if label in ("完成", "完毕"):
+        return ""
+    done = re.match(r"^完成(?P<what>.{2,})$", label)
+    if done:  # 完成鉴定 → 鉴定完成
+        return done.group("what")[:12] + "完成"
+    label = re.sub(r"^(?:实现|进行|予以)(?=..)", "", label)
     return label[:14]
 
 

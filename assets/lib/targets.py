@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from .quantities import Quantity, find_quantities
 from .target_phrases import (DIGIT, Phrase, amount_attribute_before, change_verb, class_scope, clause_start,
                              clean_subject, compose, distribute_items, is_class, label_after, lead_length,
-                             names_legal_parameter, split_scope, strip_trailing_merge, term_scope, words)
+                             names_legal_parameter, names_penalty, split_scope, strip_trailing_merge, term_scope,
+                             without_actor, words)
 
 PROTECTED = re.compile(r"“[^”]{0,80}”|《[^》]{0,120}》|「[^」]{0,80}」|〈[^〉]{0,80}〉|\"[^\"]{0,80}\"")
 SENTENCE_END = "。！？\n"
@@ -25,10 +26,10 @@ OPENING_YEAR = re.compile(r"[\s—]*(?:到|至|在|于|力争|争取|确保|计�
 SUFFIX = re.compile(r"^(?:及以下|以下|以内|之内|内|及以上|以上|左右|上下)")
 SUFFIX_COMPARATOR = {"及以下": "<=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
                      "及以上": ">=", "以上": ">=", "左右": "~", "上下": "~"}
-LE_WORDS = ("不超过", "不高于", "不多于", "不大于", "少于", "低于", "控制在", "压缩至", "压缩到", "压减至", "压减到", "缩短至",
+LE_WORDS = ("最长不超过", "最多不超过", "不得超过", "不得多于", "不得长于", "不超过", "不高于", "不多于", "不大于", "少于", "低于", "控制在", "压缩至", "压缩到", "压减至", "压减到", "缩短至",
             "缩短到", "缩减至", "缩减到", "降至", "降到", "降低至", "降低到", "减少至", "减少到", "减至", "短至", "下降至", "压降至",
             "上限", "最多", "≤", "<")
-GE_WORDS = ("不低于", "不少于", "不小于", "达到", "达", "提升至", "提升到", "提高至", "提高到", "增加到", "增加至", "增至", "增长",
+GE_WORDS = ("不得少于", "不得低于", "不低于", "不少于", "不小于", "达到", "达", "提升至", "提升到", "提高至", "提高到", "增加到", "增加至", "增至", "增长",
             "超过", "突破", "至少", "扩大至", "扩大到", "提升", "≥", ">")
 VERB_BEFORE = re.compile("(?:" + "|".join(sorted(map(re.escape, LE_WORDS + GE_WORDS + ("为", "压缩", "压减", "缩减", "缩短", "减少", "降低")),
                                                  key=len, reverse=True)) + r")\s*$")
@@ -39,6 +40,9 @@ CONTEXT_BEFORE = re.compile(r"(?:基于|立足|围绕|依托|按照|根据|对�
 TARGET_VERB_BEFORE = re.compile(r"(?:新增|新建|建成|建设|培育|引进|打造|完成|实现|达到|达|不少于|不低于|增加|增至|提高到|提升至|至少|再)\s*$")
 LABEL_AFTER = re.compile(r"^(?:以内|内)?[\u4e00-\u9fff]{0,8}?(?:服务圈|办事圈|生活圈|圈|机制|热线|专窗|窗口|不打烊|在线|值守|响应机制)(?![\u4e00-\u9fff]{0,2}[，、；。]?\d)")
 DISTRIBUTE = re.compile(r"分别|(?<![平人年户日月])均(?=[达为压缩控不实在超提降须应要能可已])")
+CONDITION_END = re.compile(r"[^；。！？\n]*的\s*(?:[；。！？\n]|$)|[^，；。！？\n]*的\s*[，,]")  # its clause or sentence part
+# ends in 的: the number is part of a condition
+PERMISSION = re.compile(r"可以|可视情")
 STATED_DURATIONS = ("个工作日", "工作日", "个工作小时", "工作小时", "个小时", "小时", "分钟")  # units that make 一 a time limit
 LIST_GAP = re.compile(r"^\s*(?P<sep>[、，,]|和|及|与)\s*$")
 
@@ -156,6 +160,12 @@ def _excluded(text: str, q: Quantity, protected, quantities) -> bool:
         return True  # 一次办, 一件事, 千家万户: words, not counts (一个工作日 is a time limit)
     if q.category == "time" and names_legal_parameter(_clause_before(text, q.start)):
         return True  # 歇业期限累计不超过3年: a period the rules grant, not a promise
+    if q.category == "money" and names_penalty(_clause_around(text, q)):
+        return True  # 处五万元以上五十万元以下罚款: a penalty the rules set, not a promise
+    if PERMISSION.search(_clause_before(text, q.start)):
+        return True  # 可以视情将公示期缩短三至十二个月: what the rules allow, not what is promised
+    if CONDITION_END.match(text, q.end):
+        return True  # 发布公告满二十日，且无异议的；: the number is part of a condition
     if q.unit == "年":
         return q.value >= 1900 or not VERB_BEFORE.search(before) or q.chinese and NAME_AFTER.match(after)
     if q.unit == "日" and (re.search(r"(?:\d月|每月|月份)(?:\d{1,2}日[和、及至-])*$", before) or after.startswith("前")):
@@ -181,6 +191,12 @@ def _in_scope_clause(text: str, q: Quantity) -> bool:
     ends = [i for i in (text.find(ch, q.end) for ch in CLAUSE_END + "，") if i >= 0]
     clause = text[start:min(ends) if ends else len(text)]
     return bool(re.match(r"^(?:对|对于|凡|凡是|针对)", clause)) and clause.endswith("的")
+
+
+def _clause_around(text: str, q: Quantity) -> str:
+    start = max(text.rfind(ch, 0, q.start) for ch in CLAUSE_END + "，") + 1
+    ends = [i for i in (text.find(ch, q.end) for ch in CLAUSE_END + "，") if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
 
 
 def _clause_before(text: str, pos: int) -> str:
@@ -274,11 +290,13 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     if attribute and text[end:end + 1] == "的":  # 总规模1亿元的引导基金 → 引导基金总规模
         label, label_end = label_after(text, end + 1)
         metric = label + attribute
-        return Phrase(metric, term_scope(label), metric, q.start - len(attribute), label_end)
+        return Phrase(metric, None, metric, q.category, q.start - len(attribute), label_end)
     merged = q.category == "count" and strip_trailing_merge(subject) != subject
     if merged:
         subject = strip_trailing_merge(subject)
     label, label_end = label_after(text, end)
+    if q.category == "time":
+        subject, label = _statutory_subject(text, start, end, subject, label)
     scope = None
     modifier_only = len(subject) < 2 or re.fullmatch(r"(?:每年|年均|年度|年|同比|当年|平均)+", subject)
     follows = previous is not None and _same_sentence(text, previous.end, q.start)
@@ -290,11 +308,11 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
         # `小微工程不超过4个工作日、其他工程不超过6个工作日`, `政府投资项目审批时间压缩至60个工作日，社会投资项目压缩至40个
         # 工作日`: the class is the scope, what is measured stands before it (the previous target's, or a clause of its own)
         scope = class_scope(subject) or term_scope(subject)
-        context = _clause_before(text, start - 1) if start and not follows else ""
-        if follows:
-            subject = _without_scope(previous.subject, previous.scope)
-        elif context and not DIGIT.search(context):
+        context = _clause_before(text, start - 1) if start and text[start - 1] in "，," else ""
+        if context and not DIGIT.search(context):
             subject = clean_subject(context)
+        elif follows and previous.category == q.category:
+            subject = _without_scope(previous.subject, previous.scope)
     elif is_class(subject) and (q.category == "rate" and label or q.category == "time" and "的" in subject):
         scope = class_scope(subject)  # `依申请类政务服务事项100%“全程网办”`, `…清楚的破产案件180天内审结`
         subject = subject.rsplit("的", 1)[-1] if q.category == "time" else subject
@@ -304,8 +322,31 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     metric = compose(subject, label, q.category, change, merged) or label or text[q.start:end]
     uses_label = bool(label) and (label[:2] in metric or not subject)
     span_start = start + lead_length(raw_subject) if raw_subject.strip() else q.start
-    return Phrase(metric, scope or term_scope(metric) or term_scope(subject), subject, min(span_start, q.start),
-                  label_end if uses_label else end)
+    if not scope and q.category != "count":
+        scope = term_scope(metric) or term_scope(subject)
+    elif not scope and label:  # a class in what is counted (`中小微企业达到80家`) is no scope; one before the noun is
+        scope = term_scope(subject)
+    return Phrase(metric, scope, subject, q.category, min(span_start, q.start), label_end if uses_label else end)
+
+
+def _statutory_subject(text: str, start: int, end: int, subject: str, label: str) -> tuple[str, str]:
+    """(subject, label) of a time limit in the forms of rules: the action may stand in the next clause
+    (`…之日起七个工作日内，有关部门应当完成清单更新`); who acts is not what is measured (`业务办理单位应当在…内联系核实`);
+    a limit with no subject of its own is named by the condition or topic clause before it (`接入低压供电的，时间不超过
+    八个工作日`, `对实名差评事项，…一个工作日内联系核实`)."""
+    if not label and text[end:end + 1] in "，,":
+        following = re.match(r"[^，。；]*?(?:应当|应|须|要)(?P<action>[^，。；]{2,16})(?=[，。；]|$)", text[end + 1:])
+        label = following.group("action") if following else ""
+    if label:
+        subject = without_actor(subject)
+    if (not subject or subject in words()["time_head"]) and start and text[start - 1] in "，,":
+        context = _clause_before(text, start - 1).strip()
+        topic = re.match(r"^(?:对于|对|针对)(?P<what>[^，]{2,})$", context)
+        condition = re.match(r"^(?P<what>[^，不未无没]{2,})的$", context)  # a negated event is when, not what
+        named = topic or condition
+        if named and not DIGIT.search(named.group("what")):
+            subject = clean_subject(named.group("what")) + subject
+    return subject, label
 
 
 def _without_scope(subject: str, scope: str | None) -> str:
