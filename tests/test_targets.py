@@ -257,6 +257,7 @@ def test_parallel_classes_share_the_metric_of_the_first():
     ("承诺件平均办理时限压缩至法定时限的30%以内。", "承诺件平均办理时限"),  # a share of another quantity
     ("税务机关应当在受理之日起十个工作日内办结退税。", "办结退税时间"),  # neither the start of the period nor who acts
     ("为中小企业新增融资50亿元以上。", "为中小企业新增融资金额"),
+    ("财政安排3000万元产业引导资金。", "产业引导资金"),  # what the money is for
 ])
 def test_more_metric_forms(text, metric):
     assert metrics(text)[0][2] == metric
@@ -264,7 +265,7 @@ def test_more_metric_forms(text, metric):
 
 @pytest.mark.parametrize("text, metric", [
     ("接入市政供水的，时间不超过五个工作日。", "接入市政供水时间"),  # a bare 时间 named by the condition before it
-    ("对群众投诉事项，承办单位应当在两个工作日内联系回复。", "群众投诉事项联系回复时间"),  # the topic, not who acts
+
     ("规章修改之日起五个工作日内，有关部门应当完成目录调整。", "目录调整完成时间"),  # the action in the next clause
     ("没有约定的，一般应当在二十个工作日内完成评估。", "评估完成时间"),  # a negated condition names nothing
     ("并联审批时间不得超过十个工作日。", "并联审批时间"),  # 并 inside a word is not a conjunction
@@ -275,6 +276,21 @@ def test_time_limits_in_the_forms_of_rules(text, metric):
     assert [(t.metric, t.comparator) for t in found] == [(metric, "<=")]
 
 
+@pytest.mark.parametrize("text, metric, scope", [
+    ("对群众投诉事项，承办单位应当在两个工作日内联系回复。", "联系回复时间", "群众投诉事项"),  # the topic is the case
+    ("通过网上提交申请的，登记机关应当自收到申请之日起三个工作日内，作出是否受理的决定。", "作出是否受理的决定时间", "通过网上提交申请"),
+    ("登记机关应当通知当事人在两个月内申请办理变更登记。", "申请办理变更登记时间", None),  # what is timed, not who is told
+    ("报告书10个工作日内、报告表5个工作日内完成审批。", "报告表审批完成时间", None),  # the list's action is shared
+])
+def test_rules_name_the_action_and_the_case(text, metric, scope):
+    assert (extract_targets(text)[-1].metric, extract_targets(text)[-1].scope) == (metric, scope)
+
+
+def test_a_list_of_limits_shares_its_action():
+    assert [t.metric for t in extract_targets("报告书10个工作日内、报告表5个工作日内完成审批。")] == [
+        "报告书审批完成时间", "报告表审批完成时间"]
+
+
 @pytest.mark.parametrize("text", [
     "对违反规定的，可以处二万元以上十万元以下罚款。",  # a penalty
     "经申请，有关部门可以视情将公示期缩短三至六个月。",  # what the rules allow
@@ -283,3 +299,7 @@ def test_time_limits_in_the_forms_of_rules(text, metric):
 ])
 def test_rules_that_are_not_promises(text):
     assert extract_targets(text) == []
+
+
+def test_what_a_rule_leaves_out_is_not_a_target():
+    assert [t.value for t in extract_targets("新增工业用地面积50亩以上（不含8亩以下地块）。")] == [50]

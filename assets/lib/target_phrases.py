@@ -275,8 +275,12 @@ def compose(subject: str, label: str, category: str | None, change: str | None, 
         else:
             base = subject
         return base if not base or ends_with(base, "count_head") or ends_with(base, "amount_head") else base + "数量"
-    if category == "money" and subject and not ends_with(subject, "amount_head"):
-        return subject + "金额"  # 为企业融资50亿元 → 为企业融资金额
+    if category == "money":
+        noun = _counted(label)
+        if noun and not _pattern("lead").match(noun):  # 安排4000万元重大项目前期费: what the money is for
+            return noun if ends_with(noun, "amount_head") else noun + "金额"
+        if subject and not ends_with(subject, "amount_head"):
+            return subject + "金额"  # 为企业融资50亿元 → 为企业融资金额
     return subject or _counted(label)
 
 
@@ -301,13 +305,13 @@ def _action(label: str) -> str:
 
 
 def _counted(label: str) -> str:
-    """The noun a count counts (`4个教育集团并试点运行` → `教育集团`; `15个重点领域建立…制度` → `重点领域`), with the
-    condition that qualifies it (`10家销售收入超10亿元的企业`), but not an amount that is a target of its own
-    (`1只总规模1亿元的引导基金` → `引导基金`)."""
+    """The noun a count counts (`4个教育集团并试点运行` → `教育集团`), with what qualifies it (`10家销售收入超10亿元的
+    企业`, `6项基于专属网页的应用场景`), but not an amount that is a target of its own (`1只总规模1亿元的引导基金` →
+    `引导基金`)."""
     label = PARENTHESES.sub("", label).strip()
     if "的" in label:
         condition, noun = label.rsplit("的", 1)
-        if any(condition.startswith(w) for w in words()["amount_attribute"]) or not DIGIT.search(condition):
+        if any(condition.startswith(w) for w in words()["amount_attribute"]):
             label = noun
     elif DIGIT.search(label):
         return ""

@@ -43,6 +43,8 @@ DISTRIBUTE = re.compile(r"分别|(?<![平人年户日月])均(?=[达为压缩控
 CONDITION_END = re.compile(r"[^；。！？\n]*的\s*(?:[；。！？\n]|$)|[^，；。！？\n]*的\s*[，,]")  # its clause or sentence part
 # ends in 的: the number is part of a condition
 PERMISSION = re.compile(r"可以|可视情")
+MODAL = re.compile(r"应当|应|须")
+EXCEPTED = re.compile(r"(?:不含|不包括|除)\s*$")
 STATED_DURATIONS = ("个工作日", "工作日", "个工作小时", "工作小时", "个小时", "小时", "分钟")  # units that make 一 a time limit
 LIST_GAP = re.compile(r"^\s*(?P<sep>[、，,]|和|及|与)\s*$")
 
@@ -162,6 +164,8 @@ def _excluded(text: str, q: Quantity, protected, quantities) -> bool:
         return True  # 歇业期限累计不超过3年: a period the rules grant, not a promise
     if q.category == "money" and names_penalty(_clause_around(text, q)):
         return True  # 处五万元以上五十万元以下罚款: a penalty the rules set, not a promise
+    if EXCEPTED.search(text, max(0, q.start - 4), q.start):
+        return True  # （不含6亩）: what a rule leaves out
     if PERMISSION.search(_clause_before(text, q.start)):
         return True  # 可以视情将公示期缩短三至十二个月: what the rules allow, not what is promised
     if CONDITION_END.match(text, q.end):
@@ -295,9 +299,9 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     if merged:
         subject = strip_trailing_merge(subject)
     label, label_end = label_after(text, end)
-    if q.category == "time":
-        subject, label = _statutory_subject(text, start, end, subject, label)
     scope = None
+    if q.category == "time":
+        subject, label, scope = _statutory_subject(text, start, end, raw_subject, subject, label)
     modifier_only = len(subject) < 2 or re.fullmatch(r"(?:每年|年均|年度|年|同比|当年|平均)+", subject)
     follows = previous is not None and _same_sentence(text, previous.end, q.start)
     if follows and modifier_only and (in_list or not label):
@@ -329,24 +333,36 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     return Phrase(metric, scope, subject, q.category, min(span_start, q.start), label_end if uses_label else end)
 
 
-def _statutory_subject(text: str, start: int, end: int, subject: str, label: str) -> tuple[str, str]:
-    """(subject, label) of a time limit in the forms of rules: the action may stand in the next clause
-    (`…之日起七个工作日内，有关部门应当完成清单更新`); who acts is not what is measured (`业务办理单位应当在…内联系核实`);
-    a limit with no subject of its own is named by the condition or topic clause before it (`接入低压供电的，时间不超过
-    八个工作日`, `对实名差评事项，…一个工作日内联系核实`)."""
+def _statutory_subject(text: str, start: int, end: int, raw_subject: str, subject: str,
+                       label: str) -> tuple[str, str, str | None]:
+    """(subject, label, scope) of a time limit in the forms of rules. The action may stand in the next clause
+    (`…之日起五个工作日内，作出是否受理的决定`) or at the end of a list of limits (`报告书14个工作日内、报告表7个工作日内
+    完成审批`); in a rule (`应当`) what is timed is that action, not who acts (`业务办理单位应当在…内联系核实`) nor what
+    they are told (`登记机关应当通知该企业在三个月内申请变更登记`). The condition or topic clause before a limit
+    (`通过邮寄方式提交申请的，`, `对实名差评事项，`) is its scope, or names it when nothing else does (`接入低压供电的，
+    时间不超过八个工作日`)."""
+    ruled = bool(MODAL.search(raw_subject))
     if not label and text[end:end + 1] in "，,":
-        following = re.match(r"[^，。；]*?(?:应当|应|须|要)(?P<action>[^，。；]{2,16})(?=[，。；]|$)", text[end + 1:])
-        label = following.group("action") if following else ""
+        following = re.match(r"(?P<modal>[^，。；]*?(?:应当|应|须))?(?P<action>[^，。；]{2,24})(?=[，。；]|$)", text[end + 1:])
+        if following and (ruled or following.group("modal")):
+            label = following.group("action")
+    elif not label and text[end:end + 1] == "、":
+        shared = re.match(r"[^，。；]*(?:内|以内|之内)(?P<action>[^、，。；\d]{2,16})(?=[，。；]|$)", text[end:])
+        label = shared.group("action") if shared else ""
     if label:
-        subject = without_actor(subject)
+        subject = "" if ruled else without_actor(subject)
+    scope = None
     if (not subject or subject in words()["time_head"]) and start and text[start - 1] in "，,":
         context = _clause_before(text, start - 1).strip()
         topic = re.match(r"^(?:对于|对|针对)(?P<what>[^，]{2,})$", context)
         condition = re.match(r"^(?P<what>[^，不未无没]{2,})的$", context)  # a negated event is when, not what
         named = topic or condition
         if named and not DIGIT.search(named.group("what")):
-            subject = clean_subject(named.group("what")) + subject
-    return subject, label
+            if label:
+                scope = clean_subject(named.group("what"))
+            else:
+                subject = clean_subject(named.group("what")) + subject
+    return subject, label, scope
 
 
 def _without_scope(subject: str, scope: str | None) -> str:
