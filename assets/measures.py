@@ -67,6 +67,9 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
             lines += [("warning", f"{doc.source_file}: {message}") for message in numbering]
         for message in numbering:
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
+        if doc.metadata.place.warning:
+            warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "metadata",
+                             "message": doc.metadata.place.warning})
     log_lines(context, lines, "per-document", unchanged=cache.hits)
     documents = pd.DataFrame(doc_rows)
     measure_frame = measures_frame(combined.tables["measures"])

@@ -1,4 +1,5 @@
 """One raw file → one normalized document with metadata, and its provisions as `measures` rows."""
+import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
@@ -8,13 +9,14 @@ import pyarrow as pa
 
 from .decode import InputError, decode_bytes
 from .dedup import remove_repetition
+from .doc_types import doc_type, is_draft
 from .inventory import RawFile
 from .metadata import Metadata, infer_metadata
 from .normalize import normalize_text
 from .outline import Outline, parse_outline
 
 # Bump when a change to parsing changes output for unchanged input (cache keys and release notes use it).
-PARSER_VERSION = "2.1"
+PARSER_VERSION = "2.2"
 # A plan has tens to a few hundred provisions; thousands mean the text is something else (a site dump, a table).
 MAX_PROVISIONS = 2000
 
@@ -31,6 +33,8 @@ class NormalizedDocument:
     byte_count: int
     metadata: Metadata
     removed: tuple[str, ...]  # debris lines the normalizer dropped
+    source_url: str | None = None  # where it was downloaded from, and when (sources.csv)
+    retrieved_on: dt.date | None = None
 
 
 def doc_id_for(source_file: str) -> str:
@@ -64,6 +68,8 @@ def read_document(raw: RawFile) -> NormalizedDocument:
         byte_count=len(data),
         metadata=metadata,
         removed=normalized.removed,
+        source_url=raw.manifest.get("source_url") or None,
+        retrieved_on=raw.manifest.get("retrieved_on") or None,
     )
 
 
@@ -116,7 +122,7 @@ def measures_frame(rows: pa.Table) -> pd.DataFrame:
 
 def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
     """The `documents` row of `doc`, given how many provisions of each kind its outline has."""
-    md = doc.metadata
+    md, place = doc.metadata, doc.metadata.place
     return {
         "doc_id": doc.doc_id,
         "source_file": doc.source_file,
@@ -125,9 +131,19 @@ def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
         "issuer": md.issuer,
         "issue_date": md.issue_date,
         "doc_number": md.doc_number,
-        "region": md.region,
+        "region": place.region,
+        "region_code": place.region_code,
+        "province": place.province,
         "duplicate_of": None,
-        "admin_level": md.admin_level,
+        "admin_level": place.level,
+        "prefecture": place.prefecture,
+        "county": place.county,
+        "zone": place.zone,
+        "region_evidence": place.evidence,
+        "doc_type": doc_type(md.title),
+        "is_draft": is_draft(md.title, doc.text[:1000]),
+        "source_url": doc.source_url,
+        "retrieved_on": doc.retrieved_on,
         "encoding": doc.encoding,
         "script": doc.script,
         "source_format": doc.source_format,
