@@ -4,6 +4,7 @@ divisions.csv is the official list (see benchmarks/make_divisions.py for its sou
 beyond the official ones are derived by rule (自治州 without its peoples: 湘西州, 湘西自治州, 湘西) or listed in
 region_aliases.csv (巴州, 文号 abbreviations such as 鄂) and zones.csv (functional zones such as 广州开发区)."""
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,9 +45,12 @@ class Gazetteer:
     zones: dict[str, Zone]
     stems: dict[str, frozenset[str]]  # bare names without their suffix, two characters or more (湘阴, 广西) → codes
     abbreviations: dict[str, frozenset[str]]  # one-character 文号 abbreviations (鄂, 穗) → codes
+    generic: frozenset[str]  # names that are also common words (老城区): places only after their parent
     organ_tokens: dict[str, frozenset[str]]  # characters of a 文号's organ code → kinds of division they imply (empty: any)
     cues: tuple[tuple[str, str], ...]  # (template, meaning) from region_cues.csv
     max_name: int
+    name_ends: re.Pattern  # the characters names end with
+    province_stems: dict[str, str]  # bare names of provinces (江苏, 广西) → code
 
     def lineage(self, code: str) -> list[Division]:
         """The division and its ancestors, province first."""
@@ -130,11 +134,14 @@ def gazetteer() -> Gazetteer:
         names.setdefault(zone.name, set()).add(zone.code)
     organ_tokens = {row["token"]: frozenset(filter(None, row["kinds"].split("|"))) for row in _read("doc_number_organs.csv")}
     cues = tuple((row["cue"], row["meaning"]) for row in _read("region_cues.csv"))
+    generic = frozenset(row["name"] for row in _read("generic_division_names.csv"))
     unknown = {c for codes in [*names.values(), *abbreviations.values()] for c in codes} - set(divisions)
     if unknown:
         raise ValueError(f"assets/lib/data: region codes {sorted(unknown)} are not in divisions.csv")
     return Gazetteer(divisions, {k: frozenset(v) for k, v in names.items()}, zones, {k: frozenset(v) for k, v in stems.items()},
-                     {k: frozenset(v) for k, v in abbreviations.items()}, organ_tokens, cues, max(map(len, names)))
+                     {k: frozenset(v) for k, v in abbreviations.items()}, generic, organ_tokens, cues, max(map(len, names)),
+                     re.compile("[" + re.escape("".join(sorted({n[-1] for n in names}))) + "]"),
+                     {stem_of(d.name) or d.name: d.code for d in divisions.values() if d.level == "province" and not d.listed_until})
 
 
 def region_rows() -> list[dict]:

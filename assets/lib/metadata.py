@@ -18,6 +18,7 @@ NUMBER_FIELDS = {"文号", "发文字号", "发文号"}
 CN_DATE = re.compile(r"^(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})年(?P<m>[\d一二三四五六七八九十]{1,3})月(?P<d>[\d一二三四五六七八九十]{1,3})日$")
 ISO_DATE = re.compile(r"^(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 ORGAN = re.compile(r"(?:人民政府|办公室|办公厅|委员会|领导小组|管委会|局|委|厅|部|院|中心)$")
+ADMIN = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:自治区|自治州|自治县|地区|省|市|盟|州|县|旗|区)")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def infer_metadata(text: str, file_name: str | None = None) -> Metadata:
     issue_date = issue_date or next((d for d in map(parse_date, head + tail) if d), None)
     doc_number = next((_doc_number(labeled[f]) for f in NUMBER_FIELDS if f in labeled), None)
     doc_number = doc_number or next((line for line in head[:8] if DOC_NUMBER.fullmatch(line)), None)
-    place = place_document(title, issuer, doc_number, "\n".join(head + tail), "\n".join(lines[first:]))
+    title_in_text = _title(head, None)[0]  # never placed by the file name
+    place = place_document(title_in_text, issuer, doc_number, "\n".join(head + tail), "\n".join(lines[first:]))
     return Metadata(title, issuer, issue_date, doc_number, place)
 
 

@@ -9,8 +9,9 @@ the text names no place, the region stays empty and `warning` says why."""
 import re
 from collections import Counter
 from dataclasses import dataclass, replace as _replace
+from functools import lru_cache
 
-from .gazetteer import MUNICIPALITY, Division, Gazetteer, gazetteer, stem_of
+from .gazetteer import LEVELS, MUNICIPALITY, Division, Gazetteer, gazetteer, stem_of
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Characters that turn a division's name into another word: 市场, 区域, 县域, 省份.
@@ -57,18 +58,25 @@ class Mention:
 
 
 def mentions(text: str, gaz: Gazetteer | None = None) -> list[Mention]:
-    """Division names (official, former, derived, aliases) and zones written in full in `text`, leftmost-longest."""
+    """Division names (official, former, derived, aliases) and zones written in full in `text`, leftmost-longest.
+    Only the characters a name can end with are looked at (省, 市, 区, 县, 州, ...): a few in a hundred."""
     gaz = gaz or gazetteer()
+    longest: dict[int, Mention] = {}  # start → the longest name starting there
+    for end in (m.end() for m in gaz.name_ends.finditer(text)):
+        for length in range(min(gaz.max_name, end), 1, -1):
+            start = end - length
+            surface = text[start:end]
+            codes = gaz.names.get(surface)
+            if codes and not (end < len(text) and text[end] in NOT_AFTER.get(surface[-1], "")):
+                if start not in longest or longest[start].end < end:
+                    zone = gaz.zones.get(surface)
+                    longest[start] = Mention(start, end, surface, codes, zone.name if zone else None)
+                break
     found: list[Mention] = []
-    i = 0
-    while i < len(text):
-        match = _name_at(text, i, gaz)
-        if match:
-            found.append(match)
-            i = match.end
-        else:
-            i += 1
-    return _with_zones(text, _keep_chained_short_names(text, found), gaz)
+    for start in sorted(longest):
+        if not found or start >= found[-1].end:
+            found.append(longest[start])
+    return _with_zones(text, _keep_chained_short_names(text, found, gaz), gaz)
 
 
 def _name_at(text: str, start: int, gaz: Gazetteer) -> Mention | None:
@@ -81,11 +89,16 @@ def _name_at(text: str, start: int, gaz: Gazetteer) -> Mention | None:
     return None
 
 
-def _keep_chained_short_names(text: str, found: list[Mention]) -> list[Mention]:
-    """Two-character names (城区, 南县, 巴州) count only where no Chinese character stands before them or a place does."""
+def _keep_chained_short_names(text: str, found: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """Two-character names (南县, 巴州) count only where no Chinese character stands before them or a place does; names
+    that are also common words (老城区, 郊区) only where a place does."""
     kept = []
     for m in found:
-        if len(m.text) > 2 or m.start == 0 or not HAN.match(text[m.start - 1]) or (kept and kept[-1].end == m.start):
+        chained = bool(kept) and kept[-1].end == m.start
+        if m.text in gaz.generic:
+            if chained:
+                kept.append(m)
+        elif len(m.text) > 2 or m.start == 0 or not HAN.match(text[m.start - 1]) or chained:
             kept.append(m)
     return kept
 
@@ -134,7 +147,8 @@ def _bare_at(text: str, pos: int, gaz: Gazetteer, first: bool) -> Mention | None
         followed = ORGAN_AFTER.match(rest) or ZONE_SUFFIX.match(rest) or _name_at(text, pos + length, gaz)
         if followed or (first and any(gaz.divisions[c].level != "county" for c in codes) and rest[:1] and HAN.match(rest[:1])
                         and not _name_at(text, pos + length - 1, gaz)):
-            return Mention(pos, pos + length, surface, codes)
+            top = min(LEVELS.index(gaz.divisions[c].level) for c in codes)  # a bare 西安 is 西安市, not a 西安区
+            return Mention(pos, pos + length, surface, frozenset(c for c in codes if LEVELS.index(gaz.divisions[c].level) == top))
     return None
 
 
@@ -246,16 +260,30 @@ def branch_places(text: str, gaz: Gazetteer) -> set[str]:
         if meaning != "branch":
             continue
         before, _, after = template.partition("{place}")
-        for m in re.finditer(re.escape(before) + r"([\u4e00-\u9fff]{2,8}?)" + re.escape(after), text):
-            name = m.group(1)
-            codes |= gaz.names.get(name, set()) or gaz.stems.get(name, set())
+        if before:
+            for m in _branch_pattern(before, after).finditer(text):
+                codes |= gaz.names.get(m.group(1), set()) or gaz.stems.get(m.group(1), set())
+            continue
+        at = text.find(after)
+        while at >= 0:
+            for length in range(min(8, at), 1, -1):
+                name = text[at - length:at]
+                found = gaz.names.get(name) or gaz.stems.get(name)
+                if found:
+                    codes |= found
+                    break
+            at = text.find(after, at + 1)
     return {c for c in codes if gaz.divisions[c].level != "county"}
+
+
+@lru_cache(maxsize=None)
+def _branch_pattern(before: str, after: str) -> re.Pattern:
+    return re.compile(re.escape(before) + r"([\u4e00-\u9fff]{2,8}?)" + re.escape(after))
 
 
 def bare_provinces(text: str, gaz: Gazetteer) -> set[str]:
     """Provinces the text names by their bare name (江苏, 广西): context for settling other names."""
-    provinces = {stem: codes for stem, codes in gaz.stems.items() if any(gaz.divisions[c].level == "province" for c in codes)}
-    return {c for stem, codes in provinces.items() if stem in text for c in codes if gaz.divisions[c].level == "province"}
+    return {code for stem, code in gaz.province_stems.items() if stem in text}
 
 
 # ---------------------------------------------------------------------------------------------- placing
@@ -269,7 +297,8 @@ def place_document(title: str | None, issuer: str | None, doc_number: str | None
     kinds = LEVEL_KINDS.get(level_char) if level_char else None
     own_text = f"{head}\n{body}"
     body_found = mentions(own_text, gaz)
-    context = {c for m in mentions(whole, gaz) for c in m.codes if len(m.codes) == 1}
+    named = body_found + mentions(f"{title or ''}\n{issuer or ''}", gaz)
+    context = {c for m in named for c in m.codes if len(m.codes) == 1}
     context |= branch_places(whole, gaz) | bare_provinces(whole, gaz)
 
     header: list[tuple[str, list[Mention]]] = []
