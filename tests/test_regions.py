@@ -206,3 +206,31 @@ def test_placement_of_a_code_names_every_level():
     assert (p.region, p.level, p.province, p.prefecture, p.county) == ("湘阴县", "county", "湖南省", "岳阳市", "湘阴县")
     p = placement_of("429004")  # 仙桃市: a county-level city under its province
     assert (p.level, p.province, p.prefecture) == ("county", "湖北省", None)
+
+
+# ---------------------------------------------------------------------------------------------- the bundled plans
+
+
+def _manifest_rows():
+    from tests.conftest import RAW
+
+    with open(RAW / "sources.csv", encoding="utf-8") as fh:
+        return [(RAW / row["file"], row) for row in csv.DictReader(fh)]
+
+
+@pytest.mark.parametrize("path, row", _manifest_rows(), ids=lambda v: getattr(v, "name", ""))
+def test_bundled_plans_are_placed_from_their_text_alone_as_the_manifest_says(path, row):
+    normalized = normalize_text(decode_bytes(path.read_bytes()).text)
+    assert infer_metadata(normalized.text).place.region_code == row["region_code"]
+    assert len(row["region_code"]) == 6 and row["source_url"].startswith("http")
+
+
+def test_published_documents_carry_codes_types_and_sources(seed_release):
+    import pyarrow.parquet as pq
+
+    warehouse, _ = seed_release
+    docs = pq.read_table(warehouse / "tables" / "documents.parquet").to_pylist()
+    assert all(len(d["region_code"]) == 6 and d["province"] and d["source_url"].startswith("http") for d in docs)
+    assert {d["doc_type"] for d in docs} == {"plan"} and not any(d["is_draft"] for d in docs)
+    regions = pq.read_table(warehouse / "tables" / "regions.parquet", columns=["region_code"]).column("region_code").to_pylist()
+    assert {d["region_code"] for d in docs} <= set(regions)
