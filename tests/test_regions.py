@@ -167,9 +167,15 @@ def test_province_level_text_placed_by_the_branches_it_names():
 
 
 def test_citing_a_province_does_not_make_a_city_plan_provincial():
-    body = "根据《江苏省优化营商环境条例》，结合我市实际，制定本方案。\n1.市发展改革委、市财政局负责。\n2.市商务局负责。"
+    body = "根据《江苏省优化营商环境条例》，学习借鉴浙江经验，结合我市实际，制定本方案。\n1.市发展改革委、市财政局负责。\n2.市商务局负责。"
     p = place(body=body)
     assert p.region is None and p.province is None and "speaks as a 市-level body" in p.warning
+
+
+def test_lower_level_text_naming_only_its_province_gets_the_province_alone():
+    body = "为贯彻落实《湖北省优化营商环境条例》，结合我县实际。\n1.县发展改革局、县财政局负责。\n2.县商务局负责。"
+    p = place(body=body)
+    assert (p.region, p.region_code, p.province) == (None, None, "湖北省") and "only its province" in p.warning
 
 
 def test_text_naming_no_region():

@@ -24,6 +24,7 @@ LEVEL_CHARS = "".join(LEVEL_KINDS)
 UNIT_PREFIX = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff]))([{LEVEL_CHARS}])(?=[\u4e00-\u9fff]{{1,10}}?(?:局|厅|委|办|院|中心|部|所|队|会)(?:[^\u4e00-\u9fff]|$))",
                          re.M)
 ORGAN_AFTER = re.compile(r"(?:中共)?(?:人民政府|政府|党委|委员会|[省市县区州旗盟]?委|人大|政协|办公|管委会|管理委员会|行政公署|行署|关于|印发)")
+ORGAN_NAME = re.compile(r"\s*[\u4e00-\u9fff]{0,14}?(?:局|委员会|办公室|办公厅|管委会|管理委员会|政府|常委会|领导小组)")
 LINE_LABEL = re.compile(r"^(?:来源|信息来源|发布机构|发文机关|发文单位|签发单位|发布单位|名称|标题)\s*[:：]\s*")
 LEADING_NOISE = re.compile(r"^(?:中共|中国共产党|\d{4}(?:[-—–]\d{4})?年度?)")
 ZONE_SUFFIX = re.compile(r"(?:国家级)?(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|开发区|新区|工业园区|"
@@ -118,7 +119,19 @@ def _with_zones(text: str, found: list[Mention], gaz: Gazetteer) -> list[Mention
 def leading_place(text: str, gaz: Gazetteer | None = None) -> list[Mention]:
     """The chain of places a heading, an issuer or a line starts with (`湘阴县委`, `泰州关于…`, `广州市黄埔区 广州开发区…`):
     full names, or a bare name (泰州, 广西) when an organ word or another place follows it."""
-    gaz = gaz or gazetteer()
+    return _leading(text, gaz or gazetteer())[0]
+
+
+def organ_line_place(line: str, gaz: Gazetteer) -> list[Mention]:
+    """The places a head line starts with when a body of government follows them (`来源:湘阴县人民政府`, `中共湘阴县委`,
+    `厦门市人民政府办公厅关于…`): not an address (`X省Y市人民大街1号`) or a sentence."""
+    chain, text = _leading(line, gaz)
+    if chain and (ORGAN_AFTER.match(text, chain[-1].end) or ORGAN_NAME.match(text, chain[-1].end)):
+        return chain
+    return []
+
+
+def _leading(text: str, gaz: Gazetteer) -> tuple[list[Mention], str]:
     text = LINE_LABEL.sub("", text.strip())
     text = LEADING_NOISE.sub("", text)
     chain: list[Mention] = []
@@ -134,7 +147,7 @@ def leading_place(text: str, gaz: Gazetteer | None = None) -> list[Mention]:
             m = Mention(m.start, z.end(), text[m.start:z.end()], m.codes, text[m.start:z.end()])
         chain.append(m)
         pos = m.end
-    return chain
+    return chain, text
 
 
 def _bare_at(text: str, pos: int, gaz: Gazetteer, first: bool) -> Mention | None:
@@ -185,11 +198,12 @@ def deepest(chain: list[Mention], gaz: Gazetteer) -> tuple[frozenset[str], str |
 
 
 def disambiguate(codes: frozenset[str], context: set[str], kinds: set[str] | None, gaz: Gazetteer) -> frozenset[str]:
-    """Of several divisions sharing a name: those within (or containing) another place the text names, then those of
-    the level the text speaks at, then those still in existence."""
+    """Of several divisions sharing a name: those the text names elsewhere or that lie in (or contain) another place it
+    names (`context` holds only names that are one division), then those of the level the text speaks at, then those
+    still in existence."""
     if len(codes) <= 1:
         return codes
-    near = frozenset(c for c in codes if any(x != c and (gaz.within(c, x) or gaz.within(x, c)) for x in context))
+    near = frozenset(c for c in codes if any(gaz.within(c, x) or gaz.within(x, c) for x in context))
     if near:
         codes = near
     if len(codes) > 1 and kinds:
@@ -308,14 +322,14 @@ def place_document(title: str | None, issuer: str | None, doc_number: str | None
         if text and source == "title":
             inner = [settle_chain(leading_place(q.strip("《》"), gaz), gaz) for q in QUOTED.findall(text)]
             header += [("title", chain) for chain in inner]
-    header += [("head", settle_chain(leading_place(line, gaz), gaz)) for line in head.split("\n") if line.strip()]
+    header += [("head", settle_chain(organ_line_place(line, gaz), gaz)) for line in head.split("\n") if line.strip()]
     header = [(source, chain) for source, chain in header if chain]
 
     chosen: tuple[str, str, str | None] | None = None  # (code, evidence, zone)
     zone = None
     for source, chain in header:
         codes, chain_zone = deepest(chain, gaz)
-        codes = disambiguate(codes, context - codes, kinds, gaz)
+        codes = disambiguate(codes, context, kinds, gaz)
         zone = zone or chain_zone
         if len(codes) != 1:
             continue
@@ -331,7 +345,7 @@ def place_document(title: str | None, issuer: str | None, doc_number: str | None
             chosen = (next(iter(codes)), f"文号 {doc_number}: {prefix}", None)
     if chosen is None:
         for m in self_cues(own_text, body_found, gaz):
-            codes = disambiguate(m.codes, context - m.codes, kinds, gaz)
+            codes = disambiguate(m.codes, context, kinds, gaz)
             if len(codes) == 1:
                 chosen = (next(iter(codes)), f"body: {m.text} (its own place)", m.zone)
                 break
@@ -346,7 +360,14 @@ def place_document(title: str | None, issuer: str | None, doc_number: str | None
                 code = next(iter(provinces))
                 chosen = (code, f"body: speaks as a province (省X局, 全省) and names places only in {gaz.divisions[code].name}", None)
     if chosen is None:
-        return Placement(zone=zone, warning=_why_not(header, doc_number, level_char))
+        warning = _why_not(header, doc_number, level_char)
+        provinces = {gaz.province_of(c) for c in context}
+        if len(provinces) == 1 and level_char != "省":
+            province = gaz.divisions[provinces.pop()].name
+            return Placement(province=province, zone=zone, evidence=f"body: names places only in {province} (province only)",
+                             warning=warning.replace("; left empty", f"; only its province, {province}, is known (every place "
+                                                                     "it names lies there)"))
+        return Placement(zone=zone, warning=warning)
     code, evidence, chosen_zone = chosen
     return placement_of(code, gaz, zone=chosen_zone or _zone_for(zone, code, gaz), evidence=evidence)
 
