@@ -5,10 +5,11 @@ head that start with a place (来源:, the signature), the 文号's place abbrev
 body says of its own place (结合X实际), the one division of the level the body speaks at (全市, 本县, 市X局), and for a
 province-level text the province of the places it names (人民银行X分行). A name several divisions share is settled by
 the place written before it, then by the other places the text names, then by that level; when nothing settles it, or
-the text names no place, the region stays empty and `warning` says why."""
+the text names no place, the region stays empty and `warning` says why (a lower-level text whose named places all lie
+in one province keeps that province)."""
 import re
 from collections import Counter
-from dataclasses import dataclass, replace as _replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .gazetteer import LEVELS, MUNICIPALITY, Division, Gazetteer, gazetteer, stem_of
@@ -422,7 +423,7 @@ def placement_named(name: str, code: str | None = None) -> Placement:
                                                            "divisions.csv; region kept as written, without a code")
         placement = placement_of(code, gaz, zone=zone, evidence="sources.csv")
         if name and code not in codes:
-            return _replace(placement, warning=f"sources.csv: region {name!r} is not the division of region_code {code} "
+            return replace(placement, warning=f"sources.csv: region {name!r} is not the division of region_code {code} "
                                                f"({placement.region}); the code is used")
         return placement
     if len(codes) == 1:
