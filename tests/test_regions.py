@@ -92,14 +92,20 @@ def test_co_located_zone_stands_for_its_district_and_is_kept():
     assert (p.region, p.region_code, p.zone) == ("黄埔区", "440112", "广州开发区")
 
 
-def test_zone_named_after_a_city_lies_in_it():
+def test_zone_named_after_a_city_lies_in_it_and_is_no_region():
     p = place(title="西安高新区优化提升营商环境十条措施")
-    assert (p.region, p.level, p.zone) == ("西安市", "prefecture", "西安高新区")
+    assert (p.region, p.region_code, p.prefecture, p.province, p.zone) == (None, None, "西安市", "陕西省", "西安高新区")
+    assert "not an administrative division" in p.warning
 
 
 def test_zone_of_the_table_that_is_not_a_county():
     p = place(issuer="苏州工业园区管理委员会")
-    assert (p.region, p.zone) == ("苏州市", "苏州工业园区")
+    assert (p.region, p.prefecture, p.zone) == (None, "苏州市", "苏州工业园区")
+
+
+def test_district_named_with_a_zone_keeps_the_district():
+    p = place(issuer="中共重庆市南岸区委办公室、重庆市南岸区人民政府办公室", title="南岸区 重庆经开区营商环境提升方案")
+    assert (p.region, p.region_code, p.zone) == ("南岸区", "500108", "重庆经开区")
 
 
 # ---------------------------------------------------------------------------------------------- names shared by several divisions

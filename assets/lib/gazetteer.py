@@ -34,7 +34,8 @@ class Division:
 @dataclass(frozen=True)
 class Zone:
     name: str
-    code: str  # the division it is one administration with, or lies in (zones.csv's co_located says which, for readers)
+    code: str  # the division it is one administration with (co_located), or lies in
+    co_located: bool
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def gazetteer() -> Gazetteer:
     for row in _read("region_aliases.csv"):
         target = abbreviations if row["used_in"] == "doc_number" else names
         target.setdefault(row["alias"], set()).add(row["region_code"])
-    zones = {row["zone"]: Zone(row["zone"], row["region_code"]) for row in _read("zones.csv")}
+    zones = {row["zone"]: Zone(row["zone"], row["region_code"], row["co_located"] == "true") for row in _read("zones.csv")}
     for zone in zones.values():
         names.setdefault(zone.name, set()).add(zone.code)
     organ_tokens = {row["token"]: frozenset(filter(None, row["kinds"].split("|"))) for row in _read("doc_number_organs.csv")}

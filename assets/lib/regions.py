@@ -186,16 +186,20 @@ def settle_chain(chain: list[Mention], gaz: Gazetteer) -> list[Mention]:
     return settled
 
 
-def deepest(chain: list[Mention], gaz: Gazetteer) -> tuple[frozenset[str], str | None]:
-    """The codes of the most specific place of a settled chain, and the zone it names (a zone of zones.csv stands for
-    its division: 广州开发区 for 黄埔区; another zone for the place written before it: 西安高新区 for 西安市)."""
+def deepest(chain: list[Mention], gaz: Gazetteer) -> tuple[frozenset[str], str | None, bool]:
+    """The codes of the most specific place of a settled chain, the zone it names, and whether that place is only where
+    a zone lies: a zone one administration with a division stands for it (广州开发区 for 黄埔区); another zone lies in
+    the place of zones.csv or the place written before it (苏州工业园区, 西安高新区 in 西安市) and is no division itself."""
     codes: frozenset[str] = frozenset()
-    zone = None
+    zone, in_zone = None, False
     for m in chain:
         zone = m.zone or zone
         narrowed = frozenset(c for c in m.codes if not codes or any(gaz.within(c, p) for p in codes))
-        codes = narrowed or codes
-    return codes, zone
+        if narrowed:
+            known = gaz.zones.get(m.text)
+            in_zone = bool(m.zone) and not (known and known.co_located) and (not codes or narrowed != codes or in_zone)
+            codes = narrowed
+    return codes, zone, in_zone
 
 
 def disambiguate(codes: frozenset[str], context: set[str], kinds: set[str] | None, gaz: Gazetteer) -> frozenset[str]:
@@ -326,40 +330,40 @@ def place_document(title: str | None, issuer: str | None, doc_number: str | None
     header += [("head", settle_chain(organ_line_place(line, gaz), gaz)) for line in head.split("\n") if line.strip()]
     header = [(source, chain) for source, chain in header if chain]
 
-    chosen: tuple[str, str, str | None] | None = None  # (code, evidence, zone)
+    chosen: tuple[str, str, str | None, bool] | None = None  # (code, evidence, zone, whether only a zone lying there)
     zone = None
     for source, chain in header:
-        codes, chain_zone = deepest(chain, gaz)
+        codes, chain_zone, in_zone = deepest(chain, gaz)
         codes = disambiguate(codes, context, kinds, gaz)
         zone = zone or chain_zone
         if len(codes) != 1:
             continue
         code = next(iter(codes))
         if chosen is None:
-            chosen = (code, f"{source}: {''.join(m.text for m in chain)}", chain_zone)
+            chosen = (code, f"{source}: {''.join(m.text for m in chain)}", chain_zone, in_zone)
         elif code != chosen[0] and gaz.within(code, chosen[0]):
-            chosen = (code, f"{source}: {''.join(m.text for m in chain)}", chain_zone or chosen[2])
+            chosen = (code, f"{source}: {''.join(m.text for m in chain)}", chain_zone or chosen[2], in_zone)
     if chosen is None:
         prefix, codes, organ_kinds = doc_number_codes(doc_number, gaz)
         codes = disambiguate(codes, context, kinds, gaz)
         if prefix and len(codes) == 1:
-            chosen = (next(iter(codes)), f"文号 {doc_number}: {prefix}", None)
+            chosen = (next(iter(codes)), f"文号 {doc_number}: {prefix}", None, False)
     if chosen is None:
         for m in self_cues(own_text, body_found, gaz):
             codes = disambiguate(m.codes, context, kinds, gaz)
             if len(codes) == 1:
-                chosen = (next(iter(codes)), f"body: {m.text} (its own place)", m.zone)
+                chosen = (next(iter(codes)), f"body: {m.text} (its own place)", m.zone, False)
                 break
     if chosen is None and kinds and level_count >= MIN_LEVEL_CUES:
         spoken = {c for m in body_found if len(m.codes) == 1 for c in m.codes if gaz.divisions[c].kind in kinds}
         if len(spoken) == 1:
             code = next(iter(spoken))
-            chosen = (code, f"body: {gaz.divisions[code].name}, the only {level_char}-level place named where the text speaks as a {level_char}", None)
+            chosen = (code, f"body: {gaz.divisions[code].name}, the only {level_char}-level place named where the text speaks as a {level_char}", None, False)
         elif level_char == "省" and not spoken:
             provinces = {gaz.province_of(c) for c in context}
             if len(provinces) == 1:
                 code = next(iter(provinces))
-                chosen = (code, f"body: speaks as a province (省X局, 全省) and names places only in {gaz.divisions[code].name}", None)
+                chosen = (code, f"body: speaks as a province (省X局, 全省) and names places only in {gaz.divisions[code].name}", None, False)
     if chosen is None:
         warning = _why_not(header, doc_number, level_char)
         provinces = {gaz.province_of(c) for c in context}
@@ -369,8 +373,19 @@ def place_document(title: str | None, issuer: str | None, doc_number: str | None
                              warning=warning.replace("; left empty", f"; only its province, {province}, is known (every place "
                                                                      "it names lies there)"))
         return Placement(zone=zone, warning=warning)
-    code, evidence, chosen_zone = chosen
+    code, evidence, chosen_zone, in_zone = chosen
+    if in_zone:
+        return _lying_in(code, chosen_zone, evidence, gaz)
     return placement_of(code, gaz, zone=chosen_zone or _zone_for(zone, code, gaz), evidence=evidence)
+
+
+def _lying_in(code: str, zone: str | None, evidence: str, gaz: Gazetteer) -> Placement:
+    """A document issued by a zone that is no division (南昌经开区, 苏州工业园区): no region, the province and prefecture it
+    lies in, and a warning."""
+    where = placement_of(code, gaz)
+    return Placement(province=where.province, prefecture=where.prefecture, zone=zone, evidence=evidence,
+                     warning=f"region: issued by {zone}, a zone lying in {where.region}, not an administrative division; "
+                             "region left empty")
 
 
 def _parts(text: str | None) -> list[str]:
@@ -416,7 +431,7 @@ def placement_named(name: str, code: str | None = None) -> Placement:
     if name:
         chain = settle_chain(leading_place(name, gaz), gaz)
         if "".join(m.text for m in chain).replace(" ", "") == name.replace(" ", ""):
-            codes, zone = deepest(chain, gaz)
+            codes, zone, _ = deepest(chain, gaz)
     if code:
         if code not in gaz.divisions:
             return Placement(region=name or None, warning=f"sources.csv: region_code {code} is not a GB/T 2260 code of "
