@@ -13,6 +13,7 @@ from .task_tables import render_grid
 
 CHROME = Path(__file__).resolve().parent / "data" / "web_page_chrome.csv"
 CHROME_LINE_MAX = 120  # chrome is short: a longer line is text even when a pattern matches part of it
+TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|——|—|\s-\s)\s*")
 
 
 @lru_cache(maxsize=None)
@@ -36,6 +37,7 @@ def read_html(data: bytes) -> SourceText:
         tree = lxml_html.document_fromstring(decoded.text.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as exc:
         raise InputError("read", f"not a readable web page ({exc})") from exc
+    links = {_squeezed(a.text_content()) for a in tree.iter("a")}
     rows: list[tuple[str, str, int, int]] = []  # (first and last line of a rendered row, table, row)
     tables = 0
     for table in list(tree.iter("table")):
@@ -53,6 +55,7 @@ def read_html(data: bytes) -> SourceText:
     lines = [line.strip() for line in extracted.split("\n")]
     lines = [line for line in lines if line and not is_chrome(line)]
     title = _title(tree)
+    lines = _without_navigation(lines, title, links)
     if title and title not in lines[:5]:
         lines.insert(0, title)
     text = "\n".join(lines)
@@ -62,15 +65,31 @@ def read_html(data: bytes) -> SourceText:
 
 
 def _title(tree) -> str | None:
-    """The article's title: its first <h1> (or trafilatura's title, which strips the site suffix of <title>)."""
-    import trafilatura
+    """The article's title: the longest heading (h1-h3, or an element whose class or id says title) that the page's
+    <title> also holds (sites write `article_site name`), else the first <h1>, else the longest part of <title>."""
+    page_title = _squeezed(" ".join(t.text_content() for t in tree.iter("title")))
+    candidates = [_squeezed(node.text_content()) for node in tree.iter("h1", "h2", "h3", "div", "p", "span", "td")
+                  if node.tag in ("h1", "h2", "h3") or "title" in (node.get("class", "") + node.get("id", "")).lower()]
+    candidates = [c for c in candidates if 4 <= len(c) <= 150]
+    in_title = [c for c in candidates if c in page_title]
+    if in_title:
+        return max(in_title, key=len)
+    h1 = [_squeezed(node.text_content()) for node in tree.iter("h1")]
+    if h1 and 4 <= len(h1[0]) <= 150:
+        return h1[0]
+    parts = [part.strip() for part in TITLE_SEPARATORS.split(page_title)]
+    return max(parts, key=len) if parts and len(max(parts, key=len)) >= 4 else None
 
-    for h1 in tree.iter("h1"):
-        text = " ".join(" ".join(h1.itertext()).split())
-        if 4 <= len(text) <= 150:
-            return text
-    metadata = trafilatura.extract_metadata(tree)
-    return metadata.title if metadata and metadata.title else None
+
+def _squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _without_navigation(lines: list[str], title: str | None, links: set[str]) -> list[str]:
+    """Menu items (lines that are the text of a link) before the article's title, or at the start when the title is
+    not in the text, dropped: trafilatura keeps a page's navigation when the article is short."""
+    at = lines.index(title) if title in lines else next((i for i, line in enumerate(lines) if line not in links), len(lines))
+    return [line for line in lines[:at] if line not in links] + lines[at:]
 
 
 def _grid(table) -> list[list[str]]:

@@ -95,8 +95,8 @@ def _paragraphs(lines: list[Line]) -> tuple[list[str], list[tuple[int, int]]]:
     previous: Line | None = None
     for line in lines:
         if previous is not None and _continued(previous, line, left, right, size):
-            start = length + (1 if previous.text[-1:].isascii() and previous.text[-1:].isalnum() and line.text[0].isascii() else 0)
-            paragraphs[-1] += line.text if start == length else " " + line.text
+            start = length
+            paragraphs[-1] += line.text
         else:
             start = length + (1 if paragraphs else 0)
             paragraphs.append(line.text)

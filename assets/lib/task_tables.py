@@ -288,8 +288,8 @@ def _cell_per_line_rows(lines: list[str], i: int, columns: Columns) -> tuple[Ren
         end = start
         while end < len(lines) and _number(lines[end]) != expected + 1 and lines[end].strip():
             end += 1
-        if end >= len(lines) or _number(lines[end]) != expected + 1:  # the last row: as long as the rows before it
-            end = min(end, start + (max(sizes) if sizes else columns.width - 1))
+        if end >= len(lines) or _number(lines[end]) != expected + 1:
+            end = _last_row_end(lines, start, end, columns, max(sizes) if sizes else columns.width - 1)
         cells = [line.strip() for line in lines[start:end]]
         if not cells:
             break
@@ -300,6 +300,17 @@ def _cell_per_line_rows(lines: list[str], i: int, columns: Columns) -> tuple[Ren
         i = end
     rendered = render_rows(columns, rows)
     return (rendered, i) if len(rendered.rows) >= 2 else None
+
+
+def _last_row_end(lines: list[str], start: int, end: int, columns: Columns, longest: int) -> int:
+    """Where the last row of a one-cell-per-line table ends (no next 序号 says so): after its last cell that reads as a
+    value of the table's last column (a deadline, a list of units), within the length of the longest row before it."""
+    last_role = header_role(columns.headers[-1])
+    for stop in range(min(end, start + longest), start, -1):
+        cell = lines[stop - 1].strip()
+        if (DEADLINE.match(cell) if last_role == "deadline" else bool(UNIT_LIST.search(cell))):
+            return stop
+    return min(end, start + longest)
 
 
 def _number(line: str) -> int | None:
