@@ -4,10 +4,7 @@ This module only locates them; reading the units inside is a later stage.
 """
 import re
 
-from .normalize import ANNOTATION_LINE
-
-ROLE_WORDS = re.compile(r"牵头|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|完成时限|按职责分工负责|督办")
-ROLE_FIELD = re.compile(r"(?:总牵头单位|牵头责任单位|牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|协助单位|参与单位|完成时限|完成时间)\s*[:：]")
+from .role_fields import FIELD, FIELD_LINE, ROLE_WORDS
 OPEN_TO_CLOSE = {"（": "）", "〔": "〕", "[": "]", "【": "】"}
 
 
@@ -37,13 +34,13 @@ def split_trailing_annotation(text: str) -> tuple[str, str | None]:
                 before = stripped[:i].rstrip()
                 if not ROLE_WORDS.search(inner) or i == 0:
                     return text, None
-                if not ROLE_FIELD.search(inner) and before and before[-1] not in "。；！？":
+                if not FIELD.search(inner) and before and before[-1] not in "。；！？":
                     return text, None
                 return text[:i].rstrip(), stripped[i:]
     return text, None
 
 
-UNCLOSED = re.compile(r"[（〔\[【](?=(?:总牵头单位|牵头单位|牵头部门|责任单位|配合单位)\s*[:：])[^（）〔〕\[\]【】]*$")
+UNCLOSED = re.compile(rf"[（〔\[【](?={FIELD.pattern})[^（）〔〕\[\]【】]*$")
 
 
 def _unclosed(text: str) -> tuple[str, str | None]:
@@ -56,4 +53,4 @@ def _unclosed(text: str) -> tuple[str, str | None]:
 
 def is_annotation_line(line: str) -> bool:
     """A line that is a responsibility field on its own (`责任单位：…`, `督办领导：…`)."""
-    return bool(ANNOTATION_LINE.match(line))
+    return bool(FIELD_LINE.match(line))

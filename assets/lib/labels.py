@@ -1,4 +1,4 @@
-"""Numbering labels that open a provision (`一、` `（一）` `1.` `1、` `（1）` `①` `第X条` `一是`).
+"""Numbering labels that open a provision (`一、` `（一）` `1.` `1、` `（1）` `①` `第X章` `第X节` `第X条` `一是`).
 
 Shared by the normalizer (to break run-on lines into paragraphs) and the outline parser.
 Patterns expect normalized text: full-width brackets `（）`, ASCII digits and `.`.
@@ -13,14 +13,15 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # (style, pattern). The first group is the number. Order matters: longer forms first.
 STYLES: tuple[tuple[str, str], ...] = (
-    ("chapter", rf"第({CN}|\d{{1,3}})(?:章|部分|编)"),
-    ("article", rf"第({CN}|\d{{1,3}})条"),
+    ("chapter", rf"第({CN}|\d+)(?:章|部分|编)"),
+    ("subchapter", rf"第({CN}|\d+)节"),
+    ("article", rf"第({CN}|\d+)条"),
     ("cn_paren", rf"（({CN})）"),
-    ("ar_paren", r"（(\d{1,3})）"),
+    ("ar_paren", r"（(\d+)）"),
     ("cn_dun", rf"({CN})[、.](?![、.])"),
-    ("ar_dot", r"(\d{1,3})\.(?![\d.])"),
-    ("ar_dun", r"(\d{1,3})、"),
-    ("ar_half_paren", r"(\d{1,3})）"),
+    ("ar_dot", r"(\d+)\.(?![\d.])"),
+    ("ar_dun", r"(\d+)、"),
+    ("ar_half_paren", r"(\d+)）"),
     ("circled", f"([{CIRCLED}])"),
     ("cn_shi", rf"({CN})是(?=[\u4e00-\u9fff“])"),
 )

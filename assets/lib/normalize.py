@@ -2,27 +2,30 @@
 
 Each step is a small function so tests can pin its rule; `normalize_text` runs them in order.
 """
+import csv
 import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
+from pathlib import Path
 
 import numpy as np
 
 from .labels import LABEL_RE, match_label
+from .numerals import to_int
 from .parts import part_kind
+from .role_fields import FIELD_LINE
 
 TERMINAL = "。；！？"
 HSPACE = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
-ANNOTATION_LINE = re.compile(
-    r"^(?:督办领导|总牵头单位|牵头责任单位|牵头单位|牵头部门|责任单位|责任部门|配合单位|协办单位|参与单位|完成时限|完成时间|时间节点|责任领导)\s*[:：]")
 FILE_NAME = re.compile(r"^[^\s/\\]{1,150}\.(?:pdf|docx?|wps|ofd|xlsx?|html?)$", re.IGNORECASE)
 DISCLAIMER = re.compile(r"如有侵权|版权归原作者|转载请注明|联系删除|本站不承担")
 PAGE_FURNITURE = re.compile(r"^(?:[-—－]\s*\d{1,3}\s*[-—－]|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
 PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[（(][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
 TAIWAN_MARKERS = ("最佳化", "網際網路", "資訊", "軟體", "數位", "網路", "行動裝置")
+DATA = Path(__file__).parent / "data"
 
 
 @dataclass(frozen=True)
@@ -42,14 +45,18 @@ def normalize_text(raw: str) -> Normalized:
     was_html = looks_like_html(text)
     if was_html:
         text = strip_html(text)
+    text = strip_markdown(text)
     text, script = to_simplified(text)
     text = PINYIN.sub("", text)
-    text = unify_width(text)
+    text = SCRAPE_DEBRIS.sub("", text)
+    text = LABEL_STAR.sub(r"\1", unify_width(text))
     removed: list[str] = []
     lines = split_table_cells(text.split("\n"), removed)
     lines = drop_repeated_title(lines, removed)
     lines = split_run_on_lines(lines)
-    lines = [remove_spurious_spaces(line) for line in lines]
+    lines = [strip_bullet(remove_spurious_spaces(line)) for line in lines]
+    lines = drop_table_of_contents(lines, removed)
+    lines = split_inline_articles(split_inline_items(lines))
     lines = join_wrapped_lines([line for line in lines if line])
     lines, file_name = drop_debris(lines, removed)
     return Normalized("\n".join(lines), script, was_html, tuple(removed), file_name)
@@ -100,6 +107,132 @@ def strip_html(text: str) -> str:
     return html.unescape("".join(parser.parts))
 
 
+MARKDOWN_COMMENT = re.compile(r"<!--.*?-->", re.S)
+MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)
+MARKDOWN_RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M)
+
+
+def strip_markdown(text: str) -> str:
+    """Markup of repositories of legal texts is page chrome: HTML comments, `#` heading marks, `**` and rules go,
+    the heading text stays (`## 第一章 总则` → `第一章 总则`)."""
+    text = MARKDOWN_COMMENT.sub("", text)
+    if "#" in text:
+        text = MARKDOWN_HEADING.sub("", text)
+    return MARKDOWN_RULE.sub("", text.replace("**", ""))
+
+
+# Scrape debris where a paragraph starts: `?`/`？`/U+FFFD left where full-width spaces were lost, and the mojibake of
+# full-width and no-break spaces read in the wrong encoding (`銆€`, `聽`, `锟斤拷`); only before text, never after it.
+SCRAPE_DEBRIS = re.compile(r"(?:^|(?<=[\s。；;：:！!]))(?:[?？\ufffd]|锟斤拷|銆€|聽)+(?=[\u4e00-\u9fff（(\[【〔①-⑳\d“])", re.M)
+# A footnote star between a label's number and its dot: `1* .`, `2*.`, `3＊、`.
+LABEL_STAR = re.compile(r"(?:^|(?<=[\s。；]))(\d{1,6})[ \t]*\*[ \t]*(?=[.、])", re.M)
+BULLET = re.compile(r"^[●•·■□◆◇▪▫►▶★☆※➢➤✓√>*\-—]+\s*")
+
+
+def strip_bullet(line: str) -> str:
+    """A bullet in front of a numbering label (`● 1.`, `■（一）`) is dropped; bullets before plain text stay."""
+    m = BULLET.match(line)
+    if m and match_label(line[m.end():]):
+        return line[m.end():]
+    return line
+
+
+INLINE_ITEM = re.compile(r"（(\d{1,3}|[一二三四五六七八九十]{1,3})）|([①-⑳])")
+ITEM_AFTER = "。；：）"
+
+
+TOC_HEADING = re.compile(r"^目录[:：]?$")
+TOC_PAGE = re.compile(r"(?:[.…·_\-—－\s]*[-—－(（]?\s*\d{1,3}\s*[-—－)）]?)$")
+
+
+def drop_table_of_contents(lines: list[str], removed: list[str]) -> list[str]:
+    """A table of contents (`目录` and the headings it lists, with or without page numbers) is not the outline:
+    it runs until a heading it listed first comes again, or until a line of prose (with `。`, or long)."""
+    start = next((i for i, line in enumerate(lines) if TOC_HEADING.match(line)), None)
+    if start is None:
+        return lines
+    first, end = None, start + 1
+    while end < len(lines):
+        line = lines[end]
+        entry = TOC_PAGE.sub("", line) or line
+        if "。" in line or len(line) > 60 or entry == first:
+            break
+        first = first or entry
+        end += 1
+    if first is None:
+        return lines
+    removed.extend(lines[start:end])
+    return lines[:start] + lines[end:]
+
+
+INLINE_ARTICLE = re.compile(r"(?<=[。；！？])第([一二三四五六七八九十百零〇两]+|\d+)条(?=[\u4e00-\u9fff“（])")
+
+
+def split_inline_articles(lines: list[str]) -> list[str]:
+    """Articles run together on one line (`…条件。第三条优化营商环境…`) go on lines of their own, where their numbers
+    continue the articles before them: `…。第十五条规定的…` in the middle of article 7 stays text."""
+    out: list[str] = []
+    last = None
+    for line in lines:
+        label = match_label(line)
+        if label is not None and label.style == "article":
+            last = label.number
+        cuts = []
+        for m in INLINE_ARTICLE.finditer(line):
+            number = to_int(m.group(1))
+            if number is not None and (number == (last or 0) + 1 or (last is None and _continued(line, m.end(), number))):
+                cuts.append(m.start())
+                last = number
+        out.extend(line[a:b] for a, b in zip([0] + cuts, cuts + [len(line)]) if line[a:b])
+    return out
+
+
+def _continued(line: str, pos: int, number: int) -> bool:
+    """The next inline article after `pos` is number + 1: a run of articles, not one mention."""
+    m = INLINE_ARTICLE.search(line, pos)
+    return m is not None and to_int(m.group(1)) == number + 1
+
+
+def split_inline_items(lines: list[str]) -> list[str]:
+    """Sub-items numbered `（1）…（2）…` (or `（一）`, `①`) inside one paragraph go on lines of their own.
+
+    An item counts when it follows a sentence end, `：` or a closing bracket and the items run 1, 2, 3, … (at
+    least two of them); a bracketed number elsewhere (`第（2）项`, `（2022）`) is text.
+    """
+    out = []
+    for line in lines:
+        cuts = _inline_item_starts(line)
+        if not cuts:
+            out.append(line)
+            continue
+        for a, b in zip([0] + cuts, cuts + [len(line)]):
+            if line[a:b]:
+                out.append(line[a:b])
+    return out
+
+
+def _inline_item_starts(line: str) -> list[int]:
+    found = []  # (start, style, number) of bracketed numbers where an item can start
+    for m in INLINE_ITEM.finditer(line):
+        if m.start() and line[m.start() - 1] not in ITEM_AFTER:
+            continue
+        label = match_label(line, m.start())
+        if label is not None and label.style in ("ar_paren", "cn_paren", "circled"):
+            found.append((m.start(), label.style, label.number))
+    best: list[int] = []
+    for i, (start, style, number) in enumerate(found):
+        if number != 1:
+            continue
+        run, expected = [start], 2
+        for other_start, other_style, other_number in found[i + 1:]:
+            if other_style == style and other_number == expected:
+                run.append(other_start)
+                expected += 1
+        if len(run) >= 2 and len(run) > len(best):
+            best = run
+    return [start for start in best if start > 0]
+
+
 @lru_cache(maxsize=None)
 def _converter(config: str):
     import opencc  # imported lazily: only documents in Traditional script need it
@@ -114,7 +247,9 @@ def to_simplified(text: str) -> tuple[str, str]:
     """Convert Traditional text to Simplified; mainland text is returned unchanged.
 
     A text counts as Traditional when at least 3% of its Han characters change under OpenCC's t2s
-    (mainland text changes well under 0.5%). Taiwan phrasing (`網際網路`, `最佳化`) selects `tw2sp`.
+    (mainland text changes well under 0.5%). Conversion is character by character (t2s); where Taiwan
+    phrasing (`網際網路`, `最佳化`) shows, the curated phrases of data/taiwan_phrases.csv are replaced too
+    (OpenCC's tw2sp also rewrites words that mean something else here: `行政許可權` → `行政权限`).
     """
     han = sum(map(len, HAN_RUN.findall(text)))
     if not han:
@@ -124,8 +259,20 @@ def to_simplified(text: str) -> tuple[str, str]:
     if changed < max(3, 0.03 * han):
         return text, "simplified"
     if any(marker in text for marker in TAIWAN_MARKERS):
-        converted = _converter("tw2sp").convert(text)
+        table = _taiwan_table()
+        converted = _taiwan_phrases().sub(lambda m: table[m.group()], converted)
     return converted, "traditional"
+
+
+@lru_cache(maxsize=None)
+def _taiwan_table() -> dict[str, str]:
+    with open(DATA / "taiwan_phrases.csv", encoding="utf-8", newline="") as fh:
+        return {row["taiwan"]: row["mainland"] for row in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=None)
+def _taiwan_phrases() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(_taiwan_table(), key=len, reverse=True))))
 
 
 def _differing(a: str, b: str) -> int:
@@ -279,7 +426,7 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
 
 
 def _continues(prev: str, line: str) -> bool:
-    if match_label(line) or ANNOTATION_LINE.match(line) or ANNOTATION_LINE.match(prev):
+    if match_label(line) or FIELD_LINE.match(line) or FIELD_LINE.match(prev):
         return False
     last = prev[-1]
     if last in "，、":

@@ -2,24 +2,20 @@
 import re
 from dataclasses import dataclass, field
 
-from .unit_names import complete_names, split_names
+from .role_fields import FIELD, ROLE_OF_FIELD
+from .unit_names import complete_names, split_names, split_outside_brackets
 
-FIELD = re.compile(r"(?P<field>总牵头单位|牵头责任单位|牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|协助单位|参与单位"
-                   r"|完成时限|完成时间|时间节点|督办领导|责任领导)\s*[:：]")
-ROLE_OF_FIELD = {
-    "总牵头单位": "lead", "牵头责任单位": "lead", "牵头单位": "lead", "牵头部门": "lead",
-    "责任单位": "responsible", "责任部门": "responsible",
-    "配合单位": "cooperating", "配合部门": "cooperating", "协办单位": "cooperating", "协助单位": "cooperating",
-    "参与单位": "cooperating",
-}
-DEADLINE_FIELDS = {"完成时限", "完成时间", "时间节点"}
-SUPERVISOR_FIELDS = {"督办领导", "责任领导"}
 DEADLINE = re.compile(r"^(?:(?:\d{4}|[二〇一]{4})年|\d{1,2}月|[一二三四]季度|年底|年内|长期|持续|每年|常态)"
                       r".{0,16}(?:完成|前|底|内|坚持|推进|开展|落实)?$")
 PHRASE = re.compile(r"^(?P<names>.+?)(?P<verb>牵头负责|牵头|配合|协助|按职责分工负责|分工负责|负责落实|负责)$")
 ROLE_OF_VERB = {"牵头负责": "lead", "牵头": "lead", "配合": "cooperating", "协助": "cooperating",
                 "按职责分工负责": "responsible", "分工负责": "responsible", "负责落实": "responsible", "负责": "responsible"}
 BRACKETS = "（）()〔〕[]【】"
+PHRASE_SEPARATORS = re.compile(r"[，；,;。]")
+# A document's own rule that the first unit named as responsible leads (`（第一责任单位为牵头单位，下同）`,
+# `排在第一位的为牵头单位`): stated once, it holds for this measure and those after it.
+LEAD_RULE = re.compile(r"[（(]?[^（）()、，,；;：:]{0,8}?(?:第一|首位|首个|排名第一|排在第一位|排在首位|列第一位|排第一)"
+                       r"[^（）()、，,；;]{0,10}?为牵头(?:单位|部门)?(?:[，,；;]\s*下同)?[）)]?")
 
 
 @dataclass
@@ -28,12 +24,15 @@ class Responsibility:
     deadline: str | None = None
     supervisors: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    first_responsible_leads: bool = False  # the annotation states the rule LEAD_RULE finds
 
 
 def read_responsibility(annotation: str) -> Responsibility:
     """Parse one annotation: a bracket (`（牵头单位：…；配合单位：…）`, `（X牵头，Y按职责分工负责）`)
     or own-line fields (`总牵头单位：…` / `责任单位：…` / `督办领导：…` / `完成时限：…`), one per line."""
     result = Responsibility()
+    annotation, rules = LEAD_RULE.subn("", annotation)
+    result.first_responsible_leads = rules > 0
     prefix = ""
     for chunk in annotation.split("\n"):
         body = chunk.strip()
@@ -48,7 +47,7 @@ def read_responsibility(annotation: str) -> Responsibility:
 def _read_chunk(body: str, result: Responsibility, prefix: str) -> str:
     fields = list(FIELD.finditer(body))
     if not fields:
-        for part in re.split(r"[，；,;]", body):
+        for part in split_outside_brackets(body, PHRASE_SEPARATORS):
             prefix = _read_phrase(part.strip(" 。"), result, prefix)
         return prefix
     if fields[0].start() > 0:
@@ -56,14 +55,15 @@ def _read_chunk(body: str, result: Responsibility, prefix: str) -> str:
     for m, nxt in zip(fields, fields[1:] + [None]):
         value = body[m.end(): nxt.start() if nxt else len(body)].strip(" ，,；;。")
         name = m.group("field")
+        role = ROLE_OF_FIELD[name]
         if not value:
             result.problems.append(f"{name} with an empty list")
-        elif name in DEADLINE_FIELDS:
+        elif role == "deadline":
             result.deadline = value
-        elif name in SUPERVISOR_FIELDS:
+        elif role == "supervisor":
             result.supervisors.extend(n for n in split_names(value) if n not in result.supervisors)
         else:
-            prefix = _add(ROLE_OF_FIELD[name], value, result, prefix)
+            prefix = _add(role, value, result, prefix)
     return prefix
 
 
@@ -92,3 +92,13 @@ def _add(role: str, value: str, result: Responsibility, prefix: str) -> str:
         if (role, name) not in result.roles:
             result.roles.append((role, name))
     return prefix
+
+
+def apply_lead_rule(roles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Roles under the rule that the first responsible unit leads, where no unit is named as lead."""
+    if any(role == "lead" for role, _ in roles):
+        return roles
+    first = next((i for i, (role, _) in enumerate(roles) if role == "responsible"), None)
+    if first is None:
+        return roles
+    return [("lead", name) if i == first else (role, name) for i, (role, name) in enumerate(roles)]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .per_document import records
-from .responsibility import read_responsibility
+from .responsibility import apply_lead_rule, read_responsibility
 from .unit_classes import unit_function, unit_type
 
 
@@ -31,6 +31,7 @@ def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame)
     fields, warnings = [], []
     lead_count: Counter = Counter()
     measure_count: Counter = Counter()
+    lead_rule: set[str] = set()  # documents whose rule "the first responsible unit leads" has been stated
     for m in records(measures, ("measure_id", "doc_id", "kind", "label", "responsibility_text", "section_responsibility_text")):
         doc = docs[m.doc_id]
         region_key = doc["region"] if isinstance(doc["region"], str) and doc["region"] else f"doc:{m.doc_id}"
@@ -41,9 +42,12 @@ def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame)
             parsed = read_responsibility(annotation)
             for problem in parsed.problems:
                 warnings.append(_warning(doc, m, f"{m.label}: {problem}"))
+            if parsed.first_responsible_leads:
+                lead_rule.add(m.doc_id)
             deadline = deadline or parsed.deadline
             supervisors += [s for s in parsed.supervisors if s not in supervisors]
-            for role, name in parsed.roles:
+            roles = apply_lead_rule(parsed.roles) if m.doc_id in lead_rule and source == "measure" else parsed.roles
+            for role, name in roles:
                 uid = unit_id_for(region_key, name)
                 units.setdefault(uid, {"unit_id": uid, "name": name, "region": None if region_key.startswith("doc:") else region_key,
                                        "unit_type": unit_type(name), "function": unit_function(name)})
