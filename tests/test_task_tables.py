@@ -13,6 +13,9 @@ def test_column_roles_come_from_the_header_with_its_qualifiers():
     columns = read_header(HEADER)
     assert (columns.number, columns.sections, columns.measure) == (0, (1,), 2)
     assert columns.fields == ((3, "牵头单位"), (4, "配合单位"), (5, "完成时限"))
+    # a responsibility field's own name is kept (the annotation reader knows it); other names take their role's field
+    other = read_header(["序号", "工作措施", "牵头单位（部门）", "协办单位", "落实单位", "督办领导", "进度安排"])
+    assert other.fields == ((2, "牵头单位"), (3, "协办单位"), (4, "责任单位"), (5, "督办领导"), (6, "完成时限"))
 
 
 def test_a_table_needs_a_measure_and_a_unit_column_to_be_a_task_table():

@@ -3,7 +3,8 @@
 Each row becomes a label line `序号.具体措施` followed by own-line fields (`牵头单位：…`, `配合单位：…`, `责任单位：…`,
 `完成时限：…`, other columns as `表头：…`); the task columns left of the measure column (a 重点任务 cell spanning rows)
 become numbered heading lines (`一、…`, `（一）…`) when their value changes. Column roles come from the header
-(`data/task_table_columns.csv`). One renderer serves every form a table arrives in: a grid of cells (Word, web pages:
+(the responsibility-field vocabulary of `role_fields`, and `data/task_table_columns.csv` for the other columns and
+further names of unit and deadline columns). One renderer serves every form a table arrives in: a grid of cells (Word, web pages:
 merged cells repeat their text) and plain text (tab-separated, pipe-separated `| a | b |`, or one cell per line).
 """
 import csv
@@ -14,9 +15,10 @@ from pathlib import Path
 
 from .numerals import to_int
 from .responsibility import DEADLINE
+from .role_fields import ROLE_OF_FIELD
 
 DATA = Path(__file__).resolve().parent / "data" / "task_table_columns.csv"
-FIELD_OF_ROLE = {"lead": "牵头单位", "cooperating": "配合单位", "responsible": "责任单位", "deadline": "完成时限"}
+FIELD_OF_ROLE = {"lead": "牵头单位", "cooperating": "配合单位", "responsible": "责任单位", "deadline": "完成时限"}  # for other names
 UNIT_ROLES = ("lead", "cooperating", "responsible")
 QUALIFIER = re.compile(r"[（(][^（）()]*[）)]|[\s:：*]")
 OWN_HEADING_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
@@ -28,8 +30,11 @@ CN_DIGITS = "一二三四五六七八九"
 
 @lru_cache(maxsize=None)
 def _roles() -> dict[str, str]:
+    """Header name → role: number, task, measure, or a responsibility field's (lead, cooperating, responsible,
+    deadline, supervisor)."""
     with DATA.open(encoding="utf-8", newline="") as fh:
-        return {header: row["role"] for row in csv.DictReader(fh) for header in row["header"].split("|")}
+        roles = {header: row["role"] for row in csv.DictReader(fh) for header in row["header"].split("|")}
+    return roles | ROLE_OF_FIELD
 
 
 def header_role(cell: str) -> str | None:
@@ -66,10 +71,16 @@ def read_header(cells: list[str]) -> Columns | None:
     measure = measures[-1]
     numbers = [i for i, role in enumerate(roles) if role == "number"]
     sections = tuple(i for i, role in enumerate(roles[:measure]) if role == "task")
-    fields = tuple((i, FIELD_OF_ROLE.get(role) or QUALIFIER.sub("", cells[i]))
-                   for i, role in enumerate(roles)
+    fields = tuple((i, _field_name(cells[i], role)) for i, role in enumerate(roles)
                    if i != measure and i not in sections and role != "number" and cells[i].strip())
     return Columns(tuple(cells), numbers[0] if numbers else None, sections, measure, fields)
+
+
+def _field_name(header: str, role: str | None) -> str:
+    """The name a column's values are written under: its header when that is a responsibility field the annotation
+    reader knows, the usual field of its role for other names of unit and deadline columns, else the header."""
+    name = QUALIFIER.sub("", header)
+    return name if name in ROLE_OF_FIELD else FIELD_OF_ROLE.get(role or "", name)
 
 
 @dataclass
@@ -109,7 +120,7 @@ def render_rows(columns: Columns, rows: list[tuple[int, list[str]]]) -> Rendered
         number = (to_int(written.group(1)) or number + 1) if written else number + 1
         out.lines.append(f"{number}{'、' if digit_first else '.'}{measure}")
         for column, name in columns.fields:
-            value = _joined(_cell(cells, column), "、" if name in FIELD_OF_ROLE.values() and name != "完成时限" else "，")
+            value = _joined(_cell(cells, column), "、" if ROLE_OF_FIELD.get(name) in UNIT_ROLES else "，")
             if value:
                 out.lines.append(f"{name}：{value}")
         out.rows.append((first, len(out.lines), row_no))
