@@ -138,8 +138,9 @@ def _zip(files: dict[str, str]) -> bytes:
 def test_inventory_lists_every_document_and_says_why_a_format_is_not_read(tmp_path):
     raw = tmp_path / "raw"
     (raw / "sub").mkdir(parents=True)
-    for name in ("a.txt", "b.HTML", "sub/c.docx", "d.pdf", "e.doc", "f.wps", "g.zip", "h.jpg", "i.xlsx", "notes.md",
-                 "sources.csv", "~$c.docx", ".hidden.txt"):
+    (raw / "b_files").mkdir()  # what a browser saves beside b.HTML: its images are not documents
+    for name in ("a.txt", "b.HTML", "b_files/logo.png", "sub/c.docx", "d.pdf", "e.doc", "f.wps", "g.zip", "h.jpg", "i.xlsx",
+                 "notes.md", "sources.csv", "~$c.docx", ".hidden.txt"):
         (raw / name).write_bytes(b"x")
     files = {f.source_file: f for f in scan_raw_dir(raw)}
     assert list(files) == ["a.txt", "b.HTML", "d.pdf", "e.doc", "f.wps", "g.zip", "h.jpg", "i.xlsx", "sub/c.docx"]

@@ -5,6 +5,7 @@ first bytes of a file override its extension where they are unambiguous (a PDF s
 a password-protected `.docx` is an OLE2 container, not a ZIP).
 """
 import csv
+import glob
 import io
 import zipfile
 from dataclasses import dataclass
@@ -35,6 +36,19 @@ def listed_format(name: str) -> FileFormat | None:
     if name.startswith((".", "~$")):
         return None
     return _by_extension().get(Path(name).suffix.lower())
+
+
+def is_page_asset(path: Path) -> bool:
+    """A file in the folder a browser saves beside a web page (`方案.html` and `方案_files/`): the page's images and
+    scripts, not documents."""
+    for folder in path.parents:
+        for suffix in ("_files", ".files"):
+            if folder.name.endswith(suffix):
+                stem = folder.name[: -len(suffix)]
+                pages = folder.parent.glob(glob.escape(stem) + ".*")
+                if any(page.stem == stem and listed_format(page.name) == _by_extension()[".html"] for page in pages):
+                    return True
+    return False
 
 
 def sniffed_format(data: bytes, declared: FileFormat) -> FileFormat:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .decode import InputError
-from .file_formats import listed_format
+from .file_formats import is_page_asset, listed_format
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -31,7 +31,7 @@ def scan_raw_dir(raw_dir: Path, manifest_rows: dict[str, dict] | None = None) ->
     root = raw_dir.resolve()
     manifest_rows = manifest_rows or {}
     files = []
-    documents = [(path, fmt) for path in raw_dir.rglob("*") if (fmt := listed_format(path.name))]
+    documents = [(path, fmt) for path in raw_dir.rglob("*") if (fmt := listed_format(path.name)) and not is_page_asset(path)]
     for path, fmt in sorted(documents, key=lambda item: item[0].relative_to(raw_dir).as_posix()):
         rel = path.relative_to(raw_dir).as_posix()
         row = manifest_rows.get(rel, {})
