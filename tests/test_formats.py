@@ -35,7 +35,8 @@ def _plan_forms() -> dict[str, bytes]:
     (rowspan); in the text forms a merged cell is written once and an empty cell is left out."""
     header, rows = PLAN["header"], PLAN["rows"]
     head = f"{PLAN['title']}\n{PLAN['intro']}\n"
-    once = [[cell if not (j == 1 and i and rows[i - 1][1] == cell) else "" for j, cell in enumerate(row)] for i, row in enumerate(rows)]
+    once = [[cell if not (j == 1 and i and rows[i - 1][1] == cell) else "" for j, cell in enumerate(row)]
+            for i, row in enumerate(rows)]
     html_rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in header) + "</tr>"]
     for i, row in enumerate(rows):
         cells = []
@@ -69,7 +70,8 @@ def test_a_task_table_gives_one_measure_per_row_with_its_roles_and_deadline(tmp_
     assert list(measures["table_number"]) == [1] * len(rows) and list(measures["table_row"]) == list(range(2, len(rows) + 2))
     names = dict(zip(tables.units["unit_id"], tables.units["name"]))
     number_of = dict(zip(measures["measure_id"], measures["number"]))
-    got = {(number_of[m], names[u], role) for m, u, role in tables.measure_units[["measure_id", "unit_id", "role"]].itertuples(index=False)}
+    links = tables.measure_units[["measure_id", "unit_id", "role"]].itertuples(index=False)
+    got = {(number_of[m], names[u], role) for m, u, role in links}
     expected = {(int(row[0]), unit, role) for row in rows for column, role in ((3, "lead"), (4, "cooperating"))
                 for unit in row[column].split("、") if unit}
     assert got == expected
@@ -183,11 +185,14 @@ def test_each_bundled_plan_gives_the_same_provisions_units_and_targets_in_every_
 
     def facts(doc_id: str) -> tuple[list, set, list]:
         rows = measures[measures["doc_id"] == doc_id].sort_values("seq")
-        provisions = [tuple(tuple(v) if k == "section_path" else v for k, v in zip(KEYS, values)) for values in rows[list(KEYS)].itertuples(index=False)]
+        provisions = [tuple(tuple(v) if k == "section_path" else v for k, v in zip(KEYS, values))
+                      for values in rows[list(KEYS)].itertuples(index=False)]
         seq_of = dict(zip(rows["measure_id"], rows["seq"]))
-        roles = {(seq_of[m], name, role) for m, name, role in links[["measure_id", "name", "role"]].itertuples(index=False) if m in seq_of}
+        roles = {(seq_of[m], name, role) for m, name, role in links[["measure_id", "name", "role"]].itertuples(index=False)
+                 if m in seq_of}
         found = targets[targets["doc_id"] == doc_id]
-        numbers = sorted((seq_of[m], text, value, unit) for m, text, value, unit in found[["measure_id", "text", "value", "unit"]].itertuples(index=False))
+        numbers = sorted((seq_of[m], text, value, unit)
+                         for m, text, value, unit in found[["measure_id", "text", "value", "unit"]].itertuples(index=False))
         return provisions, roles, numbers
 
     for seed in SEEDS:

@@ -28,7 +28,8 @@ class FileFormat:
 @lru_cache(maxsize=None)
 def _by_extension() -> dict[str, FileFormat]:
     with DATA.open(encoding="utf-8", newline="") as fh:
-        return {row["extension"]: FileFormat(row["format"], row["read"] == "yes", row["what_to_do"]) for row in csv.DictReader(fh)}
+        rows = list(csv.DictReader(fh))
+    return {row["extension"]: FileFormat(row["format"], row["read"] == "yes", row["what_to_do"]) for row in rows}
 
 
 def listed_format(name: str) -> FileFormat | None:

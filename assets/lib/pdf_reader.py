@@ -14,7 +14,8 @@ from .decode import InputError
 from .origins import Origin
 from .source_text import SourceText
 
-PAGE_NUMBER = re.compile(r"^(?:[-—－–]\s*\d{1,3}\s*[-—－–]|\d{1,3}|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
+PAGE_NUMBER = re.compile(r"^(?:[-—－–]\s*\d{1,3}\s*[-—－–]|\d{1,3}|\d{1,3}\s*/\s*\d{1,3}"
+                         r"|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?)$")
 MIN_TEXT_PAGES = 0.5  # below this share of pages with a text layer, the PDF is taken as a scan
 
 

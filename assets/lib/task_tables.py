@@ -2,10 +2,10 @@
 
 Each row becomes a label line `序号.具体措施` followed by own-line fields (`牵头单位：…`, `配合单位：…`, `责任单位：…`,
 `完成时限：…`, other columns as `表头：…`); the task columns left of the measure column (a 重点任务 cell spanning rows)
-become numbered heading lines (`一、…`, `（一）…`) when their value changes. Column roles come from the header
-(the responsibility-field vocabulary of `role_fields`, and `data/task_table_columns.csv` for the other columns and
-further names of unit and deadline columns). One renderer serves every form a table arrives in: a grid of cells (Word, web pages:
-merged cells repeat their text) and plain text (tab-separated, pipe-separated `| a | b |`, or one cell per line).
+become numbered heading lines (`一、…`, `（一）…`) when their value changes. Column roles come from the header: the
+responsibility-field vocabulary of `role_fields`, and `data/task_table_columns.csv` for the other columns and further
+names of unit and deadline columns. One renderer serves every form a table arrives in: a grid of cells (Word, web
+pages: merged cells repeat their text) and plain text (tab-separated, pipe-separated `| a | b |`, one cell per line).
 """
 import csv
 import re
@@ -18,7 +18,8 @@ from .responsibility import DEADLINE
 from .role_fields import ROLE_OF_FIELD
 
 DATA = Path(__file__).resolve().parent / "data" / "task_table_columns.csv"
-FIELD_OF_ROLE = {"lead": "牵头单位", "cooperating": "配合单位", "responsible": "责任单位", "deadline": "完成时限"}  # for other names
+# The field a unit or deadline column is written under when its header is not a responsibility field itself.
+FIELD_OF_ROLE = {"lead": "牵头单位", "cooperating": "配合单位", "responsible": "责任单位", "deadline": "完成时限"}
 UNIT_ROLES = ("lead", "cooperating", "responsible")
 QUALIFIER = re.compile(r"[（(][^（）()]*[）)]|[\s:：*]")
 OWN_HEADING_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
