@@ -67,6 +67,9 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
             lines += [("warning", f"{doc.source_file}: {message}") for message in numbering]
         for message in numbering:
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
+        if row["title_source"] == "file_name":
+            warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "metadata",
+                             "message": f"no title found in the text; the file name stands in: {row['title']}"})
     log_lines(context, lines, "per-document", unchanged=cache.hits)
     documents = pd.DataFrame(doc_rows)
     measure_frame = measures_frame(combined.tables["measures"])

@@ -36,7 +36,7 @@ def quarantine_of(raw, tmp_path):
     ("blank.txt", b" \n\t\r\n  ", "decode", "only whitespace"),
     ("nul.txt", b"abc\x00def" * 10, "decode", "NUL byte"),
     ("undecodable.txt", bytes([0x81, 0x30, 0xff, 0xfe, 0x80]) * 30, "decode", "not decodable"),
-    ("prose.txt", "为优化营商环境，现将有关事项通知如下。请认真落实。".encode("utf-8"), "outline", "no numbered provisions"),
+    ("prose.txt", "为优化营商环境，现将有关事项通知如下。请认真落实。".encode("utf-8"), "outline", "no provisions found"),
     ("markup only.txt", b"<html><body><div></div><p>   </p></body></html>", "normalize", "no text left"),
 ])
 def test_bad_file_is_quarantined_with_a_reason(corpus, tmp_path, name, data, stage, words):

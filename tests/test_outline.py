@@ -147,3 +147,138 @@ def test_unclosed_annotation_bracket_is_still_split_off():
     assert split_trailing_annotation("推进改革。（牵头单位：区财政局；配合单位：区税务局") == (
         "推进改革。", "（牵头单位：区财政局；配合单位：区税务局")
     assert split_trailing_annotation("推进改革（试点）") == ("推进改革（试点）", None)
+
+
+REGULATION = """某市优化营商环境条例
+第一章 总  则
+第一条 为了持续优化营商环境，制定本条例。
+第二条 本条例适用于本市行政区域内的优化营商环境工作。
+第二章 政务服务
+第一节 一般规定
+第三条 政务服务部门应当推行下列措施：
+（一）一窗受理；
+（二）网上办理。
+第四条 企业开办时间压缩至一个工作日以内。
+第三章 法律责任
+第五条 违反本条例规定的，依法追究责任。
+第四章 附  则
+第六条 本条例自2022年1月1日起施行。"""
+
+
+def test_regulation_articles_are_the_provisions_with_kinds_by_chapter():
+    provisions = outline(REGULATION).provisions
+    assert [(p.kind, p.number, p.label) for p in provisions] == [
+        ("principle", 1, "第一条"), ("principle", 2, "第二条"), ("measure", 3, "第三条"), ("measure", 4, "第四条"),
+        ("safeguard", 5, "第五条"), ("principle", 6, "第六条")]
+    third = provisions[2]
+    assert third.text == "政务服务部门应当推行下列措施：\n（一）一窗受理；\n（二）网上办理。"  # items stay in the article
+    assert third.section_path == ("第二章政务服务", "第一节一般规定")
+
+
+def test_table_of_contents_chapters_are_not_provisions():
+    raw = "目录\n第一章 总则\n第二章 附则\n第一章 总则\n第一条 为了优化营商环境，制定本条例。\n第二章 附则\n第二条 本条例自公布之日起施行。"
+    assert [(p.kind, p.number) for p in outline(raw).provisions] == [("principle", 1), ("principle", 2)]
+    assert [p.number for p in outline("第一章 总则\n第二章 市场环境\n第三章 附则").provisions] == []
+
+
+CHAPTERLESS = """某市优化营商环境办法
+第一条 为了优化营商环境，根据有关法律法规，结合本市实际，制定本办法。
+第二条 本办法所称营商环境，是指市场主体在市场经济活动中所涉及的体制机制性因素和条件。
+第三条 市人民政府应当加强对优化营商环境工作的领导。
+第四条 推行企业开办一窗通办。
+第五条 推行不动产登记网上办。
+第六条 推行工程建设项目审批告知承诺制。
+第七条 推行政务服务好差评。
+第八条 违反本办法规定的，由有关部门责令改正；情节严重的，依法给予处分。
+第九条 本办法自2023年1月1日起施行。"""
+
+
+def test_chapterless_articles_take_kinds_from_what_they_say():
+    kinds = [p.kind for p in outline(CHAPTERLESS).provisions]
+    assert kinds == ["principle"] * 3 + ["measure"] * 4 + ["safeguard", "principle"]
+
+
+def test_closing_articles_of_an_excerpt_that_ends_early_stay_measures():
+    excerpt = CHAPTERLESS.rsplit("\n", 1)[0]  # no article on entry into force: the end is not there
+    assert outline(excerpt).provisions[-1].kind == "measure"
+
+
+def test_chapter_missing_before_the_first_articles():
+    raw = "第一条 为了优化营商环境，制定本条例。\n第二条 本条例适用于本市。\n第二章 政务服务\n第三条 推行网上办。"
+    assert [p.kind for p in outline(raw).provisions] == ["principle", "principle", "measure"]
+
+
+def test_unnumbered_paragraphs_with_annotations_are_measures():
+    raw = ("某区优化营商环境工作方案\n为优化营商环境，制定本方案。\n"
+           "推行企业开办一日办结。（牵头单位：区市场监管局）\n"
+           "推行不动产登记一窗受理。（牵头单位：区自然资源局；配合单位：区税务局）\n"
+           "深化工程建设项目审批改革，压缩审批时间。\n强化联合审批。（区住建局牵头）")
+    provisions = outline(raw).provisions
+    assert [(p.kind, p.number, p.label) for p in provisions] == [("measure", 1, ""), ("measure", 2, ""), ("measure", 3, "")]
+    assert provisions[0].text == "推行企业开办一日办结。" and provisions[0].annotation == "（牵头单位：区市场监管局）"
+    assert provisions[2].text == "深化工程建设项目审批改革，压缩审批时间。\n强化联合审批。"
+    assert provisions[2].annotation == "（区住建局牵头）"
+
+
+def test_unnumbered_paragraphs_with_field_lines_under_a_heading_are_measures():
+    raw = ("一、优化政务服务\n推行一窗受理。\n牵头单位：区政务服务中心\n完成时限：2022年底\n"
+           "推行网上办理。\n牵头单位：区大数据局\n二、优化市场环境\n（一）推行信用监管。内容。（牵头单位：区市场监管局）")
+    provisions = outline(raw).provisions
+    assert [(p.number, p.title, p.section_path) for p in provisions] == [
+        (1, "推行一窗受理。", ("一、优化政务服务",)), (2, "推行网上办理。", ("一、优化政务服务",)),
+        (1, "推行信用监管。", ("二、优化市场环境",))]
+    assert provisions[0].annotation_lines == ("牵头单位：区政务服务中心", "完成时限：2022年底")
+
+
+def test_one_annotated_paragraph_under_a_numbered_item_is_that_items_annotation():
+    provisions = outline("一、主要任务\n（一）推行一窗受理。\n具体内容。（牵头单位：区政务服务中心）").provisions
+    assert [(p.number, p.text, p.annotation) for p in provisions] == [(1, "推行一窗受理。\n具体内容。", "（牵头单位：区政务服务中心）")]
+
+
+def test_heading_annotation_holds_for_its_items_and_a_head_annotation_above_body_is_the_items_own():
+    raw = ("一、主要举措\n（一）普法与宣传。〔牵头单位：市司法局；责任单位：各成员单位〕\n1.加强培训。内容。\n2.加强宣传。内容。\n"
+           "（二）证照分离改革。〔牵头单位：市市场监管局〕\n全面实现改革全覆盖。")
+    provisions = outline(raw).provisions
+    assert [p.title for p in provisions] == ["加强培训。", "加强宣传。", "证照分离改革。"]
+    assert provisions[0].section_annotation_lines == ("〔牵头单位：市司法局；责任单位：各成员单位〕",)
+    assert provisions[0].section_path == ("一、主要举措", "（一）普法与宣传。")
+    assert provisions[2].annotation == "〔牵头单位：市市场监管局〕" and provisions[2].text == "证照分离改革。\n全面实现改革全覆盖。"
+
+
+def test_labels_of_any_length():
+    raw = "一、主要任务\n" + "\n".join(f"{n}.第{n}项任务。内容。" for n in range(998, 1003))
+    assert [p.number for p in outline(raw).provisions] == [998, 999, 1000, 1001, 1002]
+
+
+def test_goal_and_task_section_items_are_measures():
+    assert part_kind("目标任务") is None and part_kind("总体目标") == "goal"
+    assert part_kind("总  则".replace(" ", "")) == "principle" and part_kind("附则") == "principle"
+    assert part_kind("法律责任") == "safeguard" and part_kind("监督保障") == "safeguard"
+
+
+def test_enumerated_tasks_of_a_part_without_other_numbering_are_measures():
+    raw = ("一、总体要求\n以习近平新时代中国特色社会主义思想为指导，一是坚持问题导向，二是坚持系统观念。\n二、优化政务服务\n"
+           "按照要求，一是推行一窗受理，减少跑动。二是推进网上办理；三是压缩审批时限。\n内容补充。（牵头单位：区政务服务中心）\n"
+           "三、优化市场环境\n（一）推行信用监管。一是建立机制；二是完善制度。")
+    provisions = outline(raw).provisions
+    assert [(p.kind, p.number, p.label, p.title) for p in provisions] == [
+        ("principle", 1, "一、", "总体要求"),  # a named part keeps its enumeration as text
+        ("measure", 1, "一是", "推行一窗受理，减少跑动。"), ("measure", 2, "二是", "推进网上办理；"),
+        ("measure", 3, "三是", "压缩审批时限。"),
+        ("measure", 1, "（一）", "推行信用监管。")]  # inside a numbered item the enumeration stays its text
+    assert provisions[3].text == "压缩审批时限。\n内容补充。" and provisions[3].annotation == "（牵头单位：区政务服务中心）"
+    assert outline("一、主要任务\n按照要求，一是甲。三是乙。").provisions[0].label == "一、"  # not a run 1, 2, …
+
+
+def test_headings_numbered_1_above_items_numbered_1_in_brackets():
+    raw = "1.优化政务服务\n（1）推行一窗受理。内容。\n（2）推进网上办理。内容。\n2.优化市场环境\n（3）推行信用监管。内容。"
+    assert [(p.number, p.section_path) for p in outline(raw).provisions] == [
+        (1, ("1.优化政务服务",)), (2, ("1.优化政务服务",)), (3, ("2.优化市场环境",))]
+
+
+def test_chapterless_rules_competent_department_protection_and_application_by_reference():
+    raw = ("第一条 为了规范企业名称登记，制定本规定。\n第二条 投资者的合法权益依法受到保护。\n"
+           "第三条 市市场监管局负责本市企业名称的核准工作。\n第四条 企业名称应当使用规范汉字。\n第五条 推行名称自主申报。\n"
+           "第六条 推行名称网上查询。\n第七条 工作人员滥用职权、玩忽职守的，依法追究责任。\n第八条 本市个体工商户的名称登记，参照本规定执行。\n"
+           "第九条 本规定自2023年1月1日起施行。")
+    assert [p.kind for p in outline(raw).provisions] == (["principle"] * 3 + ["measure"] * 3 + ["safeguard"] + ["principle"] * 2)

@@ -19,6 +19,13 @@ def roles(annotation: str) -> list[tuple[str, str]]:
     ("市财政局、税务局，人社局；医保局", ["市财政局", "税务局", "人社局", "医保局"]),
     ("区人社局等各相关单位、辖区各银行网点", ["区人社局", "各相关单位", "辖区各银行网点"]),
     ("区税务局等相关单位", ["区税务局", "各相关单位"]),
+    ("市财政局等市级相关单位", ["市财政局", "市级相关单位"]),
+    ("县发改局等有关部门", ["县发改局", "各有关部门"]),
+    ("市级各有关部门及各县市区政府", ["市级各有关部门", "各县市区政府"]),
+    ("省级有关单位和各市、县（市、区）政府", ["省级有关单位", "各市、县（市、区）政府"]),
+    ("市文化和旅游局、区住房和城乡建设局", ["市文化和旅游局", "区住房和城乡建设局"]),
+    ("区政府及其有关部门", ["区政府及其有关部门"]),
+    ("各市（区）人民政府，医药高新区管委会", ["各市（区）人民政府", "医药高新区管委会"]),
     ("县发改局、县财政局等单位", ["县发改局", "县财政局"]),
     ("区文化和旅游局区金融办", ["区文化和旅游局", "区金融办"]),
     ("“八大板块”总牵头单位", ["八大板块总牵头单位"]),
@@ -160,3 +167,61 @@ def test_every_unit_in_the_seeds_has_a_known_function(raw_copy, tmp_path):
     links = pq.read_table(tmp_path / "w" / "tables" / "measure_units.parquet").to_pylist()
     assert {l["unit_id"] for l in links} <= {u["unit_id"] for u in units}
     assert {l["role"] for l in links} == {"lead", "cooperating", "responsible"}
+
+
+@pytest.mark.parametrize("annotation, expected", [
+    ("（市工商质监局牵头负责）", [("lead", "市工商质监局")]),
+    ("〔市发展改革委牵头，市级各有关部门及各县市区政府按职责分工负责〕",
+     [("lead", "市发展改革委"), ("responsible", "市级各有关部门"), ("responsible", "各县市区政府")]),
+    ("（省发展改革委、省商务厅牵头，省级有关单位和各市、县〔市、区〕政府按职责分工负责。）",
+     [("lead", "省发展改革委"), ("lead", "省商务厅"), ("responsible", "省级有关单位"), ("responsible", "各市、县〔市、区〕政府")]),
+    ("牵头单位：市发改委\n责任单位：市市场监管局、市财政局等市级相关单位\n时限要求：2024年6月底前",
+     [("lead", "市发改委"), ("responsible", "市市场监管局"), ("responsible", "市财政局"), ("responsible", "市级相关单位")]),
+])
+def test_more_annotation_forms(annotation, expected):
+    assert roles(annotation) == expected
+
+
+def test_deadline_lines_of_every_spelling():
+    assert read_responsibility("责任单位：市建设局\n时限要求：持续推进").deadline == "持续推进"
+    assert read_responsibility("牵头单位：市建设局\n完成时间：2022年底").deadline == "2022年底"
+
+
+@pytest.mark.parametrize("rule", ["（第一责任单位为牵头单位，下同）", "（排名第一的为牵头单位）", "（排在第一位的单位为牵头单位）"])
+def test_document_rule_that_the_first_responsible_unit_leads(rule):
+    documents = pd.DataFrame([{"doc_id": "a", "source_file": "a.txt", "region": "甲市"}])
+    texts = [f"责任单位：市发改委、市财政局{rule}\n时限要求：持续推进", "责任单位：市建设局", "牵头单位：市商务局\n责任单位：市税务局"]
+    measures = pd.DataFrame([{"measure_id": f"a-{i}", "doc_id": "a", "kind": "measure", "label": f"{i}.", "responsibility_text": text,
+                              "section_responsibility_text": None} for i, text in enumerate(texts, 1)])
+    tables = build_responsibility_tables(measures, documents)
+    links = tables.measure_units.merge(tables.units, on="unit_id")
+    assert sorted(zip(links.measure_id, links.name, links.role)) == [
+        ("a-1", "市发改委", "lead"), ("a-1", "市财政局", "responsible"), ("a-2", "市建设局", "lead"),
+        ("a-3", "市商务局", "lead"), ("a-3", "市税务局", "responsible")]  # a named lead is not overruled
+
+
+def test_without_the_rule_responsible_units_stay_responsible():
+    documents = pd.DataFrame([{"doc_id": "a", "source_file": "a.txt", "region": "甲市"}])
+    measures = pd.DataFrame([{"measure_id": "a-1", "doc_id": "a", "kind": "measure", "label": "1.",
+                              "responsibility_text": "责任单位：市发改委、市财政局", "section_responsibility_text": None}])
+    links = build_responsibility_tables(measures, documents).measure_units
+    assert set(links.role) == {"responsible"}
+
+
+@pytest.mark.parametrize("annotation, expected", [
+    # names without a verb take the verb of the phrase after them
+    ("（区发改局牵头，区财政局、区交运局等部门，区国投公司、各街道办事处配合）",
+     [("lead", "区发改局"), ("cooperating", "区财政局"), ("cooperating", "区交运局"), ("cooperating", "区国投公司"),
+      ("cooperating", "各街道办事处")]),
+    # a field's list ending in a verb, then a rule sentence about the document
+    ("〔责任单位：省发展改革委、省市场监管局、省大数据中心按职责分工负责。具体任务均涉及相关市（州）人民政府，不再做分工，下同。〕",
+     [("responsible", "省发展改革委"), ("responsible", "省市场监管局"), ("responsible", "省大数据中心")]),
+])
+def test_phrase_lists_and_rule_sentences(annotation, expected):
+    parsed = read_responsibility(annotation)
+    assert parsed.roles == expected and parsed.problems == []
+
+
+def test_words_that_are_not_names_are_reported_not_published():
+    parsed = read_responsibility("（区发改局牵头，加快推进）")
+    assert parsed.roles == [("lead", "区发改局")] and parsed.problems == ["not understood: '加快推进'"]

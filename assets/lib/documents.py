@@ -16,7 +16,7 @@ from .outline import Outline, parse_outline
 from .source_text import read_source
 
 # Bump when a change to parsing changes output for unchanged input (cache keys and release notes use it).
-PARSER_VERSION = "2.2"
+PARSER_VERSION = "3.1"
 # A plan has tens to a few hundred provisions; thousands mean the text is something else (a site dump, a table).
 MAX_PROVISIONS = 2000
 
@@ -79,7 +79,10 @@ def extract_outline(doc: NormalizedDocument) -> Outline:
     """The document's provisions; raise InputError(stage='outline') when it has none."""
     outline = parse_outline(doc.text)
     if not outline.provisions:
-        raise InputError("outline", "no numbered provisions found (expected labels such as 一、 （一） 1. （1）)")
+        lines = doc.text.split("\n")
+        raise InputError("outline", f"no provisions found in {len(lines)} line(s) of text: tried numbering labels (一、 （一） 1. （1） ① "
+                                    "第X条 一是, also behind debris and run together on one line) and unnumbered paragraphs ending in a "
+                                    f"responsibility annotation; the text starts {lines[0][:40]!r}")
     if len(outline.provisions) > MAX_PROVISIONS:
         raise InputError("outline", f"{len(outline.provisions)} numbered provisions, more than the {MAX_PROVISIONS} "
                                     "a single plan can plausibly hold: not a policy plan, or several documents in one file")
@@ -132,6 +135,8 @@ def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
         "source_file": doc.source_file,
         "sha256": doc.sha256,
         "title": md.title or doc.source_file.rsplit("/", 1)[-1].rsplit(".", 1)[0],
+        "title_source": "text" if "title" in md.inferred else "manifest" if md.title else "file_name",
+        "inferred_fields": list(md.inferred),
         "issuer": md.issuer,
         "issue_date": md.issue_date,
         "doc_number": md.doc_number,

@@ -22,7 +22,7 @@ KINDS = ["measure", "safeguard", "goal", "principle"]
 ROLES = ["lead", "cooperating", "responsible"]
 COMPARATORS = ["<=", ">=", "=", "~", "range"]
 STAGES = ["inventory", "manifest", "decode", "normalize", "outline"]
-WARNING_STAGES = ["outline", "responsibility", "manifest", "deduplicate"]
+WARNING_STAGES = ["metadata", "outline", "responsibility", "manifest", "deduplicate"]
 GROWTH_OR_REDUCTION = r"增长|增幅|增速|提高|提升|降低|下降|减少|压减|压缩|缩减|精简|缩短"
 # A character that is not whitespace, as Python's `\S` means it (str.isspace: also U+3000 and the other Unicode spaces),
 # written as a class of literal characters: pandas runs `\S` through Python's re one string at a time (pyarrow's RE2

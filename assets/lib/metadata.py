@@ -13,6 +13,8 @@ NOTICE_TITLE = re.compile(r"^(?P<issuer>.*?)关于(?:印发|转发|公布|发布
 PLAN_TITLE = re.compile(rf"^(?!《)[^，。；：:！？>|]{{6,80}}(?:{PLAN_WORDS}){TITLE_STATUS}$")
 # A document's own number: a name, the year in any bracket pair (〔〕 [] ［］ ﹝﹞ （） 【】) and the number.
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔［\[（【﹝(]\s*\d{4}\s*[〕］\]）】﹞)]\s*第?\s*\d{1,4}\s*号")
+# A line that is the document's number, alone or glued to the addressees that follow it (`…26号各县（区）人民政府，…：`).
+OWN_DOC_NUMBER = re.compile(rf"{DOC_NUMBER.pattern}(?=$|各|[\u4e00-\u9fff]{{2,30}}[：:]$)")
 TRAILING_DOC_NUMBER = re.compile(rf"[（(](?P<number>{DOC_NUMBER.pattern})[）)]$")
 _NAME = rf"[《〈](?P<title>[^《》〈〉]{{4,80}}?(?:{PLAN_WORDS}){TITLE_STATUS})[》〉]"
 # How a notice hands over the document it publishes (`现将《X》印发给你们`, `《X》已经市政府同意`) …
@@ -20,10 +22,10 @@ PUBLISHED = (re.compile(rf"现将{_NAME}"), re.compile(rf"^{_NAME}(?:已经|已�
 # … and how a preamble names the document it introduces (`特制定《X》`); other 《》 in a preamble cite other documents.
 NAMED = re.compile(rf"(?:特制定|制定了?|出台){_NAME}")
 FIELD_NAMES = (r"文号|发文字号|发文号|签发单位|发文机关|发布机构|发文单位|签发时间|签发日期|成文日期|发文日期|印发日期|发布日期|发布时间"
-               r"|名称|标题|索引号|分类|主题词|主题分类|来源|时间|浏览次数|浏览量|有效性|生效日期|失效日期")
+               r"|成文时间|名称|标题|索引号|分类|主题词|主题分类|来源|时间|浏览次数|浏览量|有效性|生效日期|失效日期")
 LABELED = re.compile(rf"(?P<field>{FIELD_NAMES})\s*[：:]\s*")
 # Dates of signing or issue; 发布日期/发布时间 on a web page are when it was posted, not when the document was issued.
-DATE_FIELDS = ("成文日期", "发文日期", "印发日期", "签发时间", "签发日期")
+DATE_FIELDS = ("成文日期", "成文时间", "发文日期", "印发日期", "签发时间", "签发日期")
 ISSUER_FIELDS = ("发文机关", "签发单位", "发文单位", "发布机构")
 NUMBER_FIELDS = ("文号", "发文字号", "发文号")
 TITLE_FIELDS = ("标题", "名称")
@@ -48,11 +50,12 @@ class Metadata:
     doc_number: str | None = None
     region: str | None = None
     admin_level: str | None = None  # province / prefecture / county, from the region's suffix
+    inferred: tuple[str, ...] = ()  # the fields above that were read from the text (not given by the manifest)
 
     def overridden_by(self, manifest: dict[str, object]) -> "Metadata":
         """This metadata with every non-empty manifest value taking precedence."""
-        fields = {k: v for k, v in manifest.items() if k in self.__dataclass_fields__ and v not in (None, "")}
-        merged = replace(self, **fields)
+        fields = {k: v for k, v in manifest.items() if k in self.__dataclass_fields__ and k != "inferred" and v not in (None, "")}
+        merged = replace(self, **fields, inferred=tuple(f for f in self.inferred if f not in fields))
         if "region" in fields and "admin_level" not in fields:
             merged = replace(merged, admin_level=admin_level(merged.region))
         return merged
@@ -69,20 +72,26 @@ def infer_metadata(text: str, file_name: str | None = None) -> Metadata:
     issue_date = next((d for d in (parse_date(labeled[f]) for f in DATE_FIELDS if f in labeled) if d), None)
     issue_date = issue_date or _signature_date(head + tail) or _adoption_date(head) or next((d for d in map(parse_date, head + tail) if d and _is_cn_date(d, head + tail)), None)
     doc_number = next((_doc_number(labeled[f]) for f in NUMBER_FIELDS if f in labeled and _doc_number(labeled[f])), None)
-    doc_number = doc_number or next((line for line in head[:12] if DOC_NUMBER.fullmatch(line)), None) or title.doc_number
+    doc_number = doc_number or next((m.group(0) for m in map(OWN_DOC_NUMBER.match, head[:12]) if m), None) or title.doc_number
     region = region_of(issuer) or region_of(title.title, chain=False)
-    return Metadata(title.title, issuer, issue_date, doc_number, region, admin_level(region))
+    found = Metadata(title.title, issuer, issue_date, doc_number, region, admin_level(region))
+    return replace(found, inferred=tuple(f for f in INFERRED_FIELDS if getattr(found, f) is not None))
+
+
+INFERRED_FIELDS = ("title", "issuer", "issue_date", "doc_number", "region")
 
 
 def labeled_fields(head: list[str]) -> dict[str, str]:
     """`field：value` pairs of a page's information block, several to a line (`发布机构：X成文日期：2022-05-19`)."""
     found: dict[str, str] = {}
-    for line in head:
+    for i, line in enumerate(head):
         matches = list(LABELED.finditer(line))
         if not matches or matches[0].start() > 0:
             continue
         for m, nxt in zip(matches, matches[1:] + [None]):
             value = line[m.end(): nxt.start() if nxt else len(line)].strip(" ，,；;")
+            if not value and nxt is None and i + 1 < len(head) and not LABELED.match(head[i + 1]):
+                value = head[i + 1]  # a table cell split from its label (`成文时间： | 2024-06-25`)
             if value:
                 found.setdefault(m.group("field"), value)
     return found

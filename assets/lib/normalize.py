@@ -48,7 +48,7 @@ def normalize_text(raw: str) -> Normalized:
     text = strip_markdown(text)
     text, script = to_simplified(text)
     text = PINYIN.sub("", text)
-    text = SCRAPE_DEBRIS.sub("", text)
+    text = SCRAPE_DEBRIS.sub("", drop_sprinkled_symbols(INLINE_PAGE_NUMBER.sub("", text)))
     text = LABEL_STAR.sub(r"\1", unify_width(text))
     removed: list[str] = []
     lines = split_table_cells(text.split("\n"), removed)
@@ -124,6 +124,24 @@ def strip_markdown(text: str) -> str:
 # Scrape debris where a paragraph starts: `?`/`？`/U+FFFD left where full-width spaces were lost, and the mojibake of
 # full-width and no-break spaces read in the wrong encoding (`銆€`, `聽`, `锟斤拷`); only before text, never after it.
 SCRAPE_DEBRIS = re.compile(r"(?:^|(?<=[\s。；;：:！!]))(?:[?？\ufffd]|锟斤拷|銆€|聽)+(?=[\u4e00-\u9fff（(\[【〔①-⑳\d“])", re.M)
+# A page number a PDF left inside the text: `—— 1 ——`.
+INLINE_PAGE_NUMBER = re.compile(r"[—－]{2}\s*\d{1,3}\s*[—－]{2}")
+SPRINKLE_SYMBOLS = "@#$%&~^\\"
+
+
+def drop_sprinkled_symbols(text: str) -> str:
+    """Symbols a site sprinkles between characters against copying (`第@@一@@条`): a symbol that is frequent and
+    nearly always touches a Han character goes everywhere (one `@` in an e-mail address stays)."""
+    for symbol in SPRINKLE_SYMBOLS:
+        count = text.count(symbol)
+        if count < 10:
+            continue
+        touching = len(re.findall(rf"(?<=[\u4e00-\u9fff]){re.escape(symbol)}|{re.escape(symbol)}(?=[\u4e00-\u9fff])", text))
+        if touching >= 0.6 * count:
+            text = text.replace(symbol, "")
+    return text
+
+
 # A footnote star between a label's number and its dot: `1* .`, `2*.`, `3＊、`.
 LABEL_STAR = re.compile(r"(?:^|(?<=[\s。；]))(\d{1,6})[ \t]*\*[ \t]*(?=[.、])", re.M)
 BULLET = re.compile(r"^[●•·■□◆◇▪▫►▶★☆※➢➤✓√>*\-—]+\s*")
@@ -368,7 +386,8 @@ def split_run_on_lines(lines: list[str], min_breaks: int = 3) -> list[str]:
         if len(line) * 2 < total:
             out.append(line)
             continue
-        cuts = [m.end() for m in _BREAK.finditer(line) if _label_at(line, m.end())]
+        cuts = sorted({m.end() for m in _BREAK.finditer(line) if _label_at(line, m.end())}
+                      | {m.end() for m in _SPACE_RUN.finditer(line) if _ends_paragraph(line[:m.start()])})
         if len(cuts) < min_breaks:
             out.append(line)
             continue
@@ -376,6 +395,18 @@ def split_run_on_lines(lines: list[str], min_breaks: int = 3) -> list[str]:
         for a, b in zip(starts, starts[1:] + [len(line)]):
             out.extend(_split_part_heading(line[a:b].strip()))
     return out
+
+
+# What a paragraph of a notice or plan ends with, where a one-line scrape put a space for the line break: a sentence
+# end or closing bracket, a date, an issuing body, a title.
+PARAGRAPH_END = re.compile(r"(?:[。；！？：”）)」』】!?;:]|\d{1,2}日|人民政府|办公厅|办公室|委员会|管委会|的通知|的决定|的公告)$")
+
+
+def _ends_paragraph(before: str) -> bool:
+    return bool(PARAGRAPH_END.search(before)) and not _BARE_LABEL.search(_SPACE_RUN.sub("", before[-12:]))
+
+
+_BARE_LABEL = re.compile(r"(?:[（(][\d一二三四五六七八九十百]+[）)]|[\d一二三四五六七八九十百]+[）)、.．]|第[\d一二三四五六七八九十百]+[条章节])$")
 
 
 def _label_at(line: str, pos: int):
@@ -416,22 +447,41 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     character after a full sentence (`。`) earlier on the line, which headings and titles lack.
     A next line that opens with a label or a responsibility field always starts a paragraph.
     """
+    width = _wrap_width(lines)
     out: list[str] = []
     for line in lines:
-        if out and _continues(out[-1], line):
+        if out and _continues(out[-1], line, width):
             out[-1] += line
         else:
             out.append(line)
     return out
 
 
-def _continues(prev: str, line: str) -> bool:
+SENTENCE_END = "。；！？：”）)"
+
+
+def _continues(prev: str, line: str, width: int | None) -> bool:
     if match_label(line) or FIELD_LINE.match(line) or FIELD_LINE.match(prev):
         return False
     last = prev[-1]
-    if last in "，、":
+    if last in "，、" or prev.count("（") > prev.count("）"):
         return True
+    if width and len(prev) >= 0.8 * width and last not in SENTENCE_END:
+        return True  # a full line of a hard-wrapped text
     return "。" in prev and ("\u4e00" <= last <= "\u9fff" or last.isalnum())
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The line width of a text wrapped at a fixed width (PDF), or None. Such a text has many lines that stop
+    mid-sentence (at least eight, and 40% of the lines of 15 characters or more), nearly all of about one length
+    (70% within 15% of their median), which is the width."""
+    long = [line for line in lines if len(line) >= 15]
+    cut = sorted(len(line) for line in long if line[-1] not in SENTENCE_END)
+    if len(cut) < 8 or len(cut) < 0.4 * len(long):
+        return None
+    width = cut[len(cut) // 2]
+    near = sum(1 for n in cut if 0.85 * width <= n <= 1.15 * width)
+    return width if near >= 0.7 * len(cut) else None
 
 
 def drop_debris(lines: list[str], removed: list[str]) -> tuple[list[str], str | None]:

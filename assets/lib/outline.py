@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .annotations import is_annotation_line, split_trailing_annotation
 from .labels import Label, match_label
+from .numerals import to_int
 from .parts import implicit_article_kind, part_kind
 
 ANNEX = re.compile(r"^附件\s*\d*\s*(?:[:：]|$)|^附件\s*\d+\s*\S{0,40}$|^附表\s*\d*\s*[:：]")
@@ -75,7 +76,7 @@ def parse_outline(text: str) -> Outline:
     roots = _implicit_measures(None, preamble.body, preamble.fields) + roots
     for node in list(_walk(roots)):
         if not node.children and node.label.style != IMPLICIT:
-            node.children = _implicit_measures(node, node.body, node.fields)
+            node.children = _implicit_measures(node, node.body, node.fields) or _enumerated_measures(node)
             if node.children:  # the node is their section; its lines went to them
                 node.body, node.fields = [], []
         if node.children:  # a heading's own annotation (`（一）普法与宣传。〔牵头单位：…〕`) holds for its items
@@ -129,7 +130,12 @@ def _build_tree(text: str) -> tuple[list[Node], Node, str | None]:
             previous_line = line
             continue
         styles = [node.label.style for node in stack]
-        if label.style in styles:
+        if label.style in ARTICLE_LEVELS:  # chapters hold sections hold articles, whichever comes first in the text
+            rank = ARTICLE_LEVELS.index(label.style)
+            below = [i for i, style in enumerate(styles) if style in ARTICLE_LEVELS and ARTICLE_LEVELS.index(style) >= rank]
+            if below:
+                del stack[below[0]:]
+        elif label.style in styles:
             del stack[styles.index(label.style):]
         parent = stack[-1] if stack else None
         head = line[label.end:].lstrip("、.． ")
@@ -180,6 +186,33 @@ def _implicit_measures(parent: Node | None, body: list[tuple[int, str]], fields:
     if measures and pending:
         measures[-1].body.extend(pending)  # paragraphs after the last annotation continue the last measure
     return measures
+
+
+ENUMERATED = re.compile(r"(?:^|(?<=[。；：，]))([一二三四五六七八九十]{1,3})是(?=[\u4e00-\u9fff“])")
+
+
+def _enumerated_measures(node: Node) -> list[Node]:
+    """`一是…；二是…；三是…` under a part heading that has no other numbering (a top-level heading line whose body
+    enumerates its tasks) are its measures; inside a numbered item they stay its text."""
+    if node.depth != 0 or node.label.style in ARTICLE_LEVELS or "。" in node.head or part_kind(node.heading):
+        return []
+    pieces = [(start, line) for start, line in node.body]
+    found = [(start + m.start(), m) for start, line in pieces for m in ENUMERATED.finditer(line)]
+    numbers = [to_int(m.group(1)) for _, m in found]
+    if len(found) < 2 or numbers != list(range(1, len(found) + 1)):
+        return []
+    text_end = max(start + len(line) for start, line in pieces)
+    ends = [offset for offset, _ in found[1:]] + [text_end]
+    children = []
+    for (offset, m), end in zip(found, ends):
+        line_start, line = next((start, line) for start, line in pieces if start <= offset < start + len(line) + 1)
+        segment = line[offset - line_start:min(end, line_start + len(line)) - line_start]
+        label = Label("cn_shi", to_int(m.group(1)), m.group(0), len(m.group(0)))
+        rest = [(start, text) for start, text in pieces if offset < start < end]
+        children.append(Node(label, -1, segment[label.end:], offset + label.end, 1, node, body=rest))
+    last = children[-1]
+    last.fields = list(node.fields)
+    return children
 
 
 def _implicit_node(parent: Node | None, paragraphs: list[tuple[int, str]]) -> Node:

@@ -12,6 +12,8 @@ ROLE_OF_VERB = {"牵头负责": "lead", "牵头": "lead", "配合": "cooperating
                 "按职责分工负责": "responsible", "分工负责": "responsible", "负责落实": "responsible", "负责": "responsible"}
 BRACKETS = "（）()〔〕[]【】"
 PHRASE_SEPARATORS = re.compile(r"[，；,;。]")
+RULE_WORDS = re.compile(r"下同|不再(?:一一)?(?:列出|分工|做分工|重复)|以下(?:均|各项)|均涉及|均需")
+NAME_END = re.compile(r"(?:局|委|办|部|院|中心|会|行|司|处|所|队|站|府|门|位|厅|公司|集团|处室|机构|分局|支行)$")
 # A document's own rule that the first unit named as responsible leads (`（第一责任单位为牵头单位，下同）`,
 # `排在第一位的为牵头单位`): stated once, it holds for this measure and those after it.
 LEAD_RULE = re.compile(r"[（(]?[^（）()、，,；;：:]{0,8}?(?:第一|首位|首个|排名第一|排在第一位|排在首位|列第一位|排第一)"
@@ -47,15 +49,17 @@ def read_responsibility(annotation: str) -> Responsibility:
 def _read_chunk(body: str, result: Responsibility, prefix: str) -> str:
     fields = list(FIELD.finditer(body))
     if not fields:
-        for part in split_outside_brackets(body, PHRASE_SEPARATORS):
-            prefix = _read_phrase(part.strip(" 。"), result, prefix)
-        return prefix
+        return _read_phrases(body, result, prefix)
     if fields[0].start() > 0:
-        prefix = _read_phrase(body[:fields[0].start()].strip(" ，；。"), result, prefix)
+        prefix = _read_phrases(body[:fields[0].start()].strip(" ，；。"), result, prefix)
     for m, nxt in zip(fields, fields[1:] + [None]):
         value = body[m.end(): nxt.start() if nxt else len(body)].strip(" ，,；;。")
+        value, _, rest = value.partition("。")  # the list ends with its sentence; a rule may follow (`…。以下均需…`)
         name = m.group("field")
         role = ROLE_OF_FIELD[name]
+        verb = PHRASE.match(value)
+        if verb and role in ("lead", "cooperating", "responsible"):  # `责任单位：A、B按职责分工负责`
+            value = verb.group("names")
         if not value:
             result.problems.append(f"{name} with an empty list")
         elif role == "deadline":
@@ -64,19 +68,33 @@ def _read_chunk(body: str, result: Responsibility, prefix: str) -> str:
             result.supervisors.extend(n for n in split_names(value) if n not in result.supervisors)
         else:
             prefix = _add(role, value, result, prefix)
+        if rest.strip(" ，,；;。"):
+            prefix = _read_phrases(rest, result, prefix)
     return prefix
 
 
-def _read_phrase(part: str, result: Responsibility, prefix: str) -> str:
-    if not part:
-        return prefix
-    if DEADLINE.match(part):
-        result.deadline = part
-        return prefix
-    m = PHRASE.match(part)
-    if m:
-        return _add(ROLE_OF_VERB[m.group("verb")], m.group("names"), result, prefix)
-    result.problems.append(f"not understood: {part[:30]!r}")
+def _read_phrases(body: str, result: Responsibility, prefix: str) -> str:
+    """Phrases such as `X牵头，Y、Z等部门，W配合`: names without a verb take the verb of the phrase after them."""
+    waiting: list[str] = []
+    for part in split_outside_brackets(body, PHRASE_SEPARATORS):
+        part = part.strip(" 。")
+        if not part:
+            continue
+        if DEADLINE.match(part):
+            result.deadline = part
+            continue
+        m = PHRASE.match(part)
+        if m:
+            prefix = _add(ROLE_OF_VERB[m.group("verb")], "、".join(waiting + [m.group("names")]), result, prefix)
+            waiting = []
+        elif RULE_WORDS.search(part):
+            continue  # a rule about the document (`下同`, `不再列出`), not a name
+        elif split_names(part) and all(NAME_END.search(n) for n in split_names(part)):
+            waiting.append(part)
+        else:
+            result.problems.append(f"not understood: {part[:30]!r}")
+    for part in waiting:
+        result.problems.append(f"not understood: {part[:30]!r}")
     return prefix
 
 

@@ -51,6 +51,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("source_file", STR, "Path of the raw file relative to RAW_DIR."),
         C("sha256", STR, "Lowercase hex SHA-256 of the raw file's bytes."),
         C("title", STR, "The plan's title, from the sources manifest or inferred from the text (file stem as last resort)."),
+        X("title_source", STR, "Where the title comes from: manifest, text, or file_name (the text names none; a warning says so)."),
+        X("inferred_fields", pa.list_(STR), "Which of title, issuer, issue_date, doc_number, region were read from the text "
+                                             "(the others are from sources.csv or unknown)."),
         C("issuer", STR, "Issuing body or bodies (joined with 、).", nullable=True),
         C("issue_date", pa.date32(), "Date of issue.", nullable=True),
         C("doc_number", STR, "Document number (文号), e.g. 青委办字〔2020〕55号.", nullable=True),
