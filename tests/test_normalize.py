@@ -199,8 +199,9 @@ def test_pinyin_after_traditional_characters_is_removed():
 
 
 def test_symbols_sprinkled_between_characters_are_removed():
-    raw = "第@@一@@条@@ 为@@了优化营商环境@@，制定本@@条例。\n第@@二@@条@@ 本条例适用于本市@@。联系邮箱：a@b.cn"
+    raw = "第@@一@@条@@为@@了优化营商环境@@，制定本@@条例@@。\n第@@二@@条@@本条例适用于本@@市@@。联系邮箱：a@b.cn"
     assert normalize_text(raw).text.split("\n") == ["第一条为了优化营商环境，制定本条例。", "第二条本条例适用于本市。联系邮箱：ab.cn"]
+    assert "95%以上" in normalize_text("达到95%以上。" * 12).text  # `%` belongs to numbers
     assert "a@b.cn" in normalize_text("联系邮箱：a@b.cn，电话12345。").text  # one @ is an address
 
 

@@ -141,3 +141,13 @@ def test_instance_configurations_are_valid_and_name_classes_that_exist(tmp_path)
                     continue
                 assert hasattr(importlib.import_module(section["module"]), section["class"]), (source.name, section)
     assert not_installed <= {"dagster_k8s"}
+
+
+def test_a_change_to_the_reading_rules_changes_every_parse_key(monkeypatch, tmp_path):
+    from assets.lib import cache
+    from assets.lib.inventory import RawFile
+
+    raw = RawFile("a.txt", tmp_path / "a.txt", "0" * 64, 3)
+    before = cache.cache_key(raw)
+    monkeypatch.setattr(cache, "rules_fingerprint", lambda: "edited normalize.py")
+    assert cache.cache_key(raw) != before

@@ -1,5 +1,5 @@
 """What the build keeps between runs: per-document results keyed by what determines them (the raw bytes, the path
-(ids derive from it), the manifest row, PARSER_VERSION and, for derived stages, the rules), so unchanged documents are
+(ids derive from it), the manifest row, PARSER_VERSION and the reading and extraction code and data), so unchanged documents are
 not parsed again; and whole-stage values valid under the same rules."""
 import hashlib
 import json
@@ -42,8 +42,10 @@ def derived_key(document_key: str | None, stage: str) -> str | None:
 
 
 def cache_key(raw: RawFile) -> str:
+    """Cache key of a document's parse: its path, bytes and manifest row, and the reading code and data (a change to
+    normalization or metadata rules must not reuse texts read by the old rules)."""
     manifest = json.dumps(raw.manifest, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{PARSER_VERSION}\0{raw.source_file}\0{raw.sha256}\0{manifest}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{PARSER_VERSION}\0{rules_fingerprint()}\0{raw.source_file}\0{raw.sha256}\0{manifest}".encode("utf-8")).hexdigest()
 
 
 @dataclass

@@ -126,18 +126,18 @@ def strip_markdown(text: str) -> str:
 SCRAPE_DEBRIS = re.compile(r"(?:^|(?<=[\s。；;：:！!]))(?:[?？\ufffd]|锟斤拷|銆€|聽)+(?=[\u4e00-\u9fff（(\[【〔①-⑳\d“])", re.M)
 # A page number a PDF left inside the text: `—— 1 ——`.
 INLINE_PAGE_NUMBER = re.compile(r"[—－]{2}\s*\d{1,3}\s*[—－]{2}")
-SPRINKLE_SYMBOLS = "@#$%&~^\\"
+SPRINKLE_SYMBOLS = "@#$^&\\"  # never `%` or `~`: they belong to numbers
 
 
 def drop_sprinkled_symbols(text: str) -> str:
-    """Symbols a site sprinkles between characters against copying (`第@@一@@条`): a symbol that is frequent and
-    nearly always touches a Han character goes everywhere (one `@` in an e-mail address stays)."""
+    """Symbols a site sprinkles between characters against copying (`第@@一@@条`): a symbol whose runs are frequent
+    and mostly sit between two Chinese characters or punctuation marks goes everywhere (an e-mail's `@` stays)."""
     for symbol in SPRINKLE_SYMBOLS:
-        count = text.count(symbol)
-        if count < 10:
+        runs = [(text[m.start() - 1:m.start()], text[m.end():m.end() + 1]) for m in re.finditer(f"{re.escape(symbol)}+", text)]
+        if len(runs) < 10:
             continue
-        touching = len(re.findall(rf"(?<=[\u4e00-\u9fff]){re.escape(symbol)}|{re.escape(symbol)}(?=[\u4e00-\u9fff])", text))
-        if touching >= 0.6 * count:
+        inside = sum(1 for a, b in runs if a and b and not a.isascii() and not b.isascii())
+        if inside >= 0.6 * len(runs):
             text = text.replace(symbol, "")
     return text
 
