@@ -149,5 +149,14 @@ def test_a_change_to_the_reading_rules_changes_every_parse_key(monkeypatch, tmp_
 
     raw = RawFile("a.txt", tmp_path / "a.txt", "0" * 64, 3)
     before = cache.cache_key(raw)
-    monkeypatch.setattr(cache, "rules_fingerprint", lambda: "edited normalize.py")
+    monkeypatch.setattr(cache, "reading_fingerprint", lambda: "edited normalize.py")
     assert cache.cache_key(raw) != before
+
+
+def test_the_reading_fingerprint_covers_what_reading_imports_and_names_but_not_later_stages():
+    from assets.lib import cache
+
+    covered = {path.relative_to(cache.LIB).as_posix() for path in cache.reading_files()}
+    assert {"normalize.py", "labels.py", "metadata.py", "role_fields.py", "data/taiwan_phrases.csv",
+            "data/responsibility_fields.csv"} <= covered
+    assert not covered & {"targets.py", "indicators.py", "data/indicator_keywords.csv"}

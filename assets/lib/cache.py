@@ -1,10 +1,12 @@
 """What the build keeps between runs: per-document results keyed by what determines them (the raw bytes, the path
 (ids derive from it), the manifest row, PARSER_VERSION and the reading and extraction code and data), so unchanged documents are
 not parsed again; and whole-stage values valid under the same rules."""
+import ast
 import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -34,6 +36,38 @@ def rules_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# Reading a document (bytes → normalized text and metadata) runs these modules, what they import, and the data files they name.
+READING_MODULES = ("decode", "normalize", "metadata")
+
+
+def reading_files() -> list[Path]:
+    """The code and data tables reading a document depends on: READING_MODULES, followed through their relative
+    imports, and the CSV files they name."""
+    modules, todo = set(), list(READING_MODULES)
+    while todo:
+        name = todo.pop()
+        if name in modules:
+            continue
+        modules.add(name)
+        tree = ast.parse((LIB / f"{name}.py").read_text(encoding="utf-8"))
+        todo += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module]
+    data = {n for m in modules for n in CSV_NAME.findall((LIB / f"{m}.py").read_text(encoding="utf-8"))}
+    return sorted([LIB / f"{name}.py" for name in modules] + [LIB / "data" / name for name in data])
+
+
+@lru_cache(maxsize=None)
+def reading_fingerprint() -> str:
+    """A hash of `reading_files()`: a parse is cached under it, so editing a normalization rule re-reads every
+    document, and editing a keyword table of a later stage does not."""
+    digest = hashlib.sha256()
+    for path in reading_files():
+        digest.update(path.relative_to(LIB).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+CSV_NAME = re.compile(r"[\"']([\w.-]+\.csv)[\"']")
+
+
 def derived_key(document_key: str | None, stage: str) -> str | None:
     """Cache key of a stage's results for one document (targets, indicator tags): its parse key plus the rules."""
     if document_key is None:
@@ -45,7 +79,7 @@ def cache_key(raw: RawFile) -> str:
     """Cache key of a document's parse: its path, bytes and manifest row, and the reading code and data (a change to
     normalization or metadata rules must not reuse texts read by the old rules)."""
     manifest = json.dumps(raw.manifest, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{PARSER_VERSION}\0{rules_fingerprint()}\0{raw.source_file}\0{raw.sha256}\0{manifest}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{PARSER_VERSION}\0{reading_fingerprint()}\0{raw.source_file}\0{raw.sha256}\0{manifest}".encode("utf-8")).hexdigest()
 
 
 @dataclass
