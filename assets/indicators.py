@@ -30,7 +30,7 @@ def indicators(context: AssetExecutionContext, settings: PipelineSettings, measu
                targets: pd.DataFrame) -> IndicatorTables:
     started = time.perf_counter()
     cache = StageSnapshot(settings.warehouse_path / "cache", "indicators")
-    read = targets[["target_id", "measure_id", "metric", "text", "unit"]]  # what classifying looks at
+    read = targets[["target_id", "measure_id", "metric", "unit"]]  # what classifying looks at
     of_document = read.groupby(targets["doc_id"], sort=False).indices if len(targets) else {}
 
     def tag_and_classify(doc_id: str, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:

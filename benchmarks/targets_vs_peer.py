@@ -72,7 +72,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timing repetitions over all measures")
     args = parser.parse_args()
     measures = pq.read_table(args.tables / "measures.parquet").to_pandas()
-    texts = pq.read_table(args.tables / "document_texts.parquet").to_pandas()
+    texts = pq.read_table(args.tables / "document_texts.parquet").to_pandas().merge(
+        pq.read_table(args.tables / "documents.parquet", columns=["doc_id", "title"]).to_pandas(), on="doc_id")
     chars = int(measures["text"].str.len().sum())
 
     def timed(fn) -> float:

@@ -70,23 +70,27 @@ LIMIT 10;"""),
 FROM function_workload
 ORDER BY measures_led + measures_cooperating + measures_responsible DESC, function;"""),
     Question("How far do plans promise to take online government services?",
-             "全程网办率 and 网上可办率 by region and due year.",
-             """SELECT metric_name_zh, region, year AS due_year, comparator, value AS percent
+             "全程网办率 and 网上可办率 by region and due year; `scope` says which services a share is of when the plan says.",
+             """SELECT metric_name_zh, region, scope, year AS due_year, comparator, value AS percent
 FROM comparable_targets
 WHERE metric_code IN ('full_online_service_rate', 'online_service_rate')
-ORDER BY metric_name_zh, region, due_year NULLS LAST, value;"""),
+ORDER BY metric_name_zh, region, scope NULLS FIRST, due_year NULLS LAST, value;"""),
     Question("How long may a construction project's approval take?",
-             "工程建设项目审批时间 promises in working days; a range keeps its upper end in `value_max`.",
-             """SELECT region, value AS working_days, value_max, comparator, year AS due_year, metric
+             "工程建设项目审批时间 promises in working days, per class of project (`scope`: compare like with like); a range "
+             "keeps its upper end in `value_max`.",
+             """SELECT region, scope, value AS working_days, value_max, comparator, year AS due_year, metric
 FROM comparable_targets
 WHERE metric_code = 'construction_approval_time'
-ORDER BY region, value, due_year NULLS LAST, metric;"""),
+ORDER BY region, scope NULLS FIRST, value, due_year NULLS LAST, metric;"""),
     Question("By when are targets due?",
-             "Targets with a due year, per year; targets without one are counted as `(not stated)`.",
-             """SELECT coalesce(CAST(year AS VARCHAR), '(not stated)') AS due_year, count(*) AS targets,
-       count(DISTINCT doc_id) AS plans
-FROM unique_targets
-GROUP BY due_year
+             "Per due year: targets whose text states it (`year`), targets whose year is inferred from the plan's period or "
+             "goal section (`year_inferred`, never mixed into `year`), and plans; `(none)` where neither is known.",
+             """SELECT coalesce(CAST(due_year AS VARCHAR), '(none)') AS due_year,
+       count(*) FILTER (WHERE year IS NOT NULL) AS stated,
+       count(*) FILTER (WHERE year IS NULL AND year_inferred IS NOT NULL) AS inferred,
+       count(*) AS targets, count(DISTINCT doc_id) AS plans
+FROM targets_overview
+GROUP BY ALL
 ORDER BY due_year;"""),
     Question("How many measures name a lead unit, per plan?",
              "Measures with no lead may still name responsible units (责任单位) when a plan does not distinguish roles.",
@@ -115,6 +119,13 @@ ORDER BY targets DESC, region, document_title;"""),
 FROM unique_targets t JOIN documents d USING (doc_id)
 WHERE t.baseline IS NOT NULL AND t.baseline > t.value
 ORDER BY percent_cut DESC, d.region, t.target_id;"""),
+    Question("What does each plan promise for getting electricity, and for whom?",
+             "targets_overview holds every target with its plan, indicator, metric and scope: here the promises of measures "
+             "about getting electricity, per customer class where the plan names one.",
+             """SELECT region, metric, scope, comparator, value, unit, due_year
+FROM targets_overview
+WHERE indicator_code = 'getting_electricity'
+ORDER BY region, scope NULLS FIRST, value, metric;"""),
 )
 
 

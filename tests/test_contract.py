@@ -10,7 +10,8 @@ CONTRACT_TABLES = {
     "measures": ["measure_id", "doc_id", "seq", "kind", "number", "label", "section_path", "title", "text", "cluster_id"],
     "units": ["unit_id", "name"],
     "measure_units": ["measure_id", "unit_id", "role"],
-    "targets": ["target_id", "measure_id", "value", "value_max", "unit", "comparator", "baseline", "year", "metric", "text"],
+    "targets": ["target_id", "measure_id", "value", "value_max", "unit", "comparator", "baseline", "year", "metric", "scope",
+                "text"],
     "quarantine": ["source_file", "sha256", "stage", "reason"],
 }
 

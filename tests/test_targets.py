@@ -86,8 +86,9 @@ def test_distribution_over_metrics_and_years():
 
 def test_distribution_with_shared_unit():
     text = "对中小微企业融资需求的响应时间、平均审批时间、获得融资时间分别压缩至1个、7个、30个工作日。"
-    assert [(t.metric, t.value, t.unit, t.comparator) for t in extract_targets(text)] == [
-        ("对中小微企业融资需求的响应时间", 1, "工作日", "<="), ("平均审批时间", 7, "工作日", "<="), ("获得融资时间", 30, "工作日", "<=")]
+    assert [(t.metric, t.scope, t.value, t.unit, t.comparator) for t in extract_targets(text)] == [
+        ("融资需求的响应时间", "中小微企业", 1, "工作日", "<="), ("平均审批时间", "中小微企业", 7, "工作日", "<="),
+        ("获得融资时间", "中小微企业", 30, "工作日", "<=")]
 
 
 def test_distribution_one_metric_over_years_and_all_with_jun():
@@ -139,3 +140,166 @@ def test_spans_are_exact_substrings():
 def test_quantities_parse_ranges_and_multipliers():
     q = find_quantities("新增2.7万户、1.7万家，投资1,000万元")
     assert [(x.value, x.unit) for x in q] == [(27000, "户"), (17000, "家"), (10_000_000, "元")]
+
+
+def metrics(text: str) -> list[tuple]:
+    return [(t.value, t.unit, t.metric, t.scope) for t in extract_targets(text)]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("新设企业登记压缩至1个工作日内办结。", "新设企业登记办结时间"),  # the verb after the number completes the subject
+    ("施工许可办理时间不超过20个工作日，并持续压减时间。", "施工许可办理时间"),  # no trailing clause
+    ("竣工验收时限进一步压减至10个工作日以内并逐年优化。", "竣工验收时限"),
+    ("2024年底前，全县不动产登记时间压缩至3个工作日。", "不动产登记时间"),  # no deadline, no region word
+    ("推动新建5个社区服务驿站。", "社区服务驿站数量"),  # the counted noun after the number
+    ("改造东风路、建设路、解放路3条背街小巷并提升照明。", "背街小巷数量"),  # names before the number are not the metric
+    ("拓宽东风路、建设路2条道路。", "道路数量"),
+    ("将受理、审查、决定合并为1个环节。", "受理、审查、决定环节"),  # what is merged, counted in steps
+    ("企业数量年均增长12%以上。", "企业数量年均增长幅度"),  # a bare change of a quantity
+    ("审批材料较上年精简40%。", "审批材料精简幅度"),  # the comparison is not part of the metric
+    ("在各街道便民中心投放自助终端不少于30台。", "自助终端数量"),  # where they are placed is not what is counted
+    ("3个工作日内将核查结果反馈申请人。", "核查结果反馈时间"),  # 将 + object + action
+    ("年度纳税时间压缩至90小时以内。", "年度纳税时间"),  # 年度 is not a deadline
+    ("办结时限平均压缩至2个工作日。", "办结时限"),
+    ("设立2只总规模5000万元的科技成果转化基金。", "科技成果转化基金数量"),
+])
+def test_metric_is_a_noun_phrase(text, metric):
+    assert metrics(text)[0][2] == metric
+
+
+def test_labels_after_numbers_each_get_their_own_metric():
+    found = metrics("实现涉企事项100%“一网通办”、80%“跨省通办”、60%“秒批秒办”。")
+    assert [m for _, _, m, _ in found] == ["涉企事项“一网通办”比例", "涉企事项“跨省通办”比例", "涉企事项“秒批秒办”比例"]
+    assert {s for *_, s in found} == {"涉企事项"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("用电、用热、用气报装时间分别压缩至3个、2个、2个工作日。",
+     [("用电报装时间", None), ("用热报装时间", None), ("用气报装时间", None)]),
+    ("小型低风险项目水、电、热接入时间分别压缩至3个、2个、1个工作日以内。",
+     [("水接入时间", "小型低风险项目"), ("电接入时间", "小型低风险项目"), ("热接入时间", "小型低风险项目")]),
+    ("全县政务服务事项网上可办率、即办率分别达到98%、60%。", [("网上可办率", None), ("即办率", None)]),  # all services: no scope
+])
+def test_lists_before_fenbie_get_full_metrics_and_a_shared_scope(text, expected):
+    assert [(t.metric, t.scope) for t in extract_targets(text)] == expected
+
+
+@pytest.mark.parametrize("text, scopes", [
+    ("低压小微企业办电时间压缩至2个工作日，高压单电源用户办电时间压缩至20个工作日。", ["低压小微企业", "高压单电源用户"]),
+    ("政府投资类市政项目审批用时压缩至45个工作日以内。", ["政府投资类市政项目"]),
+    ("仓储类简易低风险项目的审批环节不超过5个、审批用时不超过15个工作日。", ["仓储类简易低风险项目", "仓储类简易低风险项目"]),
+    ("非居民用户从申请至接水，小型工程不超过3个工作日、大型工程不超过5个工作日。", ["小型工程", "大型工程"]),
+    ("全区工程建设项目审批时间压缩至40个工作日。", [None]),  # the class of every case is no scope
+    ("企业开办时间压缩至1个工作日。", [None]),
+])
+def test_scopes(text, scopes):
+    assert [t.scope for t in extract_targets(text)] == scopes
+
+
+def test_a_class_before_the_number_takes_its_metric_from_the_clause_before():
+    found = metrics("非居民用户从申请至接水，小型工程不超过3个工作日、大型工程不超过5个工作日。")
+    assert [m for _, _, m, _ in found] == ["非居民用户从申请至接水时间"] * 2
+
+
+def test_qualifier_moves_to_scope_and_named_classes_stay_in_the_metric():
+    assert metrics("政府投资类市政项目审批用时压缩至45个工作日以内。")[0][2:] == ("审批用时", "政府投资类市政项目")
+    assert metrics("低压小微企业办电时间压缩至2个工作日。")[0][2:] == ("低压小微企业办电时间", "低压小微企业")
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("行政机关应当自受理申请之日起二十个工作日内作出许可决定。", 20, "工作日"),
+    ("登记机关应当在三个工作日内办结。", 3, "工作日"),
+    ("审查期限为两个月内完成。", 2, "月"),
+    ("符合条件的，一个工作日内办结。", 1, "工作日"),  # 一 with a duration is a time limit, not a word
+    ("细颗粒物年均浓度控制在35微克/立方米以内。", 35, "微克/立方米"),  # compound units
+    ("新增城市绿地面积12万平方米。", 120000, "平方米"),
+])
+def test_statutory_time_limits_and_compound_units(text, value, unit):
+    found = extract_targets(text)
+    assert [(t.value, t.unit, t.comparator in ("<=", "=")) for t in found] == [(value, unit, True)]
+
+
+def test_statutory_time_limit_metric_is_the_action():
+    assert metrics("行政机关应当自受理申请之日起二十个工作日内作出许可决定。")[0][2] == "作出许可决定时间"  # not who acts
+
+
+def test_amount_that_sizes_a_named_object_is_a_target_on_it():
+    found = metrics("设立2只总规模5000万元的科技成果转化基金。")
+    assert found == [(2, "只", "科技成果转化基金数量", None), (50_000_000, "元", "科技成果转化基金总规模", None)]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("缓缴期累计不超过6个月。", False),  # a period the rules grant to a business is not a promise
+    ("营业执照有效期不超过5年。", False),
+    ("审查期限不超过6个月。", True),
+])
+def test_legal_parameters_are_not_targets(text, kept):
+    assert bool(extract_targets(text)) is kept
+
+
+def test_year_governs_its_paragraph_not_the_provision():
+    text = "总体目标\n2023年，基本建成服务体系。网办率达到90%。\n2025年，服务体系全面完善。网办率达到98%以上。"
+    assert [t.year for t in extract_targets(text)] == [2023, 2025]
+
+
+def test_a_year_looked_back_on_governs_nothing():
+    text = "推进服务提质。2021年以来，服务体系逐步完善。网办率达到90%。"
+    assert [t.year for t in extract_targets(text)] == [None]
+
+
+def test_parallel_classes_share_the_metric_of_the_first():
+    found = metrics("政府投资项目审批时间压缩至60个工作日，社会投资项目压缩至40个工作日，小型低风险项目压缩至15个工作日。")
+    assert [(m, s) for _, _, m, s in found] == [("审批时间", "政府投资项目"), ("审批时间", "社会投资项目"), ("审批时间", "小型低风险项目")]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("不动产登记一般登记、抵押登记办理时间分别压缩至3个、1个工作日。", "不动产登记一般登记办理时间"),  # the shared tail
+    ("承诺件平均办理时限压缩至法定时限的30%以内。", "承诺件平均办理时限"),  # a share of another quantity
+    ("税务机关应当在受理之日起十个工作日内办结退税。", "办结退税时间"),  # neither the start of the period nor who acts
+    ("为中小企业新增融资50亿元以上。", "为中小企业新增融资金额"),
+    ("财政安排3000万元产业引导资金。", "产业引导资金"),  # what the money is for
+])
+def test_more_metric_forms(text, metric):
+    assert metrics(text)[0][2] == metric
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("接入市政供水的，时间不超过五个工作日。", "接入市政供水时间"),  # a bare 时间 named by the condition before it
+
+    ("规章修改之日起五个工作日内，有关部门应当完成目录调整。", "目录调整完成时间"),  # the action in the next clause
+    ("没有约定的，一般应当在二十个工作日内完成评估。", "评估完成时间"),  # a negated condition names nothing
+    ("并联审批时间不得超过十个工作日。", "并联审批时间"),  # 并 inside a word is not a conjunction
+    ("使用财政资金的项目，验收时限不得超过十五日。", "验收时限"),
+])
+def test_time_limits_in_the_forms_of_rules(text, metric):
+    found = extract_targets(text)
+    assert [(t.metric, t.comparator) for t in found] == [(metric, "<=")]
+
+
+@pytest.mark.parametrize("text, metric, scope", [
+    ("对群众投诉事项，承办单位应当在两个工作日内联系回复。", "联系回复时间", "群众投诉事项"),  # the topic is the case
+    ("通过网上提交申请的，登记机关应当自收到申请之日起三个工作日内，作出是否受理的决定。", "作出是否受理的决定时间", "通过网上提交申请"),
+    ("登记机关应当通知当事人在两个月内申请办理变更登记。", "申请办理变更登记时间", None),  # what is timed, not who is told
+    ("报告书10个工作日内、报告表5个工作日内完成审批。", "报告表审批完成时间", None),  # the list's action is shared
+])
+def test_rules_name_the_action_and_the_case(text, metric, scope):
+    assert (extract_targets(text)[-1].metric, extract_targets(text)[-1].scope) == (metric, scope)
+
+
+def test_a_list_of_limits_shares_its_action():
+    assert [t.metric for t in extract_targets("报告书10个工作日内、报告表5个工作日内完成审批。")] == [
+        "报告书审批完成时间", "报告表审批完成时间"]
+
+
+@pytest.mark.parametrize("text", [
+    "对违反规定的，可以处二万元以上十万元以下罚款。",  # a penalty
+    "经申请，有关部门可以视情将公示期缩短三至六个月。",  # what the rules allow
+    "依法取得经营期限为十年以上土地使用权的，可以申请登记。",  # a condition
+    "在系统发布公告满二十日，且无异议的；",
+])
+def test_rules_that_are_not_promises(text):
+    assert extract_targets(text) == []
+
+
+def test_what_a_rule_leaves_out_is_not_a_target():
+    assert [t.value for t in extract_targets("新增工业用地面积50亩以上（不含8亩以下地块）。")] == [50]

@@ -5,7 +5,6 @@ it, phrases that rule it out, and the units it may be stated in; unit_conversion
 bring those units to the metric's own (8 working hours to a working day). The DuckDB view
 `comparable_targets` applies the conversion, so the published numbers stay as written.
 """
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 DATA = Path(__file__).parent / "data"
-OTHER_QUANTITY = re.compile(r"[0-9.]+\s*(?:%|个|项|家|户|次)")
 
 
 @dataclass(frozen=True)
@@ -54,19 +52,12 @@ def _rules() -> tuple[MetricRule, ...]:
     return tuple(rules)
 
 
-def metric_code(metric: str, span: str, unit: str, measure_indicators: set[str]) -> str | None:
-    """The comparable metric a target states, or None.
-
-    The metric phrase is tried first, then the words of the span before its first number (`企业开办实现0.5个
-    工作日办结` has the metric 办结), unless they list several metrics (分别). The metric's indicator must be one of the measure's, so a bank's 平均审批时间
-    in a credit measure is not a construction approval time. The first matching rule in the table wins."""
-    if OTHER_QUANTITY.search(metric):
-        return None  # `100%“最多跑一次”、100%“网上可申请”、` names earlier targets: which is this one's is unclear
-    lead = re.split(r"[0-9]", span, maxsplit=1)[0]
-    candidates = (metric,) if "分别" in lead else (metric, lead)  # a 分别 span names every metric of the list
-    for text in candidates:
-        for rule in _rules():
-            if (unit in rule.units and rule.indicator in measure_indicators
-                    and any(p in text for p in rule.any_of) and not any(p in text for p in rule.none_of)):
-                return rule.code
+def metric_code(metric: str, unit: str, measure_indicators: set[str]) -> str | None:
+    """The comparable metric a target's metric phrase names, or None. The metric's indicator must be one of the
+    measure's, so a bank's 平均审批时间 in a credit measure is not a construction approval time. The first matching
+    rule in the table wins."""
+    for rule in _rules():
+        if (unit in rule.units and rule.indicator in measure_indicators
+                and any(p in metric for p in rule.any_of) and not any(p in metric for p in rule.none_of)):
+            return rule.code
     return None

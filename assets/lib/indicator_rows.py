@@ -33,8 +33,8 @@ def classify_targets(targets: pd.DataFrame, measure_indicators: pd.DataFrame) ->
             primary[measure_id] = code
     metric_indicator = dict(zip(metric_table()["metric_code"].tolist(), metric_table()["indicator_code"].tolist()))
     codes, indicators = [], []
-    for measure_id, metric, text, unit in zip(*(targets[c].tolist() for c in ("measure_id", "metric", "text", "unit"))):
-        code = metric_code(metric, text, unit, tagged.get(measure_id, set()))
+    for measure_id, metric, unit in zip(*(targets[c].tolist() for c in ("measure_id", "metric", "unit"))):
+        code = metric_code(metric, unit, tagged.get(measure_id, set()))
         codes.append(code)
         indicators.append(metric_indicator[code] if code else best_indicator(metric) or primary[measure_id])
     return pd.DataFrame({"target_id": targets["target_id"], "indicator_code": indicators, "metric_code": codes})

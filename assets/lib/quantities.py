@@ -26,7 +26,9 @@ UNITS: dict[str, tuple[str, str]] = {
     "件": ("件", "count"), "条": ("条", "count"), "座": ("座", "count"), "处": ("处", "count"), "张": ("张", "count"),
     "批": ("批", "count"), "种": ("种", "count"), "场": ("场", "count"), "支": ("支", "count"), "辆": ("辆", "count"),
     "栋": ("栋", "count"), "只": ("只", "count"), "笔": ("笔", "count"), "份": ("份", "count"), "位": ("位", "count"),
-    "床": ("床", "count"), "千瓦": ("千瓦", "power"),
+    "床": ("床", "count"), "千瓦": ("千瓦", "power"), "千瓦时": ("千瓦时", "energy"),
+    "微克/立方米": ("微克/立方米", "concentration"), "毫克/立方米": ("毫克/立方米", "concentration"),
+    "立方米": ("立方米", "volume"), "吨": ("吨", "weight"),
 }
 UNIT_RE = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 QUANTITY = re.compile(

@@ -119,26 +119,29 @@ def indicator_heatmap(rows: list[dict], plans: list[dict]) -> str:
 
 
 def comparable_charts(rows: list[dict]) -> str:
-    """One small bar chart per comparable metric: the promised value in each region (latest due year first)."""
-    by_metric: dict[str, list[dict]] = {}
+    """One small bar chart per comparable metric and scope (a value for 低压居民 is not compared with one for 高压双电源):
+    the promised value in each region (latest due year first), each bar labelled with its region, scope and year."""
+    by_metric: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
-        by_metric.setdefault(r["metric_code"], []).append(r)
-    order = sorted(by_metric, key=lambda code: (code != "business_registration_time", -len(by_metric[code]), code))
+        by_metric.setdefault((r["metric_code"], r.get("scope") or ""), []).append(r)
+    order = sorted(by_metric, key=lambda key: (key[0] != "business_registration_time", key[0], key[1] != "", -len(by_metric[key]),
+                                               key[1]))
     out = []
-    for code in order:
-        items = sorted(by_metric[code], key=lambda r: (r["region"] or "", -(r["year"] or 0), r["value"]))
+    for code, scope in order:
+        items = sorted(by_metric[(code, scope)], key=lambda r: (r["region"] or "", -(r["year"] or 0), r["value"]))
         first = items[0]
         top = max(r["value"] for r in items) or 1
         bar_h, label_w, width = 22, 300, 760
         height = bar_h * len(items) + 10
-        parts = [f'<figure class="metric"><figcaption>{e(first["metric_name_zh"])} · {e(first["metric_name_en"])} '
-                 f'({e(first["unit"])})</figcaption>'
-                 f'<svg class="chart" data-metric="{e(code)}" role="img" aria-label="{e(first["metric_name_en"])} by region" '
+        parts = [f'<figure class="metric"><figcaption>{e(first["metric_name_zh"])}{" · " + e(scope) if scope else ""} · '
+                 f'{e(first["metric_name_en"])} ({e(first["unit"])})</figcaption>'
+                 f'<svg class="chart" data-metric="{e(code)}" data-scope="{e(scope)}" role="img" '
+                 f'aria-label="{e(first["metric_name_en"])}{" (" + e(scope) + ")" if scope else ""} by region" '
                  f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet">']
         for n, r in enumerate(items):
             y = 5 + n * bar_h
             w = max(1.0, (width - label_w - 120) * r["value"] / top)
-            label = f"{r['region'] or '?'}{' · ' + str(r['year']) if r['year'] else ''}"
+            label = " · ".join(str(part) for part in (r["region"] or "?", scope, r["year"]) if part)
             parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{e(label)}</text>'
                          f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 6}">'
                          f'<title>{e(r["text"])}</title></rect>'
@@ -182,7 +185,7 @@ def render_page(folder: Path, version: str, sums: dict[str, str], changelog: str
             LEFT JOIN measure_units mu ON mu.measure_id = m.measure_id
             GROUP BY ALL ORDER BY d.region, d.title""")
         summary = _rows(con, "SELECT doc_id, indicator_code, name_zh, name_en, measures FROM indicator_summary")
-        comparable = _rows(con, "SELECT * FROM comparable_targets ORDER BY metric_code, region, year")
+        comparable = _rows(con, "SELECT * FROM comparable_targets ORDER BY metric_code, scope NULLS FIRST, region, year, target_id")
         indicator_names = _rows(con, "SELECT code, name_zh, name_en FROM indicators ORDER BY code")
         data = measures_data(con)
     regions = sorted({p["region"] for p in plans if p["region"]})

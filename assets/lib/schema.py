@@ -4,9 +4,11 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.3.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
-# measure_indicators, comparable_metrics, unit_conversions, targets.indicator_code and metric_code (additions only); 1.3:
-# documents.format and page_count, measures.page_start, page_end, table_number and table_row (additions only)
+SCHEMA_VERSION = "2.1.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
+# measure_indicators, comparable_metrics, unit_conversions, targets.indicator_code and metric_code (additions only);
+# 2.0: targets.metric is a noun phrase (no verbs, values or trailing clauses), contract column targets.scope, and
+# targets.year_inferred / year_inferred_from beside targets.year; 2.1: documents.format and page_count, measures.page_start,
+# page_end, table_number and table_row (additions only)
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,14 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("comparator", STR, "<= (以内, 不超过, 压缩至), >= (以上, 不低于, 达到), = , ~ (左右), range."),
         C("baseline", DBL, "The starting value in 由/从 X 缩短至 Y.", nullable=True),
         C("year", INT, "The year by which it is due, when the text says.", nullable=True),
-        C("metric", STR, "What is measured, e.g. 企业开办时间, 全程网办率 (the phrase as written)."),
+        C("metric", STR, "What is measured, as a noun phrase without the promise's verbs, values or times, e.g. 企业开办时间, "
+                         "低压居民办电时间, 全程网办率, 园位数量."),
+        C("scope", STR, "Whom or what the value applies to when the text says, e.g. 高压双电源, 社会投资小型低风险项目.",
+          nullable=True),
         C("text", STR, "The exact span of the normalized text the target was read from."),
+        X("year_inferred", INT, "When `year` is null: the year it is due by as inferred from the plan's period (its title) "
+                                "or its goal section; never copied into `year`.", nullable=True),
+        X("year_inferred_from", STR, "plan_period or goal_section: where year_inferred comes from.", nullable=True),
         X("doc_id", STR, "The document."),
         X("char_start", INT, "Offset of `text` in the document's normalized text (document_texts.text)."),
         X("char_end", INT, "End offset (exclusive) of `text` in the document's normalized text."),

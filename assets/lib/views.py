@@ -73,14 +73,38 @@ VIEWS: tuple[View, ...] = (
              "responsible_units": "Names of the units responsible (责任单位) where a plan does not say lead or cooperate.",
              "target_count": "Number of quantitative targets read from it.",
          }, inherits=("measures",)),
+    View("targets_overview",
+         "One row per target of a unique document, with the plan, its region, the indicator and comparable metric, what is "
+         "measured (metric) and for whom (scope), the promise, and its due year as stated or, failing that, as inferred.",
+         """
+         SELECT t.target_id, t.measure_id, t.doc_id, d.region, d.title AS document_title, m.label AS measure_label,
+                m.title AS measure_title, t.indicator_code, i.name_zh AS indicator_zh, i.name_en AS indicator_en,
+                t.metric, t.scope, t.metric_code, t.comparator, t.value, t.value_max, t.unit, t.baseline, t.year,
+                t.year_inferred, t.year_inferred_from, coalesce(t.year, t.year_inferred) AS due_year, t.text
+         FROM targets t
+         JOIN measures m USING (measure_id)
+         JOIN documents d ON d.doc_id = t.doc_id
+         LEFT JOIN indicators i ON i.code = t.indicator_code
+         WHERE d.duplicate_of IS NULL
+         """,
+         columns={
+             "region": "Issuing region (documents.region).",
+             "document_title": "Title of the document (documents.title).",
+             "measure_label": "The provision's number as written (measures.label).",
+             "measure_title": "The provision's heading (measures.title).",
+             "indicator_zh": "Chinese name of the target's indicator.",
+             "indicator_en": "English name of the target's indicator.",
+             "due_year": "year when the text states it, else year_inferred (check year_inferred_from before relying on it).",
+         }, inherits=("targets",)),
     View("comparable_targets",
          "Targets that state the same metric in different plans, converted to the metric's unit (企业开办时间 in working days, "
-         "全程网办率 in %), from unique documents only.",
+         "全程网办率 in %), from unique documents only. Compare values only within one scope (null: the metric's whole "
+         "population): 低压居民 and 高压双电源 are different promises of the same metric.",
          """
          SELECT t.target_id, t.measure_id, t.doc_id, d.region, d.title AS document_title, year(d.issue_date) AS issue_year,
                 t.metric_code, c.name_zh AS metric_name_zh, c.name_en AS metric_name_en, c.indicator_code,
-                t.value * f.factor AS value, t.value_max * f.factor AS value_max, c.unit, t.comparator, t.year,
-                t.value AS value_as_written, t.unit AS unit_as_written, t.metric, t.text
+                t.scope, t.value * f.factor AS value, t.value_max * f.factor AS value_max, c.unit, t.comparator, t.year,
+                t.year_inferred, t.value AS value_as_written, t.unit AS unit_as_written, t.metric, t.text
          FROM targets t
          JOIN comparable_metrics c USING (metric_code)
          JOIN unit_conversions f ON f.from_unit = t.unit AND f.to_unit = c.unit
