@@ -46,12 +46,22 @@ def full_width(text: str) -> str:
     return re.sub(r"[0-9]", lambda m: chr(ord(m.group(0)) + 0xFEE0), text)
 
 
+def lost_spaces(text: str) -> str:
+    """Each paragraph behind `??`, where a scraper lost the full-width spaces that indented it."""
+    return "\n".join("??" + line if line.strip() else line for line in text.split("\n"))
+
+
+def indented_crlf(text: str) -> str:
+    """Windows line ends and full-width indentation, as a Word copy gives."""
+    return "\r\n".join("\u3000\u3000" + line for line in text.split("\n"))
+
+
 def one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 @pytest.mark.parametrize("name", sorted(SEEDS))
-@pytest.mark.parametrize("rewrite", [traditional, pdf_spacing, full_width], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("rewrite", [traditional, pdf_spacing, full_width, lost_spaces, indented_crlf], ids=lambda f: f.__name__)
 def test_rewritten_seed_has_same_outline(name, rewrite):
     original = decode_bytes(SEEDS[name]).text
     expected = provisions(original)

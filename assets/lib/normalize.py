@@ -45,10 +45,9 @@ def normalize_text(raw: str) -> Normalized:
     was_html = looks_like_html(text)
     if was_html:
         text = strip_html(text)
-    text = strip_markdown(text)
     text, script = to_simplified(text)
     text = PINYIN.sub("", text)
-    text = SCRAPE_DEBRIS.sub("", drop_sprinkled_symbols(INLINE_PAGE_NUMBER.sub("", text)))
+    text = strip_markdown(SCRAPE_DEBRIS.sub("", drop_sprinkled_symbols(INLINE_PAGE_NUMBER.sub("", text))))
     text = LABEL_STAR.sub(r"\1", unify_width(text))
     removed: list[str] = []
     lines = split_table_cells(text.split("\n"), removed)
@@ -108,7 +107,7 @@ def strip_html(text: str) -> str:
 
 
 MARKDOWN_COMMENT = re.compile(r"<!--.*?-->", re.S)
-MARKDOWN_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*", re.M)
+MARKDOWN_HEADING = re.compile(r"^[ \t\u3000]{0,3}#{1,6}[ \t]*", re.M)
 MARKDOWN_RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M)
 
 
@@ -123,7 +122,7 @@ def strip_markdown(text: str) -> str:
 
 # Scrape debris where a paragraph starts: `?`/`？`/U+FFFD left where full-width spaces were lost, and the mojibake of
 # full-width and no-break spaces read in the wrong encoding (`銆€`, `聽`, `锟斤拷`); only before text, never after it.
-SCRAPE_DEBRIS = re.compile(r"(?:^|(?<=[\s。；;：:！!]))(?:[?？\ufffd]|锟斤拷|銆€|聽)+(?=[\u4e00-\u9fff（(\[【〔①-⑳\d“])", re.M)
+SCRAPE_DEBRIS = re.compile(r"(?:^|(?<=[\s。；;：:！!]))(?:[?？\ufffd]|锟斤拷|銆€|聽)+[ \t\u3000]*(?=[\u4e00-\u9fff（(\[【〔①-⑳\d“#])", re.M)
 # A page number a PDF left inside the text: `—— 1 ——`.
 INLINE_PAGE_NUMBER = re.compile(r"[—－]{2}\s*\d{1,3}\s*[—－]{2}")
 SPRINKLE_SYMBOLS = "@#$^&\\"  # never `%` or `~`: they belong to numbers
