@@ -36,8 +36,9 @@ def rules_fingerprint() -> str:
     return digest.hexdigest()
 
 
-# Reading a document (bytes → normalized text and metadata) runs these modules, what they import, and the data files they name.
-READING_MODULES = ("decode", "normalize", "metadata")
+# Reading a document (file → text → normalized text and metadata) runs these modules, what they import (the readers of
+# every format, imported inside source_text's functions, included), and the data files they name.
+READING_MODULES = ("source_text", "decode", "normalize", "metadata")
 
 
 def reading_files() -> list[Path]:

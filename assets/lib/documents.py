@@ -7,13 +7,15 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
-from .decode import InputError, decode_bytes
+from .decode import InputError
 from .dedup import remove_repetition
 from .doc_types import doc_type, is_draft
 from .inventory import RawFile
 from .metadata import Metadata, infer_metadata
 from .normalize import normalize_text
+from .origins import Origin, carried_over, page_of, row_of
 from .outline import Outline, parse_outline
+from .source_text import read_source
 
 # Bump when a change to parsing changes output for unchanged input (cache keys and release notes use it).
 PARSER_VERSION = "3.1"
@@ -35,6 +37,9 @@ class NormalizedDocument:
     removed: tuple[str, ...]  # debris lines the normalizer dropped
     source_url: str | None = None  # where it was downloaded from, and when (sources.csv)
     retrieved_on: dt.date | None = None
+    format: str = "text"  # what was read: text, html, docx, pdf
+    page_count: int | None = None  # pages of a PDF
+    origins: tuple[Origin, ...] = ()  # spans of `text` with the PDF page or task-table row they came from
 
 
 def doc_id_for(source_file: str) -> str:
@@ -50,8 +55,8 @@ def read_document(raw: RawFile) -> NormalizedDocument:
         data = raw.path.read_bytes()
     except OSError as exc:
         raise InputError("inventory", f"cannot be read ({exc.strerror or exc})") from exc
-    decoded = decode_bytes(data)
-    normalized = normalize_text(decoded.text)
+    source = read_source(raw.source_file, data)
+    normalized = normalize_text(source.text)
     if not normalized.text.strip():
         raise InputError("normalize", "no text left after removing markup and scrape debris")
     inferred = infer_metadata(normalized.text, normalized.file_name)
@@ -62,7 +67,7 @@ def read_document(raw: RawFile) -> NormalizedDocument:
         source_file=raw.source_file,
         sha256=raw.sha256,
         text=normalized.text,
-        encoding=decoded.encoding,
+        encoding=source.encoding,
         script=normalized.script,
         source_format=fmt,
         byte_count=len(data),
@@ -70,6 +75,9 @@ def read_document(raw: RawFile) -> NormalizedDocument:
         removed=normalized.removed,
         source_url=raw.manifest.get("source_url") or None,
         retrieved_on=raw.manifest.get("retrieved_on") or None,
+        format=source.format,
+        page_count=source.page_count,
+        origins=carried_over(source.origins, source.text, normalized.text, normalized.script == "traditional"),
     )
 
 
@@ -106,13 +114,15 @@ MEASURE_SCHEMA = pa.schema([
     ("measure_id", LONG_STRING), ("doc_id", LONG_STRING), ("seq", pa.int64()), ("kind", LONG_STRING), ("number", pa.int64()),
     ("label", LONG_STRING), ("section_path", SECTION_PATH), ("title", LONG_STRING), ("text", LONG_STRING),
     ("cluster_id", LONG_STRING), ("repeated_text_removed", pa.bool_()), ("char_start", pa.int64()), ("char_end", pa.int64()),
-    ("responsibility_text", LONG_STRING), ("section_responsibility_text", LONG_STRING)])
+    ("responsibility_text", LONG_STRING), ("section_responsibility_text", LONG_STRING),
+    ("page_start", pa.int64()), ("page_end", pa.int64()), ("table_number", pa.int64()), ("table_row", pa.int64())])
 
 
 def document_provisions(doc: NormalizedDocument) -> DocumentProvisions:
     """The outline of `doc` as `measures` rows; raise InputError(stage='outline') when it has no provision."""
     outline = extract_outline(doc)
-    return DocumentProvisions(pa.Table.from_pylist(measure_rows(doc.doc_id, outline), schema=MEASURE_SCHEMA), tuple(outline.warnings))
+    rows = measure_rows(doc.doc_id, outline, doc.origins)
+    return DocumentProvisions(pa.Table.from_pylist(rows, schema=MEASURE_SCHEMA), tuple(outline.warnings))
 
 
 def measures_frame(rows: pa.Table) -> pd.DataFrame:
@@ -152,6 +162,8 @@ def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
         "encoding": doc.encoding,
         "script": doc.script,
         "source_format": doc.source_format,
+        "format": doc.format,
+        "page_count": doc.page_count,
         "byte_count": doc.byte_count,
         "char_count": len(doc.text),
         "measure_count": kinds.get("measure", 0),
@@ -159,8 +171,9 @@ def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
     }
 
 
-def measure_rows(doc_id: str, outline: Outline) -> list[dict]:
-    """`measures` rows; a label repeated within a kind gets an occurrence suffix in its id."""
+def measure_rows(doc_id: str, outline: Outline, origins: tuple[Origin, ...] = ()) -> list[dict]:
+    """`measures` rows; a label repeated within a kind gets an occurrence suffix in its id. `origins` give each row its
+    PDF pages and task-table row."""
     seen: Counter = Counter()
     rows = []
     for p in outline.provisions:
@@ -185,5 +198,13 @@ def measure_rows(doc_id: str, outline: Outline) -> list[dict]:
             "char_end": p.char_end,
             "responsibility_text": "\n".join(own + list(p.annotation_lines)) or None,
             "section_responsibility_text": "\n".join(p.section_annotation_lines) or None,
+            **_provenance(origins, p.char_start, p.char_end),
         })
     return rows
+
+
+def _provenance(origins: tuple[Origin, ...], start: int, end: int) -> dict:
+    """The PDF pages a provision's text runs over and the task-table row it was rendered from (None where not known)."""
+    row = row_of(origins, start)
+    return {"page_start": page_of(origins, start), "page_end": page_of(origins, max(start, end - 1)),
+            "table_number": row.table if row else None, "table_row": row.row if row else None}

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2.0.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
+SCHEMA_VERSION = "2.1.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
 # measure_indicators, comparable_metrics, unit_conversions, targets.indicator_code and metric_code (additions only);
 # 2.0: documents.region is the official name of a GB/T 2260 division (was: the place as written), with region_code,
 # province, prefecture, county, zone, doc_type, is_draft, source_url, retrieved_on; the regions table; targets.metric is a
 # noun phrase (no verbs, values or trailing clauses), contract column targets.scope, and targets.year_inferred /
-# year_inferred_from beside targets.year (docs/schema_changelog.md)
+# year_inferred_from beside targets.year; 2.1: documents.format and page_count, measures.page_start, page_end,
+# table_number and table_row (additions only) (docs/schema_changelog.md)
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,12 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         X("is_draft", pa.bool_(), "True when the title or the first lines call it a draft (征求意见稿, 草案, 送审稿, 讨论稿)."),
         X("source_url", STR, "Where the text was downloaded from (sources.csv).", nullable=True),
         X("retrieved_on", pa.date32(), "When it was downloaded (sources.csv).", nullable=True),
-        X("encoding", STR, "Encoding the raw bytes were decoded from (utf-8, utf-8-sig, gb18030, utf-16, ...)."),
+        X("encoding", STR, "Encoding the raw bytes were decoded from (utf-8, utf-8-sig, gb18030, utf-16, ...; utf-8 for the XML "
+                           "of a .docx, pdf for a PDF's text layer)."),
         X("script", STR, "Script of the raw text: simplified or traditional (published text is always simplified)."),
         X("source_format", STR, "How the text was obtained (manifest 'format'; 'html' when markup was stripped).", nullable=True),
+        X("format", STR, "What was read: text, html (a saved web page), docx (Word) or pdf (its text layer); see docs/formats.md."),
+        X("page_count", INT, "Pages of a PDF.", nullable=True),
         X("byte_count", INT, "Bytes of the raw file."),
         X("char_count", INT, "Characters in the normalized text."),
         X("measure_count", INT, "Provisions of kind 'measure' in the document."),
@@ -116,6 +120,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         X("char_end", INT, "End offset (exclusive) of `text` in the document's normalized text."),
         X("responsibility_text", STR, "The responsibility annotation as written (bracketed, or own-line fields), removed from `text`.", nullable=True),
         X("section_responsibility_text", STR, "Responsibility fields written once for the provision's whole section.", nullable=True),
+        X("page_start", INT, "PDF page (from 1) where the provision's text starts.", nullable=True),
+        X("page_end", INT, "PDF page where the provision's text ends.", nullable=True),
+        X("table_number", INT, "The task table (from 1, in document order) the provision was read from: one row, one measure.",
+          nullable=True),
+        X("table_row", INT, "Its row in that table as the file has it (the header row is 1).", nullable=True),
         X("deadline_text", STR, "Deadline stated with the responsibility annotation (…，6月底完成; 完成时限：…), as written.", nullable=True),
         X("supervisors", STR, "Supervising leaders (督办领导) named for the provision's section, people not units, joined with 、.", nullable=True),
     ), primary_key=("measure_id",), foreign_keys=(("doc_id", "documents", "doc_id"),)),
@@ -201,7 +210,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("quarantine", "Raw files that could not be published, with the reason.", (
         C("source_file", STR, "Path relative to RAW_DIR."),
         C("sha256", STR, "Hex SHA-256 of its bytes, when they could be read.", nullable=True),
-        C("stage", STR, "Where it failed: inventory, manifest, decode, outline."),
+        C("stage", STR, "Where it failed: inventory (a format not read, an unreadable file), manifest, read (a scan, a password, "
+                        "a damaged file), decode, normalize, outline."),
         C("reason", STR, "What is wrong, in words a person understands."),
     )),
     Table("parse_warnings", "Things the parser noticed but published anyway (numbering gaps, repeated labels, manifest issues, "
