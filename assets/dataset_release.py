@@ -4,7 +4,7 @@ import json
 import pyarrow.parquet as pq
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.release import cut_release
+from .lib.release import cut_release, document_sources
 from .published_tables import published_tables
 from .settings import PipelineSettings
 
@@ -14,8 +14,8 @@ from .settings import PipelineSettings
                    "datapackage.json, data dictionary, validation report, changelog and delta, SHA256SUMS, and a .tar.gz.")
 def dataset_release(context: AssetExecutionContext, settings: PipelineSettings) -> str:
     build = settings.warehouse_path / "current"
-    documents = pq.read_table(build / "tables" / "documents.parquet", columns=["title", "source_file", "sha256"]).to_pylist()
-    sources = [{"title": f"{d['title']} ({d['source_file']}, sha256 {d['sha256'][:12]})"} for d in documents]
+    columns = ["title", "source_file", "sha256", "source_url", "retrieved_on"]
+    sources = document_sources(pq.read_table(build / "tables" / "documents.parquet", columns=columns).to_pylist())
     release = cut_release(build, settings.warehouse_path / "releases", sources=sources)
     delta = json.loads((release / "changes.json").read_text(encoding="utf-8"))
     summary = {table: {k: len(v) for k, v in delta[table].items()} for table in ("documents", "measures", "units", "targets")}

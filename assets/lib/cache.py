@@ -52,7 +52,8 @@ def reading_files() -> list[Path]:
         modules.add(name)
         tree = ast.parse((LIB / f"{name}.py").read_text(encoding="utf-8"))
         todo += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module]
-    data = {n for m in modules for n in CSV_NAME.findall((LIB / f"{m}.py").read_text(encoding="utf-8"))}
+    data = {n for m in modules for n in CSV_NAME.findall((LIB / f"{m}.py").read_text(encoding="utf-8"))
+            if (LIB / "data" / n).is_file()}  # not the names of users' files (sources.csv)
     return sorted([LIB / f"{name}.py" for name in modules] + [LIB / "data" / name for name in data])
 
 

@@ -1,4 +1,5 @@
 """One raw file → one normalized document with metadata, and its provisions as `measures` rows."""
+import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ import pyarrow as pa
 
 from .decode import InputError
 from .dedup import remove_repetition
+from .doc_types import doc_type, is_draft
 from .inventory import RawFile
 from .metadata import Metadata, infer_metadata
 from .normalize import normalize_text
@@ -33,6 +35,8 @@ class NormalizedDocument:
     byte_count: int
     metadata: Metadata
     removed: tuple[str, ...]  # debris lines the normalizer dropped
+    source_url: str | None = None  # where it was downloaded from, and when (sources.csv)
+    retrieved_on: dt.date | None = None
     format: str = "text"  # what was read: text, html, docx, pdf
     page_count: int | None = None  # pages of a PDF
     origins: tuple[Origin, ...] = ()  # spans of `text` with the PDF page or task-table row they came from
@@ -69,6 +73,8 @@ def read_document(raw: RawFile) -> NormalizedDocument:
         byte_count=len(data),
         metadata=metadata,
         removed=normalized.removed,
+        source_url=raw.manifest.get("source_url") or None,
+        retrieved_on=raw.manifest.get("retrieved_on") or None,
         format=source.format,
         page_count=source.page_count,
         origins=carried_over(source.origins, source.text, normalized.text, normalized.script == "traditional"),
@@ -129,7 +135,7 @@ def measures_frame(rows: pa.Table) -> pd.DataFrame:
 
 def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
     """The `documents` row of `doc`, given how many provisions of each kind its outline has."""
-    md = doc.metadata
+    md, place = doc.metadata, doc.metadata.place
     return {
         "doc_id": doc.doc_id,
         "source_file": doc.source_file,
@@ -140,9 +146,19 @@ def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
         "issuer": md.issuer,
         "issue_date": md.issue_date,
         "doc_number": md.doc_number,
-        "region": md.region,
+        "region": place.region,
+        "region_code": place.region_code,
+        "province": place.province,
         "duplicate_of": None,
-        "admin_level": md.admin_level,
+        "admin_level": place.level,
+        "prefecture": place.prefecture,
+        "county": place.county,
+        "zone": place.zone,
+        "region_evidence": place.evidence,
+        "doc_type": doc_type(md.title),
+        "is_draft": is_draft(md.title, doc.text[:1000]),
+        "source_url": doc.source_url,
+        "retrieved_on": doc.retrieved_on,
         "encoding": doc.encoding,
         "script": doc.script,
         "source_format": doc.source_format,
