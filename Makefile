@@ -9,6 +9,7 @@ export WAREHOUSE_DIR ?= warehouse
 
 RELEASE ?= latest
 CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: build test dev install clean release verify queries
@@ -16,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 build: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## run every asset on RAW_DIR, publish to WAREHOUSE_DIR
 	$(PY) -m pipelines.build
 
-test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml $(CHROMIUM)  ## run the test suite (installs Debian's Chromium for the page test)
+test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml $(CHROMIUM) $(CJK_FONT)  ## run the test suite (installs Debian's Chromium for the page test, a CJK font for the test PDFs)
 	$(PY) -m pytest -q
 
 queries: $(STAMP)  ## regenerate docs/queries.md from the last build (make build first)
@@ -43,6 +44,10 @@ $(STAMP): pyproject.toml
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei
+
+$(CJK_FONT):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei
 
 $(DAGSTER_HOME)/dagster.yaml: pipelines/dagster_home.yaml
 	mkdir -p $(DAGSTER_HOME)

@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 from dagster import AssetExecutionContext, Failure, MetadataValue, asset
 
 from .lib.build_status import release_blocker
-from .lib.release import ReleaseError, cut_release
+from .lib.release import ReleaseError, cut_release, document_sources
 from .published_tables import published_tables
 from .settings import PipelineSettings
 
@@ -18,8 +18,8 @@ def dataset_release(context: AssetExecutionContext, settings: PipelineSettings) 
     if blocker:
         raise Failure(f"no release cut: {blocker}", allow_retries=False)
     build = settings.warehouse_path / "current"
-    documents = pq.read_table(build / "tables" / "documents.parquet", columns=["title", "source_file", "sha256"]).to_pylist()
-    sources = [{"title": f"{d['title']} ({d['source_file']}, sha256 {d['sha256'][:12]})"} for d in documents]
+    columns = ["title", "source_file", "sha256", "source_url", "retrieved_on"]
+    sources = document_sources(pq.read_table(build / "tables" / "documents.parquet", columns=columns).to_pylist())
     try:
         release = cut_release(build, settings.warehouse_path / "releases", sources=sources)
     except ReleaseError as error:  # the same build would fail the same way: not worth a retry

@@ -71,6 +71,9 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
             lines += [("warning", f"{doc.source_file}: {message}") for message in numbering]
         for message in numbering:
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
+        if doc.metadata.place.warning:
+            warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "metadata",
+                             "message": doc.metadata.place.warning})
         if row["title_source"] == "file_name":
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "metadata",
                              "message": f"no title found in the text; the file name stands in: {row['title']}"})

@@ -67,7 +67,7 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
         corpus.quarantine.append({"source_file": name, "sha256": None, "stage": "manifest",
                                   "reason": "listed in sources.csv but no such file under RAW_DIR"})
     frame = pd.DataFrame([{"source_file": d.source_file, "encoding": d.encoding, "script": d.script, "chars": n,
-                           "title": d.metadata.title, "region": d.metadata.region} for d, n in zip(corpus.documents, chars)])
+                           "title": d.metadata.title, "region": d.metadata.place.region} for d, n in zip(corpus.documents, chars)])
     log_cache_problems(context, cache)
     log_lines(context, lines, "per-document", unchanged=cache.hits)
     context.add_output_metadata({

@@ -1,4 +1,5 @@
-"""Stage 1 — raw files: the `*.txt` files under RAW_DIR and the sources manifest."""
+"""Stage 1 — raw files: the documents under RAW_DIR (text, web pages, Word, PDF; other formats listed to be quarantined)
+and the sources manifest."""
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -24,7 +25,8 @@ class RawInventory:
 register(RawInventory)
 
 
-@asset(group_name="ingest", description="Every *.txt file under RAW_DIR (any depth), hashed, with its sources-manifest row.")
+@asset(group_name="ingest", description="Every document under RAW_DIR (any depth: .txt, .html, .docx, .pdf, and unread formats "
+                                        "such as .doc or .zip, to be quarantined), hashed, with its sources-manifest row.")
 def raw_files(context: AssetExecutionContext, settings: PipelineSettings) -> RawInventory:
     build_status.record(settings.warehouse_path, context.run.run_id, "running")  # a build starts here; published_tables ends it
     manifest = read_manifest(settings.raw_path)

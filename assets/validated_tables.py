@@ -22,6 +22,7 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
 
 from .lib.documents import PARSER_VERSION
 from .lib.expectations import CRITICAL, check_names, load_suites
+from .lib.gazetteer import region_rows
 from .lib.validation import ValidationReport, preload_engine, validate
 from .lib.per_document import frame_of
 from .lib.plausibility import screened_documents, screened_targets
@@ -187,6 +188,7 @@ def assembled_tables(raw_files: RawInventory, normalized_documents: NormalizedCo
         "measure_clusters": duplicates.clusters,
         "measure_indicators": indicators.measure_indicators,
         **indicators.reference,
+        "regions": pd.DataFrame(region_rows()),
         "quarantine": pd.DataFrame(quarantine, columns=TABLES["quarantine"].column_names),
         "parse_warnings": pd.DataFrame(warnings, columns=TABLES["parse_warnings"].column_names),
     }

@@ -35,6 +35,27 @@ QUESTIONS: tuple[Question, ...] = (
 FROM comparable_targets
 WHERE metric_code = 'business_registration_time'
 ORDER BY value, region, due_year NULLS LAST, text;"""),
+    Question("What is the median business registration promise per province?",
+             "企业开办时间 in working days, per province-level division of the issuing region (documents.province).",
+             """SELECT province, count(*) AS targets, count(DISTINCT doc_id) AS plans,
+       median(value) AS median_working_days, min(value) AS fastest
+FROM comparable_targets
+WHERE metric_code = 'business_registration_time'
+GROUP BY province
+ORDER BY median_working_days, province;"""),
+    Question("How do plans of provinces, prefectures and counties differ?",
+             "Plans, measures and targets per level of the issuing division (documents.admin_level).",
+             """SELECT admin_level, sum(plans) AS plans, sum(measures) AS measures,
+       round(sum(measures) / sum(plans), 1) AS measures_per_plan,
+       round(sum(targets) / sum(plans), 1) AS targets_per_plan
+FROM plans_by_province
+GROUP BY admin_level
+ORDER BY plans DESC, admin_level;"""),
+    Question("Where do the plans come from?",
+             "Unique plans per province and level, with the issuing divisions (view plans_by_province).",
+             """SELECT province, admin_level, plans, measures, targets, region_names
+FROM plans_by_province
+ORDER BY province, admin_level;"""),
     Question("How many measures concern getting electricity, and who leads them?",
              "A measure can concern several indicators; `indicator_codes` lists them all.",
              """SELECT region, title, lead_units

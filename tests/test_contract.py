@@ -6,7 +6,8 @@ from assets.lib.schema import SCHEMA_VERSION, TABLES
 
 SNAPSHOT = Path(__file__).parent / "data" / "contract_columns.json"
 CONTRACT_TABLES = {
-    "documents": ["doc_id", "source_file", "sha256", "title", "issuer", "issue_date", "doc_number", "region", "duplicate_of"],
+    "documents": ["doc_id", "source_file", "sha256", "title", "issuer", "issue_date", "doc_number", "region", "region_code", "province",
+                  "duplicate_of"],
     "measures": ["measure_id", "doc_id", "seq", "kind", "number", "label", "section_path", "title", "text", "cluster_id"],
     "units": ["unit_id", "name"],
     "measure_units": ["measure_id", "unit_id", "role"],

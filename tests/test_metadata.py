@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 
 from assets.lib.manifest import read_manifest
-from assets.lib.metadata import Metadata, admin_level, infer_metadata, parse_date, region_of
+from assets.lib.metadata import Metadata, infer_metadata, parse_date
+from assets.lib.regions import Placement
 
 NOTICE = """中共某市某区委办公室 某市某区人民政府办公室关于印发《某区优化营商环境三年行动方案》的通知
 各街道：现印发给你们，请认真贯彻落实（见某发〔2021〕3号）。
@@ -20,7 +21,7 @@ def test_notice_wrapper():
     assert md.issuer == "中共某市某区委办公室、某市某区人民政府办公室"
     assert md.issue_date == dt.date(2022, 12, 12)
     assert md.doc_number is None  # a number cited in a sentence is another document's
-    assert md.region == "某市某区" and md.admin_level == "county"
+    assert md.place.region is None and "names no administrative division" in md.place.warning  # 某区 is no real place
 
 
 def test_labeled_fields_and_plan_title():
@@ -30,9 +31,9 @@ def test_labeled_fields_and_plan_title():
     assert md.title == "某州2022年优化营商环境工作方案" and md.issuer is None
 
 
-def test_title_from_trailing_file_name():
-    md = infer_metadata("为激发活力，制定本方案。\n一、总体要求\n内容。", file_name="某区市场主体倍增行动方案.pdf")
-    assert md.title == "某区市场主体倍增行动方案" and md.region == "某区"
+def test_title_from_trailing_file_name_but_never_the_region():
+    md = infer_metadata("为激发活力，制定本方案。\n一、总体要求\n内容。", file_name="西山区市场主体倍增行动方案.pdf")
+    assert md.title == "西山区市场主体倍增行动方案" and md.place.region is None
 
 
 @pytest.mark.parametrize("text, date", [
@@ -44,37 +45,32 @@ def test_dates(text, date):
     assert parse_date(text) == date
 
 
-@pytest.mark.parametrize("name, region, level", [
-    ("巴音郭楞蒙古自治州人民政府办公室", "巴音郭楞蒙古自治州", "prefecture"),
-    ("中共昆明市西山区委办公室", "昆明市西山区", "county"),
-    ("云南省人民政府", "云南省", "province"),
-    ("关于进一步优化营商环境的若干措施", None, None),
-])
-def test_regions(name, region, level):
-    assert region_of(name) == region and admin_level(region) == level
-
-
-def test_title_region_takes_only_the_first_place():
-    assert region_of("天山区贯彻落实乌鲁木齐市《措施》实施方案", chain=False) == "天山区"
-    assert region_of("2022年度巴州优化营商环境工作方案", chain=False) == "巴州"
-
-
-def test_manifest_overrides_and_recomputes_level():
-    md = Metadata(title="推断标题", region="某区", admin_level="county")
-    merged = md.overridden_by({"title": "清单标题", "region": "某省", "issuer": ""})
-    assert merged.title == "清单标题" and merged.region == "某省" and merged.admin_level == "province"
-    assert merged.issuer is None
+def test_manifest_overrides_and_places_by_its_region():
+    md = Metadata(title="推断标题", place=Placement(region="天山区", region_code="650102"))
+    merged = md.overridden_by({"title": "清单标题", "region": "湘西州", "issuer": ""})
+    assert merged.title == "清单标题" and merged.issuer is None
+    assert (merged.place.region, merged.place.region_code, merged.place.level) == ("湘西土家族苗族自治州", "433100", "prefecture")
+    unknown = md.overridden_by({"region": "某省"})
+    assert unknown.place.region == "某省" and unknown.place.region_code is None and unknown.place.level == "province"
+    assert "not one division" in unknown.place.warning
+    by_code = md.overridden_by({"region_code": "430624"})
+    assert by_code.place.region == "湘阴县" and by_code.place.prefecture == "岳阳市" and by_code.place.evidence == "sources.csv"
 
 
 def test_manifest_rows_and_problems(tmp_path):
     (tmp_path / "sources.csv").write_text(
-        "file,title,issue_date,colour\na.txt,标题(一),2022-01-02,red\nb.txt,,not-a-date,\na.txt,dup,,\n,,,\n", encoding="utf-8")
+        "file,title,issue_date,colour,source_url,retrieved_on,region_code\na.txt,标题(一),2022-01-02,red,https://example.gov.cn/a?id=1&x=(2),2023-05-06,430624\n"
+        "b.txt,,not-a-date,,javascript:alert(1),6 May,43062\na.txt,dup,,,,,\n,,,,,,\n", encoding="utf-8")
     manifest = read_manifest(tmp_path)
     assert manifest.rows["a.txt"]["title"] == "标题（一）"
     assert manifest.rows["a.txt"]["issue_date"] == dt.date(2022, 1, 2)
     assert manifest.rows["b.txt"]["issue_date"] == ""
+    assert manifest.rows["a.txt"]["source_url"] == "https://example.gov.cn/a?id=1&x=(2)"  # not width-unified
+    assert manifest.rows["a.txt"]["retrieved_on"] == dt.date(2023, 5, 6) and manifest.rows["a.txt"]["region_code"] == "430624"
+    assert manifest.rows["b.txt"]["source_url"] == manifest.rows["b.txt"]["retrieved_on"] == manifest.rows["b.txt"]["region_code"] == ""
     text = "\n".join(manifest.problems)
     assert "colour" in text and "not-a-date" in text and "listed twice" in text and "empty 'file'" in text
+    assert "not an http(s) address" in text and "'6 May' is not YYYY-MM-DD" in text and "not six digits" in text
 
 
 @pytest.mark.parametrize("content, words", [
@@ -148,8 +144,8 @@ def test_doc_numbers_in_any_bracket_pair(line, number):
 
 
 def test_inferred_fields_say_what_came_from_the_text():
-    md = _md("某市优化营商环境实施方案\n某政办〔2022〕3号\n一、总体要求")
-    assert md.inferred == ("title", "doc_number", "region")
+    md = _md("南通市优化营商环境实施方案\n某政办〔2022〕3号\n一、总体要求")
+    assert md.inferred == ("title", "doc_number", "region") and md.region == "南通市"
     merged = md.overridden_by({"title": "清单标题", "issue_date": dt.date(2022, 1, 2)})
     assert merged.inferred == ("doc_number", "region") and merged.title == "清单标题"
 

@@ -115,11 +115,11 @@ def test_metadata_of_real_documents(corpus):
         metadata, rows = _parsed(docs[name])
         if not rows:
             continue  # a document without provisions is quarantined, its metadata with it
-        for field in ("title", "issue_date", "doc_number"):
+        for field in ("title", "issue_date", "doc_number", "region", "province"):
             if want.get(field) is None:
                 continue
             asked[field] += 1
-            got = getattr(metadata, field)
+            got = metadata.place.province if field == "province" else getattr(metadata, field)
             right[field] += got is not None and _squash(str(got)) == _squash(str(want[field]))
     accuracy = {field: right[field] / asked[field] for field in asked}
     print(f"{corpus.name} metadata: " + " ".join(f"{k} {v:.3f}" for k, v in accuracy.items()))

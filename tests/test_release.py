@@ -108,3 +108,21 @@ def test_releases_are_reproducible(raw_copy, tmp_path):
         lines = (release / "SHA256SUMS").read_text().splitlines()
         sums.append({l.split("  ")[1]: l.split("  ")[0] for l in lines if l.split("  ")[1].startswith(("data/", "csv/"))})
     assert sums[0] == sums[1] and len(sums[0]) == 2 * len(TABLES)
+
+
+def test_page_groups_plans_by_province_and_links_sources(seed_release):
+    _, release = seed_release
+    page = (release / "index.html").read_text(encoding="utf-8")
+    assert "新疆维吾尔自治区 · 2 plans" in page and "云南省 · 1 plan<" in page
+    assert page.index("巴音郭楞蒙古自治州") < page.index("天山区")  # the prefecture's plan before the county's
+    assert "<a class='source' href='http://www.kmxs.gov.cn/c/2022-12-30/6432858.shtml'" in page
+
+
+def test_datapackage_sources_carry_where_each_text_came_from():
+    from assets.lib.release import document_sources
+
+    sources = document_sources([
+        {"title": "甲方案", "source_file": "a.txt", "sha256": "ab" * 32, "source_url": "https://example.gov.cn/a", "retrieved_on": DAY},
+        {"title": "乙方案", "source_file": "b.txt", "sha256": "cd" * 32, "source_url": None, "retrieved_on": None}])
+    assert sources == [{"title": "甲方案 (a.txt, sha256 abababababab, retrieved 2026-11-22)", "path": "https://example.gov.cn/a"},
+                       {"title": "乙方案 (b.txt, sha256 cdcdcdcdcdcd)"}]

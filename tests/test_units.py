@@ -105,6 +105,17 @@ def test_type_and_function(name, kind, function):
     assert unit_type(name) == kind and unit_function(name) == function
 
 
+def test_divisions_sharing_a_name_have_their_own_units():
+    documents = pd.DataFrame([{"doc_id": d, "source_file": f"{d}.txt", "region": "鼓楼区", "region_code": code}
+                              for d, code in (("a", "320106"), ("b", "350102"), ("c", "320106"), ("d", None))])
+    measures = pd.DataFrame([{"measure_id": f"{d}-1", "doc_id": d, "kind": "measure", "label": "1.",
+                              "responsibility_text": "（牵头单位：区市场监管局）", "section_responsibility_text": None} for d in "abcd"])
+    tables = build_responsibility_tables(measures, documents)
+    assert len(tables.units) == 3 and set(tables.units["region"]) == {"鼓楼区"}  # 南京's (a, c), 福州's (b), and d's by name
+    ids = dict(zip(tables.measure_units.measure_id, tables.measure_units.unit_id))
+    assert ids["a-1"] == ids["c-1"] != ids["b-1"]
+
+
 def test_tables_link_measures_to_units_by_region():
     documents = pd.DataFrame([{"doc_id": "a", "source_file": "a.txt", "region": "甲区"},
                               {"doc_id": "b", "source_file": "b.txt", "region": "乙区"}])

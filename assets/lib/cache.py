@@ -41,8 +41,9 @@ def rules_fingerprint() -> str:
     return digest.hexdigest()
 
 
-# Reading a document (bytes → normalized text and metadata) runs these modules, what they import, and the data files they name.
-READING_MODULES = ("decode", "normalize", "metadata")
+# Reading a document (file → text → normalized text and metadata) runs these modules, what they import (the readers of
+# every format, imported inside source_text's functions, included), and the data files they name.
+READING_MODULES = ("source_text", "decode", "normalize", "metadata")
 
 
 def reading_files() -> list[Path]:
@@ -56,7 +57,8 @@ def reading_files() -> list[Path]:
         modules.add(name)
         tree = ast.parse((LIB / f"{name}.py").read_text(encoding="utf-8"))
         todo += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module]
-    data = {n for m in modules for n in CSV_NAME.findall((LIB / f"{m}.py").read_text(encoding="utf-8"))}
+    data = {n for m in modules for n in CSV_NAME.findall((LIB / f"{m}.py").read_text(encoding="utf-8"))
+            if (LIB / "data" / n).is_file()}  # not the names of users' files (sources.csv)
     return sorted([LIB / f"{name}.py" for name in modules] + [LIB / "data" / name for name in data])
 
 

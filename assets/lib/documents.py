@@ -1,4 +1,5 @@
 """One raw file → one normalized document with metadata, and its provisions as `measures` rows."""
+import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
@@ -6,13 +7,16 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
-from .decode import InputError, decode_bytes
+from .decode import InputError
 from .dedup import remove_repetition
+from .doc_types import doc_type, is_draft
 from .inventory import MAX_BYTES, RawFile, read_regular
 from .metadata import Metadata, infer_metadata
 from .normalize import normalize_text
+from .origins import Origin, carried_over, page_of, row_of
 from .outline import Outline, parse_outline
 from .portable import register
+from .source_text import read_source
 
 # Bump when a change to parsing changes output for unchanged input (cache keys and release notes use it).
 PARSER_VERSION = "3.1"
@@ -32,10 +36,15 @@ class NormalizedDocument:
     byte_count: int
     metadata: Metadata
     removed: tuple[str, ...]  # debris lines the normalizer dropped
+    source_url: str | None = None  # where it was downloaded from, and when (sources.csv)
+    retrieved_on: dt.date | None = None
+    format: str = "text"  # what was read: text, html, docx, pdf
+    page_count: int | None = None  # pages of a PDF
+    origins: tuple[Origin, ...] = ()  # spans of `text` with the PDF page or task-table row they came from
     decode_doubt: str | None = None  # why the encoding is a guess to check (published as a parse warning)
 
 
-register(NormalizedDocument, Metadata)  # kept in the normalize stage's cache
+register(NormalizedDocument, Metadata, Origin)  # kept in the normalize stage's cache
 
 
 def doc_id_for(source_file: str) -> str:
@@ -52,8 +61,8 @@ def read_document(raw: RawFile) -> NormalizedDocument:
     if sha256 != raw.sha256:  # what is parsed must be what was hashed: the hash keys the cache and is published
         raise InputError("inventory", f"changed while the build was reading it (hashed as {raw.sha256[:12]}, read as "
                                       f"{sha256[:12]}); not published by this build, read again by the next", transient=True)
-    decoded = decode_bytes(data)
-    normalized = normalize_text(decoded.text)
+    source = read_source(raw.source_file, data)
+    normalized = normalize_text(source.text)
     if not normalized.text.strip():
         raise InputError("normalize", "no text left after removing markup and scrape debris")
     inferred = infer_metadata(normalized.text, normalized.file_name)
@@ -64,13 +73,18 @@ def read_document(raw: RawFile) -> NormalizedDocument:
         source_file=raw.source_file,
         sha256=raw.sha256,
         text=normalized.text,
-        encoding=decoded.encoding,
+        encoding=source.encoding,
         script=normalized.script,
         source_format=fmt,
         byte_count=len(data),
         metadata=metadata,
         removed=normalized.removed,
-        decode_doubt=decoded.doubt,
+        source_url=raw.manifest.get("source_url") or None,
+        retrieved_on=raw.manifest.get("retrieved_on") or None,
+        format=source.format,
+        page_count=source.page_count,
+        origins=carried_over(source.origins, source.text, normalized.text, normalized.script == "traditional"),
+        decode_doubt=source.doubt,
     )
 
 
@@ -107,13 +121,15 @@ MEASURE_SCHEMA = pa.schema([
     ("measure_id", LONG_STRING), ("doc_id", LONG_STRING), ("seq", pa.int64()), ("kind", LONG_STRING), ("number", pa.int64()),
     ("label", LONG_STRING), ("section_path", SECTION_PATH), ("title", LONG_STRING), ("text", LONG_STRING),
     ("cluster_id", LONG_STRING), ("repeated_text_removed", pa.bool_()), ("char_start", pa.int64()), ("char_end", pa.int64()),
-    ("responsibility_text", LONG_STRING), ("section_responsibility_text", LONG_STRING)])
+    ("responsibility_text", LONG_STRING), ("section_responsibility_text", LONG_STRING),
+    ("page_start", pa.int64()), ("page_end", pa.int64()), ("table_number", pa.int64()), ("table_row", pa.int64())])
 
 
 def document_provisions(doc: NormalizedDocument) -> DocumentProvisions:
     """The outline of `doc` as `measures` rows; raise InputError(stage='outline') when it has no provision."""
     outline = extract_outline(doc)
-    return DocumentProvisions(pa.Table.from_pylist(measure_rows(doc.doc_id, outline), schema=MEASURE_SCHEMA), tuple(outline.warnings))
+    rows = measure_rows(doc.doc_id, outline, doc.origins)
+    return DocumentProvisions(pa.Table.from_pylist(rows, schema=MEASURE_SCHEMA), tuple(outline.warnings))
 
 
 def measures_frame(rows: pa.Table) -> pd.DataFrame:
@@ -126,7 +142,7 @@ def measures_frame(rows: pa.Table) -> pd.DataFrame:
 
 def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
     """The `documents` row of `doc`, given how many provisions of each kind its outline has."""
-    md = doc.metadata
+    md, place = doc.metadata, doc.metadata.place
     return {
         "doc_id": doc.doc_id,
         "source_file": doc.source_file,
@@ -137,12 +153,24 @@ def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
         "issuer": md.issuer,
         "issue_date": md.issue_date,
         "doc_number": md.doc_number,
-        "region": md.region,
+        "region": place.region,
+        "region_code": place.region_code,
+        "province": place.province,
         "duplicate_of": None,
-        "admin_level": md.admin_level,
+        "admin_level": place.level,
+        "prefecture": place.prefecture,
+        "county": place.county,
+        "zone": place.zone,
+        "region_evidence": place.evidence,
+        "doc_type": doc_type(md.title),
+        "is_draft": is_draft(md.title, doc.text[:1000]),
+        "source_url": doc.source_url,
+        "retrieved_on": doc.retrieved_on,
         "encoding": doc.encoding,
         "script": doc.script,
         "source_format": doc.source_format,
+        "format": doc.format,
+        "page_count": doc.page_count,
         "byte_count": doc.byte_count,
         "char_count": len(doc.text),
         "measure_count": kinds.get("measure", 0),
@@ -150,8 +178,9 @@ def document_row(doc: NormalizedDocument, kinds: Counter) -> dict:
     }
 
 
-def measure_rows(doc_id: str, outline: Outline) -> list[dict]:
-    """`measures` rows; a label repeated within a kind gets an occurrence suffix in its id."""
+def measure_rows(doc_id: str, outline: Outline, origins: tuple[Origin, ...] = ()) -> list[dict]:
+    """`measures` rows; a label repeated within a kind gets an occurrence suffix in its id. `origins` give each row its
+    PDF pages and task-table row."""
     seen: Counter = Counter()
     rows = []
     for p in outline.provisions:
@@ -176,5 +205,13 @@ def measure_rows(doc_id: str, outline: Outline) -> list[dict]:
             "char_end": p.char_end,
             "responsibility_text": "\n".join(own + list(p.annotation_lines)) or None,
             "section_responsibility_text": "\n".join(p.section_annotation_lines) or None,
+            **_provenance(origins, p.char_start, p.char_end),
         })
     return rows
+
+
+def _provenance(origins: tuple[Origin, ...], start: int, end: int) -> dict:
+    """The PDF pages a provision's text runs over and the task-table row it was rendered from (None where not known)."""
+    row = row_of(origins, start)
+    return {"page_start": page_of(origins, start), "page_end": page_of(origins, max(start, end - 1)),
+            "table_number": row.table if row else None, "table_row": row.row if row else None}

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from .doc_types import DOC_TYPES
+from .gazetteer import LEVELS as DIVISION_LEVELS
 from .quantities import UNITS
 from .schema import TABLES
 from .unit_classes import UNIT_TYPES, functions
@@ -21,6 +23,7 @@ CRITICAL, WARNING = "critical", "warning"
 KINDS = ["measure", "safeguard", "goal", "principle"]
 ROLES = ["lead", "cooperating", "responsible"]
 COMPARATORS = ["<=", ">=", "=", "~", "range"]
+LEVELS = list(DIVISION_LEVELS)
 STAGES = ["inventory", "manifest", "decode", "normalize", "outline"]
 WARNING_STAGES = ["metadata", "decode", "outline", "responsibility", "manifest", "deduplicate", "plausibility"]
 GROWTH_OR_REDUCTION = r"增长|增幅|增速|提高|提升|降低|下降|减少|压减|压缩|缩减|精简|缩短"
@@ -100,7 +103,14 @@ def _documents() -> list[dict]:
         _e("documents__script__known", "expect_column_values_to_be_in_set", "script is simplified or traditional",
            column="script", value_set=["simplified", "traditional"]),
         _e("documents__admin_level__known", "expect_column_values_to_be_in_set", "admin_level is province, prefecture or county",
-           severity=WARNING, column="admin_level", value_set=["province", "prefecture", "county"]),
+           severity=WARNING, column="admin_level", value_set=LEVELS),
+        _e("documents__region_code__six_digits", "expect_column_values_to_match_regex", "region_code is six digits (GB/T 2260)",
+           column="region_code", regex=r"^\d{6}$"),
+        _e("documents__region__placed", "expect_column_values_to_not_be_null",
+           "a document whose text does not say where it was issued is flagged (see parse_warnings)", severity=WARNING,
+           column="region_code"),
+        _e("documents__doc_type__known", "expect_column_values_to_be_in_set", f"doc_type is one of {', '.join(DOC_TYPES)}",
+           severity=WARNING, column="doc_type", value_set=DOC_TYPES),
         _e("documents__row_count", "expect_table_row_count_to_be_between", "every document with text is published",
            min_value={"$PARAMETER": "document_texts__rows"}, max_value={"$PARAMETER": "document_texts__rows"}),
     ]
@@ -189,6 +199,15 @@ def _measure_indicators() -> list[dict]:
     ]
 
 
+def _regions() -> list[dict]:
+    return [
+        _e("regions__region_code__six_digits", "expect_column_values_to_match_regex", "region_code is six digits",
+           column="region_code", regex=r"^\d{6}$"),
+        _e("regions__level__known", "expect_column_values_to_be_in_set", "level is province, prefecture or county",
+           column="level", value_set=LEVELS),
+    ]
+
+
 def _quarantine() -> list[dict]:
     return [_e("quarantine__stage__known", "expect_column_values_to_be_in_set", f"stage is one of {', '.join(STAGES)}",
                column="stage", value_set=STAGES)]
@@ -200,7 +219,7 @@ def _parse_warnings() -> list[dict]:
 
 
 RULES = {"measure_clusters": _measure_clusters, "measure_indicators": _measure_indicators, "documents": _documents, "measures": _measures, "units": _units, "measure_units": _measure_units,
-         "targets": _targets, "quarantine": _quarantine, "parse_warnings": _parse_warnings}
+         "targets": _targets, "regions": _regions, "quarantine": _quarantine, "parse_warnings": _parse_warnings}
 
 
 # ---------------------------------------------------------------------------------------------- loading

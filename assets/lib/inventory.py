@@ -1,4 +1,5 @@
-"""The raw files of a build: every `*.txt` under RAW_DIR at any depth, hashed, with its manifest row."""
+"""The raw files of a build: every document under RAW_DIR at any depth (`file_formats`: text, web pages, Word, PDF, and
+formats that are listed only to be quarantined), hashed, with its manifest row."""
 import hashlib
 import os
 import stat
@@ -6,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .decode import InputError
+from .file_formats import is_page_asset, listed_format
 from .portable import register
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -26,14 +28,16 @@ register(RawFile)
 
 
 def scan_raw_dir(raw_dir: Path, manifest_rows: dict[str, dict] | None = None) -> list[RawFile]:
-    """All `*.txt` files below `raw_dir`, sorted by relative path (so builds are deterministic)."""
+    """All document files below `raw_dir`, sorted by relative path (so builds are deterministic). A file in a format
+    that is not read (`.doc`, `.zip`, an image) is listed with its problem, so that it is quarantined, not skipped."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"RAW_DIR {raw_dir} is not a folder")
     root = raw_dir.resolve()
     manifest_rows = manifest_rows or {}
     files = []
-    for path in sorted(raw_dir.rglob("*.txt"), key=lambda p: p.relative_to(raw_dir).as_posix()):
+    documents = [(path, fmt) for path in raw_dir.rglob("*") if (fmt := listed_format(path.name)) and not is_page_asset(path)]
+    for path, fmt in sorted(documents, key=lambda item: item[0].relative_to(raw_dir).as_posix()):
         rel = path.relative_to(raw_dir).as_posix()
         row = manifest_rows.get(rel, {})
         problem = _problem(path, root)
@@ -45,7 +49,8 @@ def scan_raw_dir(raw_dir: Path, manifest_rows: dict[str, dict] | None = None) ->
         except InputError as error:
             files.append(RawFile(rel, path, None, 0, row, error))
             continue
-        files.append(RawFile(rel, path, hashlib.sha256(data).hexdigest(), len(data), row))
+        unread = None if fmt.read else InputError("inventory", fmt.what_to_do)
+        files.append(RawFile(rel, path, hashlib.sha256(data).hexdigest(), len(data), row, unread))
     return files
 
 

@@ -3,6 +3,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from .normalize import unify_width
 from .plausibility import implausible_date_reason, plausible_date
 
 MANIFEST_NAME = "sources.csv"
-COLUMNS = ("file", "title", "issuer", "region", "admin_level", "issue_date", "doc_number", "format", "source_note")
+COLUMNS = ("file", "title", "issuer", "region", "region_code", "admin_level", "issue_date", "doc_number", "format", "source_note",
+           "source_url", "retrieved_on")
+DATE_COLUMNS = ("issue_date", "retrieved_on")
+VERBATIM = ("file", "source_note", "source_url")  # not width-unified
 
 
 @dataclass
@@ -59,18 +63,27 @@ def read_manifest(raw_dir: Path) -> Manifest:
         if not name:
             manifest.problems.append(f"{MANIFEST_NAME} line {line_no}: empty 'file' cell; row ignored")
             continue
-        clean = {k: unify_width((v or "").strip()) for k, v in row.items() if k in COLUMNS and k not in ("file", "source_note")}
-        clean["source_note"] = (row.get("source_note") or "").strip()
-        if clean.get("issue_date"):
-            try:
-                clean["issue_date"] = dt.date.fromisoformat(clean["issue_date"])
-            except ValueError:
-                manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): issue_date {clean['issue_date']!r} is not YYYY-MM-DD; ignored")
-                clean["issue_date"] = ""
-            else:
-                if not plausible_date(clean["issue_date"]):
-                    manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): {implausible_date_reason(clean['issue_date'])}; ignored")
-                    clean["issue_date"] = ""
+        clean = {k: unify_width((v or "").strip()) for k, v in row.items() if k in COLUMNS and k not in VERBATIM}
+        clean.update({k: (row.get(k) or "").strip() for k in VERBATIM if k != "file"})
+        for column in DATE_COLUMNS:
+            if clean.get(column):
+                try:
+                    clean[column] = dt.date.fromisoformat(clean[column])
+                except ValueError:
+                    manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): {column} {clean[column]!r} is not YYYY-MM-DD; ignored")
+                    clean[column] = ""
+                    continue
+                if not plausible_date(clean[column]):
+                    manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): {implausible_date_reason(clean[column], column)}; ignored")
+                    clean[column] = ""
+        if clean.get("source_url") and not re.match(r"^https?://\S+$", clean["source_url"]):
+            manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): source_url {clean['source_url']!r} is not an "
+                                     "http(s) address; ignored")
+            clean["source_url"] = ""
+        if clean.get("region_code") and not re.fullmatch(r"\d{6}", clean["region_code"]):
+            manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): region_code {clean['region_code']!r} is not "
+                                     "six digits; ignored")
+            clean["region_code"] = ""
         if name in manifest.rows:
             manifest.problems.append(f"{MANIFEST_NAME} line {line_no}: {name} listed twice; the first row is used")
             continue

@@ -1,10 +1,11 @@
-"""Document metadata read from the text itself: title, issuer, date of issue, doc number (文号), region."""
+"""Document metadata read from the text itself: title, issuer, date of issue, doc number (文号), where it was issued."""
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
 from .labels import match_label
 from .numerals import chinese_to_int
+from .regions import Placement, place_document, placement_named
 
 PLAN_WORDS = r"方案|计划|措施|意见|办法|细则|要点|规划|清单|条例|规定|决定|规则|纲要|举措|(?:\d{1,3}|[一二三四五六七八九十百]{1,4})条"
 # Status marks a title may carry: `（试行）`, `（征求意见稿）`, `（修订草案修改稿）`.
@@ -36,10 +37,6 @@ CN_DATE = re.compile(r"^[（(]?(?P<y>\d{4}|[〇○零一二三四五六七八九
 ISO_DATE = re.compile(r"^(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 ORGAN = re.compile(r"(?:人民政府|办公室|办公厅|委员会|领导小组|管委会|局|委|厅|部|院|中心)$")
 ADMIN = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:自治区|自治州|自治县|地区|省|市|盟|州|县|旗|区)")
-NOT_A_PLACE = re.compile(r"关于|印发|优化|营商|贯彻|落实|进一步|全面|深化|年度|人民|政府|各")
-LEVELS = (("自治县", "county"), ("自治区", "province"), ("自治州", "prefecture"), ("地区", "prefecture"),
-          ("省", "province"), ("盟", "prefecture"), ("州", "prefecture"), ("市", "prefecture"),
-          ("县", "county"), ("旗", "county"), ("区", "county"))
 
 
 @dataclass(frozen=True)
@@ -48,16 +45,23 @@ class Metadata:
     issuer: str | None = None
     issue_date: dt.date | None = None
     doc_number: str | None = None
-    region: str | None = None
-    admin_level: str | None = None  # province / prefecture / county, from the region's suffix
+    place: Placement = Placement()  # the administrative division that issued it (regions.py)
     inferred: tuple[str, ...] = ()  # the fields above that were read from the text (not given by the manifest)
 
+    @property
+    def region(self) -> str | None:
+        return self.place.region
+
     def overridden_by(self, manifest: dict[str, object]) -> "Metadata":
-        """This metadata with every non-empty manifest value taking precedence."""
-        fields = {k: v for k, v in manifest.items() if k in self.__dataclass_fields__ and k != "inferred" and v not in (None, "")}
-        merged = replace(self, **fields, inferred=tuple(f for f in self.inferred if f not in fields))
-        if "region" in fields and "admin_level" not in fields:
-            merged = replace(merged, admin_level=admin_level(merged.region))
+        """This metadata with every non-empty manifest value taking precedence (a manifest region or region_code
+        replaces the whole placement)."""
+        fields = {k: v for k, v in manifest.items()
+                  if k in self.__dataclass_fields__ and k not in ("inferred", "place") and v not in (None, "")}
+        placed = bool(manifest.get("region") or manifest.get("region_code"))
+        given = set(fields) | ({"region"} if placed else set())
+        merged = replace(self, **fields, inferred=tuple(f for f in self.inferred if f not in given))
+        if placed:
+            merged = replace(merged, place=placement_named(str(manifest.get("region") or ""), str(manifest.get("region_code") or "") or None))
         return merged
 
 
@@ -73,8 +77,9 @@ def infer_metadata(text: str, file_name: str | None = None) -> Metadata:
     issue_date = issue_date or _signature_date(head + tail) or _adoption_date(head) or next((d for d in map(parse_date, head + tail) if d and _is_cn_date(d, head + tail)), None)
     doc_number = next((_doc_number(labeled[f]) for f in NUMBER_FIELDS if f in labeled and _doc_number(labeled[f])), None)
     doc_number = doc_number or next((m.group(0) for m in map(OWN_DOC_NUMBER.match, head[:12]) if m), None) or title.doc_number
-    region = region_of(issuer) or region_of(title.title, chain=False)
-    found = Metadata(title.title, issuer, issue_date, doc_number, region, admin_level(region))
+    title_in_text = _title(head, labeled, None).title  # never placed by the file name
+    place = place_document(title_in_text, issuer, doc_number, "\n".join(head + tail), "\n".join(lines[first:]))
+    found = Metadata(title.title, issuer, issue_date, doc_number, place)
     return replace(found, inferred=tuple(f for f in INFERRED_FIELDS if getattr(found, f) is not None))
 
 
@@ -218,28 +223,3 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(*parts) if None not in parts else None
     except ValueError:
         return None
-
-
-def region_of(name: str | None, chain: bool = True) -> str | None:
-    """The administrative region a name starts with (`中共昆明市西山区委办公室` → `昆明市西山区`)."""
-    if not name:
-        return None
-    rest = re.sub(r"^(?:中共|中国共产党)", "", name)
-    rest = re.sub(r"^\d{4}(?:—\d{4})?年度?", "", rest)
-    parts = []
-    while len(parts) < (3 if chain else 1):
-        m = ADMIN.match(rest)
-        if not m or NOT_A_PLACE.search(m.group(0)) or len(m.group(0)) < 2:
-            break
-        parts.append(m.group(0))
-        rest = rest[m.end():]
-    return "".join(parts) or None
-
-
-def admin_level(region: str | None) -> str | None:
-    if not region:
-        return None
-    for suffix, level in LEVELS:
-        if region.endswith(suffix):
-            return level
-    return None

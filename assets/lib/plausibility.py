@@ -16,8 +16,8 @@ def plausible_date(value: dt.date) -> bool:
     return EARLIEST <= value <= LATEST
 
 
-def implausible_date_reason(value: dt.date) -> str:
-    return f"issue_date {value.isoformat()} is implausible (not between {EARLIEST.year} and {LATEST.year})"
+def implausible_date_reason(value: dt.date, column: str = "issue_date") -> str:
+    return f"{column} {value.isoformat()} is implausible (not between {EARLIEST.year} and {LATEST.year})"
 
 
 def screened_documents(documents: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:

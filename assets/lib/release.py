@@ -156,6 +156,18 @@ def _number(value):
     return value
 
 
+def document_sources(documents: list[dict]) -> list[dict]:
+    """datapackage `sources`: one per document, with the address it was downloaded from (`path`) when sources.csv gives it."""
+    sources = []
+    for d in documents:
+        retrieved = f", retrieved {d['retrieved_on']}" if d.get("retrieved_on") else ""
+        source = {"title": f"{d['title']} ({d['source_file']}, sha256 {d['sha256'][:12]}{retrieved})"}
+        if d.get("source_url"):
+            source["path"] = d["source_url"]
+        sources.append(source)
+    return sources
+
+
 def _datapackage(version: str, counts: dict[str, int], sources: list[dict]) -> dict:
     resources = []
     for name, spec in TABLES.items():
@@ -224,6 +236,9 @@ def _data_dictionary(version: str, counts: dict[str, int], report: dict) -> str:
               "- Indicators (`measure_indicators`) are tagged by keyword rules, not read by people: on a hand-labelled sample",
               "  precision and recall are about 0.93-0.95 (see the repository's README); check `evidence` before relying on a tag.",
               "- Unit names are completed by rule (level prefixes, shared suffixes); abbreviations stay as written.",
+              "- `documents.region` is read from the text by rule (issuer, title, 文号 abbreviation, body; `region_evidence` says",
+              "  where) unless the sources manifest gives it; a document whose text does not say is left unplaced, with a",
+              "  `parse_warnings` row. Divisions are those of GB/T 2260 (table `regions`).",
               "- Measure clusters (`measure_clusters`) join provisions that say the same thing by rule (numbers, places and function",
               "  words may differ, a content keyword may not); reworded copies can stay apart.", "",
               "## How to cite", "", f"> {TITLE}, release {version}. Licensed {LICENSE['name']}.", "",

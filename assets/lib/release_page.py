@@ -168,6 +168,32 @@ def measures_data(con: duckdb.DuckDBPyConnection) -> list[list]:
              targets.get(r["measure_id"], [])] for r in rows]
 
 
+LEVEL_ORDER = {"province": 0, "prefecture": 1, "county": 2}
+
+
+def plans_by_province(plans: list[dict]) -> str:
+    """The documents table's rows: a heading row per province (plans the text does not place last), its plans by level
+    and region; each links to the page it was downloaded from (an http(s) address, checked when sources.csv is read)."""
+    groups: dict[str, list[dict]] = {}
+    for p in plans:
+        groups.setdefault(p["province"] or "", []).append(p)
+    rows = []
+    for province in sorted(groups, key=lambda name: (name == "", name)):
+        members = sorted(groups[province], key=lambda p: (LEVEL_ORDER.get(p["admin_level"], 3), p["region"] or "", p["title"]))
+        label = province or "Not placed (the text does not say where it was issued)"
+        rows.append(f"<tr class='province'><th colspan='8'>{e(label)} · {len(members)} plan{'s' if len(members) != 1 else ''}</th></tr>")
+        rows += [f"<tr><td>{e(p['region'])}</td><td>{e(p['title'])}</td><td>{e(p['admin_level'])}</td><td>{e(p['issue_date'])}</td>"
+                 f"<td class='num'>{p['measures']}</td><td class='num'>{p['targets']}</td><td class='num'>{p['units']}</td>"
+                 f"<td>{_source_link(p['source_url'])}</td></tr>" for p in members]
+    return "".join(rows)
+
+
+def _source_link(url: str | None) -> str:
+    if not url or not url.startswith(("http://", "https://")):
+        return ""
+    return f"<a class='source' href='{e(url)}' rel='noopener noreferrer nofollow'>source</a>"
+
+
 def downloads(folder: Path, sums: dict[str, str]) -> list[dict]:
     return [{"path": path, "size": (folder / path).stat().st_size, "sha256": digest} for path, digest in sorted(sums.items())]
 
@@ -176,7 +202,7 @@ def render_page(folder: Path, version: str, sums: dict[str, str], changelog: str
     """The page's HTML for the release folder `folder` (its DuckDB file is read for the figures)."""
     with duckdb.connect(str(folder / "policy_measures.duckdb"), read_only=True) as con:
         plans = _rows(con, """
-            SELECT d.doc_id, d.title, d.region, d.admin_level, d.issue_date, d.source_file,
+            SELECT d.doc_id, d.title, d.region, d.admin_level, d.province, d.issue_date, d.source_file, d.source_url,
                    count(DISTINCT m.measure_id) FILTER (WHERE m.kind = 'measure') AS measures,
                    count(DISTINCT t.target_id) AS targets, count(DISTINCT mu.unit_id) AS units
             FROM unique_documents d
@@ -193,10 +219,7 @@ def render_page(folder: Path, version: str, sums: dict[str, str], changelog: str
     figures = [("Documents", counts.get("unique_documents", len(plans))), ("Regions", len(regions)),
                ("Provisions", counts.get("unique_measures", 0)), ("Responsible units", counts.get("units", 0)),
                ("Targets", counts.get("targets", 0)), ("Comparable targets", len(comparable))]
-    plan_rows = "".join(
-        f"<tr><td>{e(p['region'])}</td><td>{e(p['title'])}</td><td>{e(p['admin_level'])}</td><td>{e(p['issue_date'])}</td>"
-        f"<td class='num'>{p['measures']}</td><td class='num'>{p['targets']}</td><td class='num'>{p['units']}</td></tr>"
-        for p in plans)
+    plan_rows = plans_by_province(plans)
     file_rows = "".join(
         f"<tr><td><a class='download' href='{e(f['path'])}'>{e(f['path'])}</a></td><td class='num'>{_human_size(f['size'])}</td>"
         f"<td><code>{e(f['sha256'])}</code></td></tr>" for f in files)
@@ -224,7 +247,7 @@ h1 {{ font-size: 1.6rem; margin-bottom: .2rem; }} h2 {{ margin-top: 2.2rem; bord
 .figure {{ background: #f1f5f9; border-radius: 6px; padding: .6rem 1rem; min-width: 120px; }}
 .figure .value {{ display: block; font-size: 1.5rem; font-weight: 600; }} .figure .label {{ color: #52606d; font-size: .85rem; }}
 table {{ border-collapse: collapse; width: 100%; font-size: .88rem; }} th, td {{ border-bottom: 1px solid #e4e8ee; padding: .35rem .4rem; text-align: left; vertical-align: top; }}
-th {{ background: #f7f9fb; }} td.num {{ text-align: right; }} code {{ font-size: .75rem; word-break: break-all; }}
+th {{ background: #f7f9fb; }} tr.province th {{ background: #e6eef6; }} td.num {{ text-align: right; }} code {{ font-size: .75rem; word-break: break-all; }}
 svg.chart text {{ font-size: 12px; fill: #1d2733; }} svg.chart rect.bar {{ fill: #2f6f9f; }} svg.chart rect.cell {{ fill: #2f6f9f; }}
 svg.chart text.cell-label {{ font-size: 10px; fill: #0b1f33; }} figure.metric {{ margin: 1rem 0; }} figcaption {{ font-weight: 600; margin-bottom: .3rem; }}
 .controls {{ display: flex; flex-wrap: wrap; gap: .6rem; margin: .8rem 0; }} .controls input {{ flex: 1; min-width: 240px; padding: .4rem; }}
@@ -244,7 +267,9 @@ Copies of the same document are counted once. This page works offline; everythin
 
 <section id="documents">
 <h2>Documents</h2>
-<table><thead><tr><th>Region</th><th>Title</th><th>Level</th><th>Issued</th><th>Measures</th><th>Targets</th><th>Units</th></tr></thead>
+<p class="note">By province; each plan's region is the official name of the division that issued it (table <code>regions</code>,
+GB/T 2260 codes), and <em>source</em> opens the page it was downloaded from.</p>
+<table><thead><tr><th>Region</th><th>Title</th><th>Level</th><th>Issued</th><th>Measures</th><th>Targets</th><th>Units</th><th>Source</th></tr></thead>
 <tbody>{plan_rows}</tbody></table>
 </section>
 

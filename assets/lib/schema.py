@@ -4,10 +4,13 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2.0.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
+SCHEMA_VERSION = "2.1.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
 # measure_indicators, comparable_metrics, unit_conversions, targets.indicator_code and metric_code (additions only);
-# 2.0: targets.metric is a noun phrase (no verbs, values or trailing clauses), contract column targets.scope, and
-# targets.year_inferred / year_inferred_from beside targets.year
+# 2.0: documents.region is the official name of a GB/T 2260 division (was: the place as written), with region_code,
+# province, prefecture, county, zone, doc_type, is_draft, source_url, retrieved_on; the regions table; targets.metric is a
+# noun phrase (no verbs, values or trailing clauses), contract column targets.scope, and targets.year_inferred /
+# year_inferred_from beside targets.year; 2.1: documents.format and page_count, measures.page_start, page_end,
+# table_number and table_row (additions only) (docs/schema_changelog.md)
 
 
 @dataclass(frozen=True)
@@ -58,17 +61,44 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         C("issuer", STR, "Issuing body or bodies (joined with 、).", nullable=True),
         C("issue_date", pa.date32(), "Date of issue.", nullable=True),
         C("doc_number", STR, "Document number (文号), e.g. 青委办字〔2020〕55号.", nullable=True),
-        C("region", STR, "Issuing region as named in the text, e.g. 巴音郭楞蒙古自治州.", nullable=True),
+        C("region", STR, "Official name of the most specific administrative division that issued it, e.g. 巴音郭楞蒙古自治州, "
+                         "湘阴县, 山东省 (null when the text does not say: see parse_warnings).", nullable=True),
+        C("region_code", STR, "Its GB/T 2260 six-digit code, e.g. 652800 (see regions).", nullable=True),
+        C("province", STR, "Official name of its province-level division, e.g. 新疆维吾尔自治区.", nullable=True),
         C("duplicate_of", STR, "doc_id of the copy kept when this file is the same document.", nullable=True),
-        X("admin_level", STR, "province, prefecture or county: from the manifest or the region's suffix.", nullable=True),
-        X("encoding", STR, "Encoding the raw bytes were decoded from (utf-8, utf-8-sig, gb18030, utf-16, ...)."),
+        X("admin_level", STR, "The region's level: province, prefecture or county.", nullable=True),
+        X("prefecture", STR, "Its prefecture-level division (for a district of a municipality: the municipality); "
+                             "null for a province or a county-level city under its province.", nullable=True),
+        X("county", STR, "Its county-level division, when the region is one.", nullable=True),
+        X("zone", STR, "The functional zone the issuer names with or instead of the region (广州开发区 with 黄埔区).", nullable=True),
+        X("region_evidence", STR, "Where the region was read: sources.csv, the issuer, the title, a head line, the 文号's "
+                                  "abbreviation, the body.", nullable=True),
+        X("doc_type", STR, "plan (方案, 计划, 要点, 规划), measures (措施, 举措), opinion (意见), regulation (条例, 办法, 规定, 细则) "
+                           "or notice (通知): the last such word of the title.", nullable=True),
+        X("is_draft", pa.bool_(), "True when the title or the first lines call it a draft (征求意见稿, 草案, 送审稿, 讨论稿)."),
+        X("source_url", STR, "Where the text was downloaded from (sources.csv).", nullable=True),
+        X("retrieved_on", pa.date32(), "When it was downloaded (sources.csv).", nullable=True),
+        X("encoding", STR, "Encoding the raw bytes were decoded from (utf-8, utf-8-sig, gb18030, utf-16, ...; utf-8 for the XML "
+                           "of a .docx, pdf for a PDF's text layer)."),
         X("script", STR, "Script of the raw text: simplified or traditional (published text is always simplified)."),
         X("source_format", STR, "How the text was obtained (manifest 'format'; 'html' when markup was stripped).", nullable=True),
+        X("format", STR, "What was read: text, html (a saved web page), docx (Word) or pdf (its text layer); see docs/formats.md."),
+        X("page_count", INT, "Pages of a PDF.", nullable=True),
         X("byte_count", INT, "Bytes of the raw file."),
         X("char_count", INT, "Characters in the normalized text."),
         X("measure_count", INT, "Provisions of kind 'measure' in the document."),
         X("provision_count", INT, "Provisions of any kind in the document."),
-    ), primary_key=("doc_id",)),
+    ), primary_key=("doc_id",), foreign_keys=(("region_code", "regions", "region_code"),)),
+    Table("regions", "China's administrative divisions (GB/T 2260) that documents can be placed in, from "
+                     "assets/lib/data/divisions.csv: the official list as of 2025, and divisions abolished since 2014.", (
+        X("region_code", STR, "GB/T 2260 six-digit code."),
+        X("name", STR, "Official name, e.g. 湘西土家族苗族自治州."),
+        X("level", STR, "province, prefecture or county."),
+        X("kind", STR, "省, 自治区, 直辖市, 特别行政区, 地级市, 自治州, 地区, 盟, 市辖区, 县, 县级市, 自治县, 旗, 自治旗, 林区 or 特区."),
+        X("parent_code", STR, "The division it lies in (a county-level city under its province: the province).", nullable=True),
+        X("province", STR, "Official name of its province-level division."),
+        X("listed_until", INT, "For a division since abolished: the year of the last official list naming it.", nullable=True),
+    ), primary_key=("region_code",), foreign_keys=(("parent_code", "regions", "region_code"),)),
     Table("document_texts", "The normalized text of each document; measures and targets point into it by character offsets.", (
         C("doc_id", STR, "The document.", contract=False),
         X("text", STR, "Normalized text: one paragraph per line, simplified script, full-width Chinese punctuation."),
@@ -90,6 +120,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         X("char_end", INT, "End offset (exclusive) of `text` in the document's normalized text."),
         X("responsibility_text", STR, "The responsibility annotation as written (bracketed, or own-line fields), removed from `text`.", nullable=True),
         X("section_responsibility_text", STR, "Responsibility fields written once for the provision's whole section.", nullable=True),
+        X("page_start", INT, "PDF page (from 1) where the provision's text starts.", nullable=True),
+        X("page_end", INT, "PDF page where the provision's text ends.", nullable=True),
+        X("table_number", INT, "The task table (from 1, in document order) the provision was read from: one row, one measure.",
+          nullable=True),
+        X("table_row", INT, "Its row in that table as the file has it (the header row is 1).", nullable=True),
         X("deadline_text", STR, "Deadline stated with the responsibility annotation (…，6月底完成; 完成时限：…), as written.", nullable=True),
         X("supervisors", STR, "Supervising leaders (督办领导) named for the provision's section, people not units, joined with 、.", nullable=True),
     ), primary_key=("measure_id",), foreign_keys=(("doc_id", "documents", "doc_id"),)),
@@ -175,10 +210,12 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("quarantine", "Raw files that could not be published, with the reason.", (
         C("source_file", STR, "Path relative to RAW_DIR."),
         C("sha256", STR, "Hex SHA-256 of its bytes, when they could be read.", nullable=True),
-        C("stage", STR, "Where it failed: inventory, manifest, decode, outline."),
+        C("stage", STR, "Where it failed: inventory (a format not read, an unreadable file), manifest, read (a scan, a password, "
+                        "a damaged file), decode, normalize, outline."),
         C("reason", STR, "What is wrong, in words a person understands."),
     )),
-    Table("parse_warnings", "Things the parser noticed but published anyway (numbering gaps, repeated labels, manifest issues).", (
+    Table("parse_warnings", "Things the parser noticed but published anyway (numbering gaps, repeated labels, manifest issues, "
+                            "a region the text does not say).", (
         X("source_file", STR, "Path relative to RAW_DIR."),
         X("doc_id", STR, "The document, when it was published.", nullable=True),
         X("stage", STR, "Where it was noticed."),

@@ -24,8 +24,10 @@ def unit_id_for(region_key: str, name: str) -> str:
 
 
 def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame) -> ResponsibilityTables:
-    docs = {d.doc_id: {"source_file": d.source_file, "region": d.region}  # what a measure's units and warnings need
-            for d in records(documents, ("doc_id", "source_file", "region"))}
+    coded = "region_code" in documents
+    docs = {d.doc_id: {"source_file": d.source_file, "region": _text(d.region),  # what a measure's units and warnings need
+                       "key": _text(d.region_code if coded else None) or _text(d.region)}  # two 鼓楼区 are two regions
+            for d in records(documents, ("doc_id", "source_file", "region") + (("region_code",) if coded else ()))}
     units: dict[str, dict] = {}
     links: dict[tuple[str, str, str], dict] = {}
     fields, warnings = [], []
@@ -34,7 +36,7 @@ def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame)
     lead_rule: set[str] = set()  # documents whose rule "the first responsible unit leads" has been stated
     for m in records(measures, ("measure_id", "doc_id", "kind", "label", "responsibility_text", "section_responsibility_text")):
         doc = docs[m.doc_id]
-        region_key = doc["region"] if isinstance(doc["region"], str) and doc["region"] else f"doc:{m.doc_id}"
+        region_key = doc["key"] or f"doc:{m.doc_id}"
         deadline, supervisors, has_lead = None, [], False
         for source, annotation in (("measure", m.responsibility_text), ("section", m.section_responsibility_text)):
             if not isinstance(annotation, str) or not annotation:
@@ -49,7 +51,7 @@ def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame)
             roles = apply_lead_rule(parsed.roles) if m.doc_id in lead_rule and source == "measure" else parsed.roles
             for role, name in roles:
                 uid = unit_id_for(region_key, name)
-                units.setdefault(uid, {"unit_id": uid, "name": name, "region": None if region_key.startswith("doc:") else region_key,
+                units.setdefault(uid, {"unit_id": uid, "name": name, "region": doc["region"],
                                        "unit_type": unit_type(name), "function": unit_function(name)})
                 links.setdefault((m.measure_id, uid, role), {"measure_id": m.measure_id, "unit_id": uid, "role": role, "source": source})
                 has_lead |= role == "lead"
@@ -70,6 +72,11 @@ def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame)
 
 
 WARNING_COLUMNS = ["source_file", "doc_id", "stage", "message"]
+
+
+def _text(value) -> str | None:
+    """A string cell, or None for a null (None, NaN) or empty one."""
+    return value if isinstance(value, str) and value else None
 
 
 def document_tables(tables: ResponsibilityTables) -> dict[str, pd.DataFrame]:

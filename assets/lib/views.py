@@ -40,7 +40,7 @@ VIEWS: tuple[View, ...] = (
                     list(DISTINCT u.name ORDER BY u.name) FILTER (WHERE mu.role = 'responsible') AS responsible_units
              FROM measure_units mu JOIN units u USING (unit_id) GROUP BY mu.measure_id),
          target_counts AS (SELECT measure_id, count(*) AS target_count FROM targets GROUP BY measure_id)
-         SELECT m.measure_id, m.doc_id, d.title AS document_title, d.region, d.admin_level,
+         SELECT m.measure_id, m.doc_id, d.title AS document_title, d.region, d.admin_level, d.province,
                 year(d.issue_date) AS issue_year, m.kind, m.seq, m.label, m.title, m.text,
                 tags.primary_indicator, i.name_zh AS primary_indicator_zh, i.name_en AS primary_indicator_en,
                 tags.indicator_codes,
@@ -61,6 +61,7 @@ VIEWS: tuple[View, ...] = (
              "document_title": "Title of the document (documents.title).",
              "region": "Issuing region (documents.region).",
              "admin_level": "province, prefecture or county (documents.admin_level).",
+             "province": "Province-level division of the issuing region (documents.province).",
              "issue_year": "Year the document was issued, when known.",
              "title": "The provision's heading (measures.title).",
              "text": "The provision's whole text (measures.text).",
@@ -101,7 +102,8 @@ VIEWS: tuple[View, ...] = (
          "全程网办率 in %), from unique documents only. Compare values only within one scope (null: the metric's whole "
          "population): 低压居民 and 高压双电源 are different promises of the same metric.",
          """
-         SELECT t.target_id, t.measure_id, t.doc_id, d.region, d.title AS document_title, year(d.issue_date) AS issue_year,
+         SELECT t.target_id, t.measure_id, t.doc_id, d.region, d.admin_level, d.province, d.title AS document_title,
+                year(d.issue_date) AS issue_year,
                 t.metric_code, c.name_zh AS metric_name_zh, c.name_en AS metric_name_en, c.indicator_code,
                 t.scope, t.value * f.factor AS value, t.value_max * f.factor AS value_max, c.unit, t.comparator, t.year,
                 t.year_inferred, t.value AS value_as_written, t.unit AS unit_as_written, t.metric, t.text
@@ -113,6 +115,8 @@ VIEWS: tuple[View, ...] = (
          """,
          columns={
              "region": "Issuing region (documents.region).",
+             "admin_level": "province, prefecture or county (documents.admin_level).",
+             "province": "Province-level division of the issuing region (documents.province).",
              "document_title": "Title of the document (documents.title).",
              "issue_year": "Year the document was issued, when known.",
              "metric_name_zh": "Chinese name of the comparable metric.",
@@ -124,6 +128,32 @@ VIEWS: tuple[View, ...] = (
              "value_as_written": "The value as published in targets.value.",
              "unit_as_written": "The unit as published in targets.unit.",
          }, inherits=("targets",)),
+    View("plans_by_province",
+         "Unique documents per province and level (province, prefecture, county), with their measures and targets: where the "
+         "plans come from, and how plans of each level differ. Documents the text does not place are `(not placed)`.",
+         """
+         WITH measure_counts AS (
+             SELECT doc_id, count(*) FILTER (WHERE kind = 'measure') AS measures FROM measures GROUP BY doc_id),
+         target_counts AS (SELECT doc_id, count(*) AS targets FROM targets GROUP BY doc_id)
+         SELECT coalesce(d.province, '(not placed)') AS province, coalesce(d.admin_level, '(not placed)') AS admin_level,
+                count(*) AS plans, count(DISTINCT d.region_code) AS regions,
+                coalesce(sum(mc.measures), 0)::BIGINT AS measures, coalesce(sum(tc.targets), 0)::BIGINT AS targets,
+                list(DISTINCT d.region ORDER BY d.region) FILTER (WHERE d.region IS NOT NULL) AS region_names
+         FROM documents d
+         LEFT JOIN measure_counts mc USING (doc_id)
+         LEFT JOIN target_counts tc USING (doc_id)
+         WHERE d.duplicate_of IS NULL
+         GROUP BY ALL
+         """,
+         columns={
+             "province": "documents.province, or (not placed).",
+             "admin_level": "documents.admin_level: province, prefecture, county, or (not placed).",
+             "plans": "Unique documents.",
+             "regions": "Distinct issuing divisions (region_code).",
+             "measures": "Their provisions of kind measure.",
+             "targets": "Their quantitative targets.",
+             "region_names": "The issuing divisions' official names.",
+         }),
     View("unit_workload",
          "Each responsible unit with the number of provisions it leads, cooperates on and is responsible for (unique documents only).",
          """
