@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import typing
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -39,9 +40,24 @@ _CUSTOM: dict[str, tuple[type, Callable, Callable]] = {}  # name → (class, to 
 
 
 def register(*classes: type) -> None:
-    """Let values hold instances of these classes (dataclasses, or plain classes stored by their attributes)."""
+    """Let values hold instances of these classes (dataclasses, or plain classes stored by their attributes), and of the
+    dataclasses their fields are declared to hold (so a field added to a registered class needs no registration)."""
     for cls in classes:
+        if _name(cls) in _CLASSES:
+            continue
         _CLASSES[_name(cls)] = cls
+        if dataclasses.is_dataclass(cls):
+            try:
+                hints = typing.get_type_hints(cls)
+            except (NameError, TypeError):  # a forward reference this module cannot resolve: register by hand
+                hints = {}
+            register(*{t for hint in hints.values() for t in _types_in(hint) if dataclasses.is_dataclass(t)})
+
+
+def _types_in(hint) -> list:
+    """The classes a type hint names (`Placement | None` → Placement, NoneType)."""
+    args = typing.get_args(hint)
+    return [hint] if not args and isinstance(hint, type) else [t for arg in args for t in _types_in(arg)]
 
 
 def register_custom(cls: type, encode: Callable[[object], object], decode: Callable[[object], object]) -> None:
