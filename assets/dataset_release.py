@@ -2,9 +2,10 @@
 import json
 
 import pyarrow.parquet as pq
-from dagster import AssetExecutionContext, MetadataValue, asset
+from dagster import AssetExecutionContext, Failure, MetadataValue, asset
 
-from .lib.release import cut_release, document_sources
+from .lib.build_status import release_blocker
+from .lib.release import ReleaseError, cut_release, document_sources
 from .published_tables import published_tables
 from .settings import PipelineSettings
 
@@ -13,10 +14,16 @@ from .settings import PipelineSettings
        description="Cuts WAREHOUSE_DIR/releases/<YYYY.MM.DD[.N]>/ from the published (validated) build: Parquet, CSV, DuckDB, "
                    "datapackage.json, data dictionary, validation report, changelog and delta, SHA256SUMS, and a .tar.gz.")
 def dataset_release(context: AssetExecutionContext, settings: PipelineSettings) -> str:
+    blocker = release_blocker(settings.warehouse_path)
+    if blocker:
+        raise Failure(f"no release cut: {blocker}", allow_retries=False)
     build = settings.warehouse_path / "current"
     columns = ["title", "source_file", "sha256", "source_url", "retrieved_on"]
     sources = document_sources(pq.read_table(build / "tables" / "documents.parquet", columns=columns).to_pylist())
-    release = cut_release(build, settings.warehouse_path / "releases", sources=sources)
+    try:
+        release = cut_release(build, settings.warehouse_path / "releases", sources=sources)
+    except ReleaseError as error:  # the same build would fail the same way: not worth a retry
+        raise Failure(f"no release cut: {error}", allow_retries=False) from error
     delta = json.loads((release / "changes.json").read_text(encoding="utf-8"))
     summary = {table: {k: len(v) for k, v in delta[table].items()} for table in ("documents", "measures", "units", "targets")}
     context.log.info(f"released {release.name} at {release}; changes since {delta['previous'] or '(first release)'}: {summary}")

@@ -9,8 +9,9 @@ from .lib.cache import StageFile, StageSnapshot
 from .lib.dedup import read_overrides, squashed_texts
 from .lib.dedup_update import deduplicate
 from .lib.per_document import by_document
+from .lib.portable import register
 from .measures import StructuredCorpus
-from .logs import log_lines
+from .logs import log_cache_problems, log_lines
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -23,11 +24,17 @@ class Duplicates:
     warnings: list[dict] = field(default_factory=list)
 
 
+register(Duplicates)
+
+
 @asset(group_name="extract", description="Near-copies of documents (script, punctuation, spacing, preamble, annex, truncation) and "
                                          "clusters of measures that say the same thing (MinHash LSH candidates, verified); "
                                          "RAW_DIR/dedup_overrides.csv forces pairs together or apart.")
 def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> Duplicates:
     overrides = read_overrides(settings.raw_path)
+    measure_ids = set(measures.measures["measure_id"].tolist()) if len(measures.measures) else set()
+    source_files = set(measures.documents["source_file"].tolist()) if len(measures.documents) else set()
+    overrides.problems += overrides.unknown_names(source_files, measure_ids) if overrides.lines else []
     for problem in overrides.problems:
         context.log.warning(problem)
     cache = StageSnapshot(settings.warehouse_path / "cache", "dedup_keys")
@@ -38,8 +45,19 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
     state_file = StageFile(settings.warehouse_path / "cache", "dedup_state")  # what the next build updates if the corpus only grows
     verdict_file = StageFile(settings.warehouse_path / "cache", "dedup_verdicts")
     known = verdict_file.load(default={})
-    found = deduplicate(measures.documents, measures.measures, measures.cache_keys, overrides, squashed, known,
-                        state_file.load(default=None), settings.workers)
+    state = state_file.load(default=None)
+    try:
+        found = deduplicate(measures.documents, measures.measures, measures.cache_keys, overrides, squashed, known, state,
+                            settings.workers)
+    except (TypeError, KeyError, AttributeError, ValueError, IndexError) as error:
+        if state is None and not known:
+            raise
+        # a stored state or verdicts that load but do not fit (edited, or from an incompatible version): start afresh
+        state_file.problems.append(f"{state_file.path} or {verdict_file.path}: does not fit this build ({error!r}); "
+                                   "deduplicating without it")
+        found = deduplicate(measures.documents, measures.measures, measures.cache_keys, overrides, squashed, {}, None,
+                            settings.workers)
+    log_cache_problems(context, cache, state_file, verdict_file)
     docs, clusters = found.documents, found.clusters
     names = dict(zip(measures.documents["doc_id"], measures.documents["source_file"])) if len(measures.documents) else {}
     linked = Counter(measure_id.split("-", 1)[0] for measure_id in docs.measure_links)  # measure ids start with their doc_id

@@ -10,8 +10,10 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 from .lib.cache import StageSnapshot
 from .lib.indicator_rows import TARGET_CLASS_COLUMNS, classify_targets, measure_indicator_rows, reference_tables
 from .lib.per_document import rows_at, tables_by_document
+from .lib.portable import register
 from .lib.schema import TABLES
 from .measures import StructuredCorpus
+from .logs import log_cache_problems
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -21,6 +23,9 @@ class IndicatorTables:
     measure_indicators: pd.DataFrame
     target_classes: pd.DataFrame  # target_id, indicator_code, metric_code
     reference: dict[str, pd.DataFrame]  # indicators, comparable_metrics, unit_conversions
+
+
+register(IndicatorTables)
 
 
 @asset(group_name="extract", description="Tags every provision with the evaluation system's indicators by the keyword rules in "
@@ -43,6 +48,7 @@ def indicators(context: AssetExecutionContext, settings: PipelineSettings, measu
     tables = tables_by_document(measures.measures, measures.cache_keys, cache, "indicators", tag_and_classify,
                                 {"measure_indicators": TABLES["measure_indicators"].column_names, "target_classes": TARGET_CLASS_COLUMNS},
                                 settings.workers)
+    log_cache_problems(context, cache)
     tagged, classes = tables["measure_indicators"], tables["target_classes"]
     primary = tagged[tagged["is_primary"]] if len(tagged) else tagged
     context.add_output_metadata({

@@ -11,6 +11,7 @@ import logging
 import sys
 
 EVENT_LOG_LIMIT = 200
+MAX_LINE = 1000  # characters of one log line: what came from a raw text is cut there (a 30,000-character "unit name")
 
 _process_log = logging.getLogger("policy_measures")
 if not _process_log.handlers:
@@ -26,6 +27,7 @@ def log_lines(context, lines: list[tuple[str, str]], what: str, unchanged: int =
     documents taken from the cache."""
     if unchanged:
         context.log.info(f"{unchanged} document(s) unchanged since an earlier build: taken from the cache")
+    lines = [(level, shortened(message)) for level, message in lines]
     if len(lines) <= EVENT_LOG_LIMIT:
         for level, message in lines:
             getattr(context.log, level)(message)
@@ -34,3 +36,15 @@ def log_lines(context, lines: list[tuple[str, str]], what: str, unchanged: int =
         getattr(_process_log, level)(message)
     warnings = sum(1 for level, _ in lines if level == "warning")
     context.log.info(f"{len(lines)} {what} line(s), {warnings} warning(s): written to the process log (stderr)")
+
+
+def shortened(message: str, limit: int = MAX_LINE) -> str:
+    """`message` cut to `limit` characters, saying how much was left out."""
+    return message if len(message) <= limit else f"{message[:limit]}… ({len(message) - limit} more characters)"
+
+
+def log_cache_problems(context, *caches) -> None:
+    """A warning for each damaged cache file the stage's caches dropped (and computed again): each names the file."""
+    for cache in caches:
+        for problem in cache.problems:
+            context.log.warning(f"damaged cache: {problem}")

@@ -11,8 +11,9 @@ from .lib.cache import StageSnapshot, derived_key
 from .lib.decode import InputError
 from .lib.stored import StoredTable
 from .lib.documents import document_provisions, document_row, measures_frame
+from .lib.portable import register
 from .normalized_documents import NormalizedCorpus
-from .logs import log_lines
+from .logs import log_cache_problems, log_lines
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -30,6 +31,9 @@ class StructuredCorpus:
         """The provisions as a frame (strings memory mapped, not copied: a column has a chunk per snapshot slice, so
         take rows of it with `per_document.take_runs`, not a boolean mask or `take`)."""
         return measures_frame(self.measure_rows.read())
+
+
+register(StructuredCorpus)
 
 
 @asset(group_name="structure", description="Outline of each document: numbered headings → sections and provisions; "
@@ -73,6 +77,7 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
         if row["title_source"] == "file_name":
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "metadata",
                              "message": f"no title found in the text; the file name stands in: {row['title']}"})
+    log_cache_problems(context, cache)
     log_lines(context, lines, "per-document", unchanged=cache.hits)
     documents = pd.DataFrame(doc_rows)
     measure_frame = measures_frame(combined.tables["measures"])

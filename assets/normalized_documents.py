@@ -10,8 +10,9 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 from .lib.cache import StageSnapshot, cache_key
 from .lib.decode import InputError
 from .lib.documents import NormalizedDocument, read_document
+from .lib.portable import register
 from .lib.stored import StoredTable
-from .logs import log_lines
+from .logs import log_cache_problems, log_lines
 from .previews import markdown_table
 from .raw_files import RawInventory
 from .settings import PipelineSettings
@@ -32,6 +33,9 @@ class NormalizedCorpus:
         """The `texts` rows of these documents (in corpus order), still as slices of the same files."""
         wanted = set(doc_ids)
         return self.texts.take([i for i, doc in enumerate(self.documents) if doc.doc_id in wanted])
+
+
+register(NormalizedCorpus)
 
 
 @asset(group_name="normalize", description="Decode (UTF-8/GB18030/UTF-16), strip markup and scrape debris, unify punctuation, "
@@ -57,11 +61,14 @@ def normalized_documents(context: AssetExecutionContext, settings: PipelineSetti
         if computed:
             lines.append(("info", f"{raw.source_file}: {doc.encoding}, {doc.script}, {chars[len(corpus.documents) - 1]} chars, "
                                   f"title {doc.metadata.title or '(none)'}; dropped {len(doc.removed)} debris line(s)"))
+            if doc.decode_doubt:
+                lines.append(("warning", f"{raw.source_file}: {doc.decode_doubt}"))
     for name in raw_files.missing_from_disk:
         corpus.quarantine.append({"source_file": name, "sha256": None, "stage": "manifest",
                                   "reason": "listed in sources.csv but no such file under RAW_DIR"})
     frame = pd.DataFrame([{"source_file": d.source_file, "encoding": d.encoding, "script": d.script, "chars": n,
                            "title": d.metadata.title, "region": d.metadata.place.region} for d, n in zip(corpus.documents, chars)])
+    log_cache_problems(context, cache)
     log_lines(context, lines, "per-document", unchanged=cache.hits)
     context.add_output_metadata({
         "seconds": round(time.perf_counter() - started, 2),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, Failure, MetadataValue, asset
 
+from .lib import build_status
 from .lib.store import DB_NAME, switch_to
 from .settings import PipelineSettings
 from .validated_tables import ValidatedTables, report_path
@@ -20,14 +21,20 @@ from .validated_tables import ValidatedTables, report_path
 def published_tables(context: AssetExecutionContext, settings: PipelineSettings, validated_tables: ValidatedTables) -> dict[str, int]:
     path = report_path(settings, validated_tables.fingerprint)
     if not path.exists():
-        raise Failure(f"no validation report for these tables ({path.name}); run validated_tables with its checks first")
+        raise Failure(f"no validation report for these tables ({path.name}); run validated_tables with its checks first",
+                      allow_retries=False)
     report = json.loads(path.read_text(encoding="utf-8"))
     if not report["passed"] or validated_tables.staged is None:
-        raise Failure(f"validation failed ({report['critical_failures']} critical expectation(s)); nothing published. Report: {path}")
+        failed = "; ".join(f"{r['check']}" + (f" in {', '.join(r['files'])}" if r.get("files") else "")
+                           for r in report["results"] if not r["success"] and r["severity"] == "critical")
+        raise Failure(f"validation failed ({report['critical_failures']} critical expectation(s): {failed}); nothing published. "
+                      f"Report: {path}", allow_retries=False)
     staged = Path(validated_tables.staged)
     if not staged.is_dir():
-        raise Failure(f"the staged build {staged} is gone (a later build's staging removes leftovers); materialize validated_tables again")
+        raise Failure(f"the staged build {staged} is gone (a later build's staging removes leftovers); materialize validated_tables again",
+                      allow_retries=False)
     build = switch_to(staged, settings.warehouse_path, extra_files={"validation_report.json": path})
+    build_status.record(settings.warehouse_path, context.run.run_id, "published", build_id=build.name)
     counts = validated_tables.row_counts
     database = json.loads((build / "build_info.json").read_text(encoding="utf-8"))["database"]
     changed = (f"; database {database['written']}: {sum(database['rows_deleted'].values())} rows deleted, "

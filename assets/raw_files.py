@@ -3,10 +3,12 @@ and the sources manifest."""
 from dataclasses import dataclass, field
 
 import pandas as pd
-from dagster import AssetExecutionContext, MetadataValue, asset
+from dagster import AssetExecutionContext, Failure, MetadataValue, asset
 
+from .lib import build_status
 from .lib.inventory import RawFile, scan_raw_dir
 from .lib.manifest import read_manifest
+from .lib.portable import register
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -20,13 +22,20 @@ class RawInventory:
     manifest_sha256: str | None = None
 
 
+register(RawInventory)
+
+
 @asset(group_name="ingest", description="Every document under RAW_DIR (any depth: .txt, .html, .docx, .pdf, and unread formats "
                                         "such as .doc or .zip, to be quarantined), hashed, with its sources-manifest row.")
 def raw_files(context: AssetExecutionContext, settings: PipelineSettings) -> RawInventory:
+    build_status.record(settings.warehouse_path, context.run.run_id, "running")  # a build starts here; published_tables ends it
     manifest = read_manifest(settings.raw_path)
     for problem in manifest.problems:
         context.log.warning(problem)
-    files = scan_raw_dir(settings.raw_path, manifest.rows)
+    try:
+        files = scan_raw_dir(settings.raw_path, manifest.rows)
+    except FileNotFoundError as error:  # not a transient failure: a retry would find no folder either
+        raise Failure(str(error), allow_retries=False) from error
     on_disk = {f.source_file for f in files}
     missing = sorted(name for name in manifest.rows if name not in on_disk)
     for name in missing:

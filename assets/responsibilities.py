@@ -6,13 +6,17 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.cache import StageSnapshot, derived_key
 from .lib.per_document import tables_by_document
+from .lib.portable import register
 from .lib.schema import TABLES
 from .lib.units import (WARNING_COLUMNS, ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables,
                         document_tables)
 from .measures import StructuredCorpus
-from .logs import log_lines
+from .logs import log_cache_problems, log_lines, shortened
 from .previews import markdown_table
 from .settings import PipelineSettings
+
+
+register(ResponsibilityTables)
 
 
 @asset(group_name="extract", description="Reads responsibility annotations (brackets, own-line fields, section blocks) into "
@@ -31,10 +35,11 @@ def responsibilities(context: AssetExecutionContext, settings: PipelineSettings,
     computed = {doc_id for doc_id in row_of if derived_key(measures.cache_keys.get(doc_id), "responsibilities") in cache.computed}
     log_lines(context, [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings if w["doc_id"] in computed],
               "responsibility", unchanged=cache.hits)
+    log_cache_problems(context, cache)
     units, links = tables.units, tables.measure_units
     unknown = units[units["function"].isna()]["name"].tolist() if len(units) else []
     if unknown:
-        context.log.warning(f"{len(unknown)} unit(s) with no known function: {'、'.join(unknown[:20])}")
+        context.log.warning(shortened(f"{len(unknown)} unit(s) with no known function: {'、'.join(shortened(name, 40) for name in unknown[:20])}"))
     top = (links[links["role"] == "lead"].merge(units, on="unit_id").groupby("name").size().sort_values(ascending=False)
            .head(10).rename("measures_led").reset_index()) if len(links) else pd.DataFrame()
     context.add_output_metadata({

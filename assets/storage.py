@@ -1,5 +1,5 @@
-"""Where step outputs wait between steps: DataFrames as Arrow IPC files, everything else pickled, under
-WAREHOUSE_DIR/staging/.
+"""Where step outputs wait between steps: DataFrames as Arrow IPC files, everything else as a `portable` values file
+(JSON and Arrow with a checksum; nothing is unpickled), under WAREHOUSE_DIR/staging/steps/<asset>/<run id>/.
 
 Dagster's default IO manager pickles a whole output: at 10,000 plans the `measures` output is a 700 MB pickle, and
 writing it copied every Arrow buffer into bytes first (the build's memory peak), reading it back 2.3 s for each of the
@@ -11,7 +11,6 @@ of two runs' files.
 import dataclasses
 import json
 import os
-import pickle
 import shutil
 import uuid
 from pathlib import Path
@@ -21,9 +20,10 @@ import pyarrow as pa
 import pyarrow.feather as feather
 from dagster import ConfigurableIOManager, DagsterInvariantViolationError, InputContext, OutputContext
 
+from .lib.portable import read_values, write_values
 from .lib.stored import StoredTable
 
-REST = "rest.pkl"  # everything of an output that is not a DataFrame (absent when the output is one frame)
+REST = "rest.values"  # everything of an output that is not a DataFrame (absent when the output is one frame)
 FRAME = "frame.arrow"  # an output that is a DataFrame
 
 
@@ -90,13 +90,34 @@ def _replace_folder(final: Path, write) -> None:
 class FrameStore(ConfigurableIOManager):
     """The default IO manager of the build: an output (a DataFrame, or a dataclass whose fields are DataFrames, dicts
     of DataFrames, StoredTables and small values) is kept in `folder/<asset>/`, one Arrow file per DataFrame, the files
-    of each StoredTable linked, and one pickle of the rest (including any frame Arrow cannot hold, such as a column
-    mixing numbers and strings)."""
+    of each StoredTable linked, and one values file of the rest (dataclasses registered with `portable.register`; a
+    frame Arrow cannot hold, such as a column mixing numbers and strings, is an error)."""
 
     folder: str
 
-    def _path(self, context: OutputContext | InputContext) -> Path:
+    def _asset_folder(self, context: OutputContext | InputContext) -> Path:
         return Path(self.folder).joinpath(*context.asset_key.path)
+
+    def _output_path(self, context: OutputContext) -> Path:
+        """Where this run's output of the asset goes: `<folder>/<asset>/<run id>/`, so no run reads another's output of a
+        step it ran itself (two runs at once once published one another's tables)."""
+        return self._asset_folder(context) / _safe_name(context.run_id)
+
+    def _input_path(self, context: InputContext) -> Path:
+        """The output an input is loaded from: the upstream run's, where Dagster knows it (the upstream step ran in this
+        run); else (a run of some assets only) the newest output of that asset any earlier run left."""
+        folder = self._asset_folder(context)
+        upstream = getattr(context.upstream_output, "run_id", None)
+        if upstream and not upstream.startswith("__"):  # "__EPHEMERAL_RUN_ID": an output of an earlier run
+            own = folder / _safe_name(upstream)
+            if not own.is_dir():
+                raise DagsterInvariantViolationError(f"{own}: the output of {'/'.join(context.asset_key.path)} of run {upstream} "
+                                                     "is gone (removed by another run?); run the build again")
+            return own
+        outputs = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")] if folder.is_dir() else []
+        if not outputs:
+            raise DagsterInvariantViolationError(f"no output of {'/'.join(context.asset_key.path)} in {folder}: materialize it first")
+        return max(outputs, key=lambda p: p.stat().st_mtime_ns)
 
     def handle_output(self, context: OutputContext, obj) -> None:
         def write(folder: Path) -> None:
@@ -120,16 +141,19 @@ class FrameStore(ConfigurableIOManager):
                 for name in {name for name, key in stored if key is not None}:
                     emptied[name] = {k: v for k, v in getattr(obj, name).items() if (name, k) not in stored}
                 rest = dataclasses.replace(obj, **emptied, **linked)
-            with open(folder / REST, "wb") as fh:
-                pickle.dump({"value": rest, "frames": stored}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            write_values(folder / REST, {"value": rest, "frames": stored})
 
-        _replace_folder(self._path(context), write)
+        final = self._output_path(context)
+        _replace_folder(final, write)
+        for other in final.parent.iterdir():  # earlier runs' outputs of this asset, and leftovers of killed writes
+            if other != final:
+                shutil.rmtree(other, ignore_errors=True)
 
     def load_input(self, context: InputContext):
         """The output in its folder, read once per run and process: steps of a run in one process (`make build`) share
         what they load (at 10,000 plans, five steps unpickled the measures step's output, ~0.1 s each). Values are
         shared, so a step must not change what it is given (frames are copy-on-write in pandas 3)."""
-        folder = self._path(context)
+        folder = self._input_path(context)
         run_id = _run_of(context)
         if run_id is None:
             return self._read(folder)
@@ -144,8 +168,7 @@ class FrameStore(ConfigurableIOManager):
     def _read(self, folder: Path):
         if not (folder / REST).exists():
             return read_frame(folder / FRAME)
-        with open(folder / REST, "rb") as fh:
-            stored = pickle.load(fh)
+        stored = read_values(folder / REST)
         value, frames = stored["value"], stored["frames"]
         fields: dict = {f.name: getattr(value, f.name).located_in(folder) for f in dataclasses.fields(value)
                         if isinstance(getattr(value, f.name), StoredTable)} if dataclasses.is_dataclass(value) else {}
@@ -173,6 +196,11 @@ def _run_of(context: InputContext) -> str | None:
         return context.step_context.run_id
     except DagsterInvariantViolationError:
         return None
+
+
+def _safe_name(run_id: str) -> str:
+    """A run id as a folder name (Dagster's are UUIDs; anything else is reduced to letters, digits, - and _)."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in run_id) or "run"
 
 
 def _identity(folder: Path) -> tuple[int, int]:

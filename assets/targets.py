@@ -9,7 +9,7 @@ from .lib.per_document import by_document
 from .lib.target_rows import TARGET_KINDS, target_columns, target_rows
 from .measures import StructuredCorpus
 from .normalized_documents import NormalizedCorpus
-from .logs import log_lines
+from .logs import log_cache_problems, log_lines
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -31,6 +31,7 @@ def targets(context: AssetExecutionContext, settings: PipelineSettings, normaliz
     cache = StageSnapshot(settings.warehouse_path / "cache", "targets")
     frame = by_document(measures.measures, measures.cache_keys, cache, "targets", document_targets, target_columns(),
                         settings.workers)
+    log_cache_problems(context, cache)
     per_doc = frame.groupby("doc_id").size().to_dict() if len(frame) else {}
     log_lines(context, [("info", f"{doc.source_file}: {per_doc.get(doc.doc_id, 0)} target(s)")
                         for doc in measures.documents.itertuples(index=False)

@@ -25,6 +25,8 @@ from .lib.expectations import CRITICAL, check_names, load_suites
 from .lib.gazetteer import region_rows
 from .lib.validation import ValidationReport, preload_engine, validate
 from .lib.per_document import frame_of
+from .lib.plausibility import screened_documents, screened_targets
+from .lib.portable import register
 from .lib.schema import SCHEMA_VERSION, TABLES
 from .lib.row_memo import RowMemo, memo_key
 from .lib.store import discard, hashed_rows, hashing_session, stage_build, to_arrow
@@ -49,6 +51,9 @@ class ValidatedTables:
     staged: str | None  # WAREHOUSE_DIR/builds/.staging-…: the tables written as the next build, not yet published
     row_counts: dict[str, int]
     quarantine_preview: str  # the quarantine table as Markdown, for the published asset's metadata
+
+
+register(ValidatedTables)
 
 
 def fingerprint(tables: dict[str, pa.Table], hashes: dict[str, np.ndarray] | None = None) -> str:
@@ -133,7 +138,8 @@ def validated_tables(context: AssetExecutionContext, settings: PipelineSettings,
     failed = [r for r in report.results if not r.success]
     for r in failed:
         log = context.log.error if r.severity == CRITICAL else context.log.warning
-        log(f"{r.check} failed ({r.severity}): {r.description}; unexpected {r.unexpected_count}, e.g. {r.examples[:3]}")
+        log(f"{r.check} failed ({r.severity}): {r.description}; unexpected {r.unexpected_count}, e.g. {r.examples[:3]}"
+            + (f"; in {', '.join(r.files)}" if r.files else ""))
     context.log.info(f"validation {'passed' if report.passed else 'FAILED'}: {len(report.results)} expectations, "
                      f"{len(failed)} not met; row-wise expectations run on {report.rows_checked} rows, verdicts on "
                      f"{report.rows_remembered} unchanged rows remembered; report {path}" + (f"; staged as {staged}" if staged else "; nothing staged"))
@@ -152,7 +158,10 @@ def assembled_tables(raw_files: RawInventory, normalized_documents: NormalizedCo
     """Every published table in its declared schema, from the stages' outputs: measures joined with their
     responsibility fields and clusters, targets with their indicator classes, the quarantine and the warnings."""
     quarantine = list(measures.quarantine)
-    warnings = measures.warnings + responsibilities.warnings + duplicates.warnings + [
+    published = set(measures.documents["doc_id"].tolist()) if len(measures.documents) else set()
+    doubts = [{"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "decode", "message": doc.decode_doubt}
+              for doc in normalized_documents.documents if doc.decode_doubt and doc.doc_id in published]
+    warnings = doubts + measures.warnings + responsibilities.warnings + duplicates.warnings + [
         {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
     if raw_files.manifest_unusable:
         quarantine.append({"source_file": "sources.csv", "sha256": raw_files.manifest_sha256, "stage": "manifest",
@@ -165,6 +174,9 @@ def assembled_tables(raw_files: RawInventory, normalized_documents: NormalizedCo
         documents = documents.assign(duplicate_of=documents["doc_id"].map(duplicates.document_duplicate_of))
     if len(targets):
         targets = joined(targets, indicators.target_classes, "target_id")
+    documents, odd_dates = screened_documents(documents)
+    targets, odd_targets = screened_targets(targets, dict(zip(documents["doc_id"], documents["source_file"])) if len(documents) else {})
+    warnings += odd_dates + odd_targets
     texts = normalized_documents.texts_of(documents["doc_id"].tolist()).select(["doc_id", "text"]) if len(documents) else None
     frames = {
         "documents": documents,
@@ -219,5 +231,7 @@ def check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
             metadata["examples"] = MetadataValue.md(markdown_table(pd.DataFrame({"example": [str(x) for x in r.examples]})))
         if r.observed is not None:
             metadata["observed"] = str(r.observed)[:200]
+        if r.files:
+            metadata["source_files"] = ", ".join(r.files)
         yield AssetCheckResult(check_name=r.check, asset_key="validated_tables", passed=r.success, metadata=metadata,
                                severity=AssetCheckSeverity.ERROR if r.severity == CRITICAL else AssetCheckSeverity.WARN)

@@ -10,13 +10,32 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from dagster import DagsterInstance, execute_job, reconstructable
 
+from assets.lib import build_status, lock
 from assets.lib.store import DB_NAME
 from pipelines.definitions import build_job_definition, defs
 
 
 def main() -> int:
-    started = time.perf_counter()
     settings = defs.resources["settings"]
+    try:
+        held = lock.acquire(settings.warehouse_path, "a build (make build)", lock_wait(),
+                            on_wait=lambda message: print(f"build: {message}", file=sys.stderr))
+    except lock.WarehouseBusy as busy:
+        print(f"build: {busy}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: nothing was done; try again later
+    try:
+        return run_build(settings)
+    finally:
+        lock.release(held)
+
+
+def lock_wait() -> float:
+    """Seconds to wait for another writer of the warehouse (WAREHOUSE_LOCK_WAIT; default 0: stop at once)."""
+    return float(os.environ.get("WAREHOUSE_LOCK_WAIT") or 0)
+
+
+def run_build(settings) -> int:
+    started = time.perf_counter()
     print(f"build: RAW_DIR={settings.raw_dir} WAREHOUSE_DIR={settings.warehouse_dir}", file=sys.stderr)
     # In this process (on two cores it starts ~3x faster than one process per step), without output capture: the
     # step outputs live in the run's storage, not all at once in memory (peak 6.6 → 4.6 GB at 10,000 plans).
@@ -25,15 +44,23 @@ def main() -> int:
                          raise_on_error=False)
     elapsed = time.perf_counter() - started
     if not result.success:
-        for event in result.all_events:
-            if event.is_failure:
-                print(f"build: FAILED: {event.message}", file=sys.stderr)
+        failures = [_failure_message(event) for event in result.all_events if event.is_failure]
+        for message in failures:
+            print(f"build: FAILED: {message}", file=sys.stderr)
+        build_status.record(settings.warehouse_path, result.run_id, "failed",
+                            message=(failures[0] if failures else "the run failed")[:500])
         print(f"build: failed after {elapsed:.1f}s; the previously published tables are unchanged", file=sys.stderr)
         return 1
     print(summary(Path(settings.warehouse_dir)))
     print("\n" + step_timings(result))
     print(f"\nbuilt in {elapsed:.1f}s → {settings.warehouse_dir}/tables/*.parquet and {settings.warehouse_dir}/{DB_NAME}")
     return 0
+
+
+def _failure_message(event) -> str:
+    """What failed: the step's error where there is one, else Dagster's message."""
+    error = event.step_failure_data.error if event.event_type_value == "STEP_FAILURE" and event.step_failure_data else None
+    return f"{event.step_key}: {error.message.strip()}" if error is not None else event.message
 
 
 def step_timings(result) -> str:
@@ -61,7 +88,7 @@ def summary(warehouse_dir: Path, limit: int = SUMMARY_DOCUMENTS) -> str:
               for row in measures.group_by(["doc_id", "kind"]).aggregate([([], "count_all")]).to_pylist()}
     kinds = sorted({kind for _, kind in counts})
     warnings_per_doc = Counter(warnings.column("doc_id").to_pylist())
-    listed = docs.slice(0, limit).to_pylist()
+    listed = [{**d, "source_file": printable(d["source_file"])} for d in docs.slice(0, limit).to_pylist()]
     width = max([len(d["source_file"]) for d in listed] + [len("document")])
     lines = [f"{'document':<{width}}  {'enc':<9} {'script':<11} " + " ".join(f"{k:>9}" for k in kinds) + "  warnings"]
     for d in listed:
@@ -77,8 +104,15 @@ def summary(warehouse_dir: Path, limit: int = SUMMARY_DOCUMENTS) -> str:
                  + "".join(f"\n  warning: {r['check']}: {r['description']}" for r in report["results"]
                            if not r["success"] and r["severity"] == "warning"))
     for q in quarantine:
-        lines.append(f"  quarantined {q['source_file']} [{q['stage']}]: {q['reason']}")
+        lines.append(f"  quarantined {printable(q['source_file'])} [{q['stage']}]: {printable(q['reason'])}")
     return "\n".join(lines)
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """`text` on one line of a terminal table: control characters (line breaks, escapes) shown as `\\xNN`, cut at
+    `limit` characters."""
+    shown = "".join(f"\\x{ord(c):02x}" if ord(c) < 32 or 0x7f <= ord(c) < 0xa0 else c for c in text)
+    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
 
 
 def exit_now(code: int) -> None:

@@ -20,12 +20,16 @@ ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targe
 
 # Transient failures (a file being written while read, a full disk freed a minute later) get two more tries.
 RETRY = RetryPolicy(max_retries=2, delay=10)
+# Both jobs write WAREHOUSE_DIR: the deployment's run queue lets one run with this tag in at a time (the warehouse lock,
+# assets/lib/lock.py, is the guarantee; this keeps a queued run from waiting on it).
+WRITER_TAG = {"policy_measures/writes": "warehouse"}
 
 build_job = define_asset_job(
     "build",
     selection=AssetSelection.assets(*ALL_ASSETS),  # includes the assets' checks
     description="Everything from RAW_DIR to the published tables in WAREHOUSE_DIR.",
     op_retry_policy=RETRY,
+    tags=WRITER_TAG,
 )
 
 release_job = define_asset_job(
@@ -33,6 +37,7 @@ release_job = define_asset_job(
     selection=AssetSelection.assets(dataset_release),
     description="Cut a versioned dataset release from the last published (validated) build.",
     op_retry_policy=RETRY,
+    tags=WRITER_TAG,
 )
 
 

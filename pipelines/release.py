@@ -8,17 +8,31 @@ import os
 import sys
 from pathlib import Path
 
-from assets.lib.release import verify_release
+from assets.lib.release import recorded_release, verify_release
 
 
 def cut() -> int:
     from dagster import DagsterInstance
 
+    from assets.lib import lock
+    from pipelines.build import lock_wait
     from pipelines.definitions import defs, release_job
 
+    try:
+        held = lock.acquire(defs.resources["settings"].warehouse_path, "a release (make release)", lock_wait(),
+                            on_wait=lambda message: print(f"release: {message}", file=sys.stderr))
+    except lock.WarehouseBusy as busy:
+        print(f"release: {busy}", file=sys.stderr)
+        return 75
+    try:
+        return _cut(defs, release_job, DagsterInstance.get())
+    finally:
+        lock.release(held)
+
+
+def _cut(defs, release_job, instance) -> int:
     quiet = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    result = defs.resolve_job_def(release_job.name).execute_in_process(run_config=quiet, instance=DagsterInstance.get(),
-                                                                       raise_on_error=False)
+    result = defs.resolve_job_def(release_job.name).execute_in_process(run_config=quiet, instance=instance, raise_on_error=False)
     if not result.success:
         for event in result.all_events:
             if event.is_failure:
@@ -36,6 +50,9 @@ def verify(target: str | None) -> int:
         print(f"verify: no release at {folder}", file=sys.stderr)
         return 2
     problems = verify_release(folder)
+    if not problems and recorded_release(folder) is None:
+        print(f"verify: note: no index.json beside {folder.resolve()}: SHA256SUMS is checked against the files, but its own "
+              "digest against nothing; compare it with the one the publisher announced", file=sys.stderr)
     for problem in problems:
         print(f"verify: {folder.resolve().name}/{problem}", file=sys.stderr)
     print(f"verify: {folder.resolve()} {'FAILED: ' + str(len(problems)) + ' problem(s)' if problems else 'OK'}")

@@ -131,7 +131,7 @@ def test_a_memo_is_replaced_whole_and_an_unreadable_one_is_named(tmp_path):
     loaded = RowMemo.load(folder)
     assert loaded.unseen("t", np.array([1, 2, 3, 4], np.uint64)).tolist() == [False, False, False, True]
     assert loaded.verdicts("t__c__check", np.array([2, 5, 1], np.uint64), np.array([False, True, False]), {}) == (2, [None, "bad"])
-    assert sorted(p.name for p in folder.iterdir()) == ["examples.json", "failed.npz", "seen.t.npy"]
+    assert sorted(p.name for p in folder.iterdir()) == ["checksums.json", "examples.json", "failed.npz", "seen.t.npy"]
     (folder / "seen.t.npy").write_bytes(b"truncated")
     with pytest.raises(ValueError, match="seen.t.npy"):
         RowMemo.load(folder)
@@ -141,7 +141,7 @@ def test_a_memo_is_replaced_whole_and_an_unreadable_one_is_named(tmp_path):
         RowMemo.load(folder)
     memo.save(folder)
     (folder / "examples.json").write_text("{}")  # no examples for a check that rejected rows
-    with pytest.raises(ValueError, match="failed.npz"):
+    with pytest.raises(ValueError, match="examples.json"):
         RowMemo.load(folder)
     assert RowMemo.load(tmp_path / "none").unseen("t", np.array([1], np.uint64)).tolist() == [True]
 

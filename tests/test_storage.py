@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 from dagster import AssetKey, build_input_context, build_output_context
 
+from assets.lib.portable import register
 from assets.storage import FrameStore, read_frame, write_frame
 
 
@@ -51,33 +52,47 @@ class Corpus:
     keys: dict[str, str] = field(default_factory=dict)
 
 
+register(Corpus)
+
+
+def output_folder(steps, asset: str):
+    """The one run's output folder of `asset` (outputs are kept per run: `<asset>/<run id>/`)."""
+    [folder] = (steps / asset).iterdir()
+    return folder
+
+
 def round_trip(store: FrameStore, value, asset: str = "measures"):
     store.handle_output(build_output_context(asset_key=AssetKey(asset)), value)
     return store.load_input(build_input_context(asset_key=AssetKey(asset)))
 
 
-def test_dataclass_outputs_keep_frames_as_arrow_files_and_the_rest_pickled(tmp_path):
+def test_dataclass_outputs_keep_frames_as_arrow_files_and_the_rest_as_a_values_file(tmp_path):
     store = FrameStore(folder=str(tmp_path / "steps"))
-    mixed = pd.DataFrame({"value": pd.Series([1, "一"], dtype=object)})  # Arrow cannot hold it: pickled instead
-    corpus = Corpus(awkward_frame(), {"indicators": awkward_frame().head(1), "empty": pd.DataFrame()}, mixed,
+    corpus = Corpus(awkward_frame(), {"indicators": awkward_frame().head(1), "empty": pd.DataFrame()}, pd.DataFrame({"v": [1]}),
                     ["warning"], {"d1": "k1"})
     loaded = round_trip(store, corpus)
     assert_same(loaded.documents, corpus.documents)
     assert list(loaded.reference) == ["indicators", "empty"]
     assert_same(loaded.reference["indicators"], corpus.reference["indicators"])
     assert loaded.reference["empty"].empty
-    assert_same(loaded.mixed, mixed)
     assert (loaded.notes, loaded.keys) == (["warning"], {"d1": "k1"})
-    stored = sorted(p.name for p in (tmp_path / "steps" / "measures").iterdir())
-    assert stored == ["documents.arrow", "reference.empty.arrow", "reference.indicators.arrow", "rest.pkl"]
+    stored = sorted(p.name for p in output_folder(tmp_path / "steps", "measures").iterdir())
+    assert stored == ["documents.arrow", "mixed.arrow", "reference.empty.arrow", "reference.indicators.arrow", "rest.values"]
+
+
+def test_a_frame_arrow_cannot_hold_is_an_error_not_a_pickle(tmp_path):
+    store = FrameStore(folder=str(tmp_path / "steps"))
+    mixed = pd.DataFrame({"value": pd.Series([1, "一"], dtype=object)})
+    with pytest.raises((TypeError, pa.ArrowException)):
+        round_trip(store, Corpus(awkward_frame(), {}, mixed))
 
 
 def test_frames_and_other_values_round_trip_and_replace_the_last_output_whole(tmp_path):
     store = FrameStore(folder=str(tmp_path / "steps"))
     assert_same(round_trip(store, awkward_frame(), "targets"), awkward_frame())
-    assert [p.name for p in (tmp_path / "steps" / "targets").iterdir()] == ["frame.arrow"]
+    assert [p.name for p in output_folder(tmp_path / "steps", "targets").iterdir()] == ["frame.arrow"]
     assert round_trip(store, {"rows": 3}, "targets") == {"rows": 3}  # a later output replaces the folder whole
-    assert [p.name for p in (tmp_path / "steps" / "targets").iterdir()] == ["rest.pkl"]
+    assert [p.name for p in output_folder(tmp_path / "steps", "targets").iterdir()] == ["rest.values"]
     assert sorted(p.name for p in (tmp_path / "steps").iterdir()) == ["targets"]  # nothing left beside it
 
 
@@ -85,12 +100,11 @@ def test_a_failed_write_keeps_the_previous_output(tmp_path):
     store = FrameStore(folder=str(tmp_path / "steps"))
     round_trip(store, awkward_frame(), "targets")
 
-    class Unpicklable:
-        def __reduce__(self):
-            raise TypeError("cannot pickle")
+    class Unstorable:
+        pass
 
     with pytest.raises(TypeError):
-        store.handle_output(build_output_context(asset_key=AssetKey("targets")), Unpicklable())
+        store.handle_output(build_output_context(asset_key=AssetKey("targets")), Unstorable())
     assert_same(store.load_input(build_input_context(asset_key=AssetKey("targets"))), awkward_frame())
     assert sorted(p.name for p in (tmp_path / "steps").iterdir()) == ["targets"]
 
@@ -109,6 +123,9 @@ def test_columns_come_back_as_one_chunk(tmp_path):
 class Loaded:
     rows: pd.DataFrame
     names: list[str] = field(default_factory=list)
+
+
+register(Loaded)
 
 
 SEEN: list[tuple[str, int, list[str]]] = []  # (step, id of the input it was given, its names)

@@ -77,8 +77,8 @@ def test_a_broken_row_blocks_publication_and_keeps_the_last_good_tables(raw_copy
     build(raw_copy, warehouse)
     before = {name: pq.read_table(warehouse / "tables" / f"{name}.parquet") for name in TABLES}
 
-    def broken(text):
-        return [Target(150.0, None, "%", ">=", None, 2022, "网上办理率", text[:2], 0, 2)]
+    def broken(text):  # a unit the vocabulary does not know: an extraction bug, not an implausible value to flag
+        return [Target(5.0, None, "furlongs", ">=", None, 2022, "网上办理率", text[:2], 0, 2)]
 
     monkeypatch.setattr(target_rows, "extract_targets", broken)
     monkeypatch.setattr(cache, "rules_fingerprint", lambda: "the target rules were edited")
@@ -86,7 +86,9 @@ def test_a_broken_row_blocks_publication_and_keeps_the_last_good_tables(raw_copy
     result = materialize(ALL_ASSETS, resources=pipeline_resources(settings), raise_on_error=False)
     assert not result.success
     failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
-    assert "targets__check_share__percent" in failed
+    assert "targets__unit__known" in failed
+    [check] = [e for e in result.get_asset_check_evaluations() if e.check_name == "targets__unit__known"]
+    assert "bayingolin-prefecture_2022_work-plan.txt" in check.metadata["source_files"].value  # it names the files
     assert not result.asset_materializations_for_node("published_tables")
     for name, previous in before.items():
         assert pq.read_table(warehouse / "tables" / f"{name}.parquet").equals(previous), name

@@ -1,11 +1,15 @@
 """What the build keeps between runs: per-document results keyed by what determines them (the raw bytes, the path
 (ids derive from it), the manifest row, PARSER_VERSION and the reading and extraction code and data), so unchanged documents are
-not parsed again; and whole-stage values valid under the same rules."""
+not parsed again; and whole-stage values valid under the same rules.
+
+Nothing is unpickled: indexes and values are `portable` files (JSON and Arrow, with a SHA-256), segment files are Arrow
+with their SHA-256 in the index. A file that is unreadable or fails its checksum is dropped with a warning naming it
+(`problems`), and what it held is computed again: a damaged cache costs time, never a wrong table or a failed build.
+"""
 import ast
 import hashlib
 import json
 import os
-import pickle
 import re
 import shutil
 import uuid
@@ -20,6 +24,7 @@ from .decode import InputError
 from .documents import PARSER_VERSION
 from .inventory import RawFile
 from .parallel import parallel_map
+from .portable import DamagedFile, file_digest, read_values, write_values
 from .stored import StoredTable, stack_tables
 
 
@@ -106,19 +111,23 @@ class StageSnapshot:
     the whole stage, took most of such a rebuild). Segments are merged into one when there are more than
     MAX_SEGMENTS or when documents no longer in the corpus hold most of their rows."""
 
-    INDEX = "index.pkl"
+    INDEX = "index.values"
     MAX_SEGMENTS = 16
 
     def __init__(self, folder: Path, stage: str):
         self.folder = Path(folder) / stage
         self.hits = 0  # documents the last `combined` took from the snapshot
         self.computed: set[str | None] = set()  # the keys the last `combined` computed (None: a document never cached)
+        self.problems: list[str] = []  # damaged files the last `combined` dropped (their documents were computed again)
+        self._digests: dict[str, dict[str, str]] = {}  # segment → table → SHA-256 of its file
 
     def combined(self, keys: list[str | None], make: Callable[[int], Part], names: list[str], workers: int = 1,
                  progress: str | None = None) -> Combined:
         """The tables `names` and extras of the documents with these keys: the stored ones where the snapshot holds
         the key, `make(i)` (on `workers` cores) for the others. An InputError is kept like a result, so a bad file stays
-        quarantined without being parsed again until its bytes change; a None key is computed and never kept."""
+        quarantined without being parsed again until its bytes change (a `transient` one is not kept); a None key is
+        computed and never kept."""
+        self.problems = []
         index = self._load(names)
         ranges, segments = index["ranges"], index["segments"]
         stored_segments = set(segments)
@@ -128,6 +137,7 @@ class StageSnapshot:
         if missing:
             segment, written = self._write_segment(names, made)
             segments[segment] = {name: self._open(name, segment) for name in names}
+            self._digests[segment] = {name: file_digest(self._path(name, segment)) for name in names}
             for i, entry in zip(missing, written):
                 entries[i] = entry
         self.hits = len(keys) - len(missing)
@@ -140,7 +150,8 @@ class StageSnapshot:
         if len(used) > self.MAX_SEGMENTS or sum(t.num_rows for t in tables.values()) * 2 < stored_rows:
             entries = self._compact(names, tables, entries)
             runs = {name: _runs([places[name] for _, places in entries]) for name in names}
-        kept = {key: entry for key, entry in zip(keys, entries) if key is not None}
+        kept = {key: entry for key, entry in zip(keys, entries)
+                if key is not None and not getattr(entry[0], "transient", False)}
         used = {place[0] for _, places in kept.values() for place in places.values()}
         if missing or kept.keys() != ranges.keys() or used != stored_segments:
             self._save_index(names, kept, used)
@@ -155,17 +166,34 @@ class StageSnapshot:
         return pa.ipc.open_file(pa.memory_map(str(self._path(name, segment)))).read_all()
 
     def _load(self, names: list[str]) -> dict:
-        """The stored index with its segments' tables (memory mapped); empty when there is none, it is unreadable or
-        it was written for other tables."""
+        """The stored index with its segments' tables (memory mapped): empty when there is none or it was written for
+        other tables; without the entries of a segment file that is missing, unreadable or fails its checksum, and empty
+        when the index itself is so (each such file named in `problems`)."""
+        empty = {"names": names, "ranges": {}, "segments": {}}
+        path = self.folder / self.INDEX
         try:
-            with open(self.folder / self.INDEX, "rb") as fh:
-                index = pickle.load(fh)
-            if index["names"] != names:
-                raise KeyError("the stage's tables changed")
-            index["segments"] = {segment: {name: self._open(name, segment) for name in names} for segment in index["segments"]}
-            return index
-        except (OSError, EOFError, KeyError, TypeError, pickle.UnpicklingError, AttributeError, ImportError, pa.ArrowInvalid):
-            return {"names": names, "ranges": {}, "segments": {}}
+            index = read_values(path)
+        except FileNotFoundError:
+            return empty
+        except (OSError, DamagedFile) as error:
+            self.problems.append(f"{error}; the stage's cache is dropped and its documents computed again")
+            return empty
+        if not isinstance(index, dict) or index.get("names") != names:
+            return empty
+        self._digests, segments = {}, {}
+        for segment, digests in index["segments"].items():
+            try:
+                for name in names:
+                    if file_digest(self._path(name, segment)) != digests[name]:
+                        raise DamagedFile(self._path(name, segment), "checksum differs from the cache index: the file was changed or damaged")
+                segments[segment] = {name: self._open(name, segment) for name in names}
+                self._digests[segment] = digests
+            except (OSError, KeyError, TypeError, DamagedFile, pa.ArrowException) as error:
+                damaged = error if isinstance(error, DamagedFile) else f"{self.folder}/*.{segment}.arrow: unreadable ({error!r})"
+                self.problems.append(f"{damaged}; the documents it held are computed again")
+        ranges = {key: entry for key, entry in index["ranges"].items()
+                  if all(place[0] in segments for place in entry[1].values())}
+        return {"names": names, "ranges": ranges, "segments": segments}
 
     def _write_segment(self, names: list[str], made: list) -> tuple[str, list[tuple]]:
         """The rows of newly computed documents as a new segment; each document's entry (extra, row ranges)."""
@@ -192,6 +220,7 @@ class StageSnapshot:
         segment = uuid.uuid4().hex[:12]
         for name in names:
             _write_ipc(tables[name].combine_chunks(), self._path(name, segment))
+        self._digests[segment] = {name: file_digest(self._path(name, segment)) for name in names}
         rows, compacted = dict.fromkeys(names, 0), []
         for extra, places in entries:
             compacted.append((extra, {name: (segment, rows[name], places[name][2]) for name in names}))
@@ -202,9 +231,11 @@ class StageSnapshot:
     def _save_index(self, names: list[str], ranges: dict, segments: set[str]) -> None:
         """The new index, swapped in atomically; then segment files it no longer names, and cache entries of older
         layouts, removed."""
-        _write_pickle(self.folder / self.INDEX, {"names": names, "ranges": ranges, "segments": sorted(segments)})
+        write_values(self.folder / self.INDEX, {"names": names, "ranges": ranges,
+                                                "segments": {segment: self._digests[segment] for segment in sorted(segments)}})
         for path in self.folder.iterdir():
-            if path.is_dir() or path.suffix == ".arrow" and path.name.split(".")[-2] not in segments:
+            if (path.is_dir() or path.suffix == ".arrow" and path.name.split(".")[-2] not in segments
+                    or path.suffix == ".pkl"):  # and the pickled index of older versions
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
@@ -232,30 +263,26 @@ def _write_ipc(table: pa.Table, path: Path) -> None:
 
 
 class StageFile:
-    """One pickled value for a whole stage (such as the dedup verdicts of the last build), valid while the rules
-    are unchanged: `folder/<stage>/<rules fingerprint>.pkl`, written atomically, older versions removed."""
+    """One value for a whole stage (such as the dedup verdicts of the last build), valid while the rules are unchanged:
+    `folder/<stage>/<rules fingerprint>.values` (a `portable` file), written atomically, older versions removed."""
 
     def __init__(self, folder: Path, stage: str):
         self.folder = Path(folder) / stage
-        self.path = self.folder / f"{rules_fingerprint()[:16]}.pkl"
+        self.path = self.folder / f"{rules_fingerprint()[:16]}.values"
+        self.problems: list[str] = []  # a damaged file `load` dropped
 
     def load(self, default):
+        """The stored value; `default` when there is none, or when it is damaged or unreadable (named in `problems`)."""
         try:
-            with open(self.path, "rb") as fh:
-                return pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            return read_values(self.path)
+        except FileNotFoundError:
+            return default
+        except (OSError, DamagedFile) as error:
+            self.problems.append(f"{error}; computed again")
             return default
 
     def save(self, value) -> None:
-        _write_pickle(self.path, value)
-        for old in self.folder.glob("*.pkl"):
-            if old != self.path:
+        write_values(self.path, value)
+        for old in self.folder.iterdir():
+            if old != self.path and old.suffix in (".values", ".pkl"):
                 old.unlink(missing_ok=True)
-
-
-def _write_pickle(path: Path, value) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
-    with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)

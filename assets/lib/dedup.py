@@ -21,7 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .decode import InputError
+from .inventory import read_side_file
 from .parallel import parallel_map
+from .portable import register, register_custom
 from .similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, Verdict, compare_masked, mask_numbers, masked, masked_shingles, squash
 
 OVERRIDES_NAME = "dedup_overrides.csv"
@@ -61,24 +64,54 @@ class Overrides:
     measures_same: list[tuple[str, str]] = field(default_factory=list)  # by measure_id
     measures_different: set[frozenset] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    lines: list[tuple[int, str, str, str, str]] = field(default_factory=list)  # (line number, level, a, b, decision) applied
+
+    def unknown_names(self, source_files: set[str], measure_ids: set[str]) -> list[str]:
+        """A message for each line naming a document (by source_file) or measure (by measure_id) this build does not have:
+        such a line has no effect, which a curator should know (a renamed file, a typo, an id from another parser version)."""
+        messages = []
+        for line, level, a, b, _ in self.lines:
+            known = source_files if level == "document" else measure_ids
+            missing = [name for name in (a, b) if name not in known]
+            if missing:
+                messages.append(f"{OVERRIDES_NAME} line {line}: no {level} {' or '.join(missing)} in this build; the line has no effect")
+        return messages
 
 
 def read_overrides(raw_dir: Path) -> Overrides:
     """`RAW_DIR/dedup_overrides.csv`: columns `level` (document|measure), `a`, `b`, `decision` (same|different), `note`."""
-    path = Path(raw_dir) / OVERRIDES_NAME
     result = Overrides()
-    if not path.exists():
+    try:
+        data = read_side_file(raw_dir, OVERRIDES_NAME)
+    except InputError as error:
+        result.problems.append(f"{OVERRIDES_NAME}: {error.reason}; ignored")
+        return result
+    if data is None:
         return result
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+        rows = list(csv.DictReader(data.decode("utf-8-sig").splitlines()))
     except (UnicodeDecodeError, csv.Error) as exc:
         result.problems.append(f"{OVERRIDES_NAME}: unreadable ({exc}); ignored")
         return result
+    decisions: dict[tuple[str, frozenset], dict[str, int]] = {}  # (level, pair) → decision → first line
     for n, row in enumerate(rows, start=2):
         level, a, b, decision = ((row.get(k) or "").strip() for k in ("level", "a", "b", "decision"))
         if level not in ("document", "measure") or decision not in ("same", "different") or not a or not b:
             result.problems.append(f"{OVERRIDES_NAME} line {n}: needs level document|measure, a, b, decision same|different; ignored")
             continue
+        if a == b:
+            result.problems.append(f"{OVERRIDES_NAME} line {n}: names {a} on both sides; a {level} cannot be a copy of itself; ignored")
+            continue
+        decisions.setdefault((level, frozenset((a, b))), {}).setdefault(decision, n)
+        result.lines.append((n, level, a, b, decision))
+    for (level, pair), lines in decisions.items():
+        if len(lines) > 1:
+            a, b = sorted(pair)
+            result.problems.append(f"{OVERRIDES_NAME} lines {lines['same']} and {lines['different']}: {a} and {b} marked both "
+                                   "same and different; neither applied")
+    conflicting = {key for key, lines in decisions.items() if len(lines) > 1}
+    result.lines = [entry for entry in result.lines if (entry[1], frozenset(entry[2:4])) not in conflicting]
+    for _, level, a, b, decision in result.lines:
         same, different = ((result.documents_same, result.documents_different) if level == "document"
                            else (result.measures_same, result.measures_different))
         if decision == "same":
@@ -287,7 +320,8 @@ def _stream_candidates(masked_texts: dict[str, str], threshold: float = LSH_THRE
 class TextIndex:
     """MinHash LSH over masked texts, each known by its position in `texts`: signatures over character 3-grams (rensa, a
     Rust implementation: ~20x faster than a pure-Python MinHash here); `num_perm / bands` rows per band put the LSH's
-    S-curve at `threshold`. It pickles, so a grown corpus can query last build's index with its new texts only."""
+    S-curve at `threshold`. It is stored (`portable`, rensa's own serialization of the LSH), so a grown corpus can query last
+    build's index with its new texts only."""
 
     def __init__(self, threshold: float = LSH_THRESHOLD, num_perm: int = 64):
         from rensa import RMinHashLSH
@@ -422,6 +456,30 @@ class SearchState:
     LSH index of those texts (kept only where no "different" override makes the order of joins matter)."""
     entry_of_text: dict[str, str]
     index: TextIndex
+
+
+def _lsh_state(lsh) -> list:
+    """rensa's LSH index as its constructor's arguments and the bytes of its own serialization (no pickle)."""
+    return [list(lsh.__getnewargs__()), lsh.__getstate__()]
+
+
+def _lsh_from(state: list):
+    from rensa import RMinHashLSH
+
+    lsh = RMinHashLSH.__new__(RMinHashLSH, *state[0])
+    lsh.__setstate__(state[1])
+    return lsh
+
+
+def _register_stored_classes() -> None:
+    """What the deduplication state kept between builds holds (`cache.StageFile`)."""
+    from rensa import RMinHashLSH
+
+    register(DocumentDuplicates, SearchState, TextIndex)
+    register_custom(RMinHashLSH, _lsh_state, _lsh_from)
+
+
+_register_stored_classes()
 
 
 def cluster_rows(groups, order: dict[str, tuple], keys: dict[str, str]) -> list[dict]:

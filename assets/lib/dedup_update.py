@@ -20,6 +20,7 @@ from .dedup import (CLUSTER_COLUMNS, Clusters, DocumentDuplicates, Overrides, Pa
                     cluster_rows, could_be_copies, document_keys, overlap_candidates, provision_postings, representative_order,
                     resolve_duplicates)
 from .per_document import rows_where, take_runs
+from .portable import register
 from .similarity import MAX_CONTENT_CHARS, MIN_RATIO, mask_numbers
 
 
@@ -34,6 +35,9 @@ class DedupState:
     documents: DocumentDuplicates
     search: SearchState
     frame: pd.DataFrame  # the measure clusters
+
+
+register(DedupState)
 
 
 @dataclass

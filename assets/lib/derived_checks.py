@@ -29,6 +29,7 @@ def check_frames(frames: dict[str, pd.DataFrame], memo: RowMemo | None = None,
                 out[name][fk_check_column(column, ref_table)] = _exists(out[name][column], frames[ref_table][ref_column], con)
         documents = out["documents"]
         documents["check_duplicate_of_in_documents"] = _exists(documents["duplicate_of"], frames["documents"]["doc_id"], con)
+        documents["check_not_own_duplicate"] = _not_itself(documents["duplicate_of"], documents["doc_id"])
         clusters = out["measure_clusters"]
         clusters["check_cluster_member"] = _named_after_member(clusters, con) if len(clusters) else pd.Series(dtype=bool)
     texts = frames["document_texts"]
@@ -36,8 +37,10 @@ def check_frames(frames: dict[str, pd.DataFrame], memo: RowMemo | None = None,
     if len(measures):
         measures["check_span"] = _spans(measures, texts, False, "measures", memo, hashes)
         measures["check_numbering"] = _numbering_ok(measures)
+        measures["check_not_own_duplicate"] = _not_itself(measures["duplicate_of"], measures["measure_id"])
     else:
-        measures["check_span"], measures["check_numbering"] = pd.Series(dtype=bool), pd.Series(dtype=bool)
+        for column in ("check_span", "check_numbering", "check_not_own_duplicate"):
+            measures[column] = pd.Series(dtype=bool)
     tags = out["measure_indicators"]
     tags["check_one_primary"] = _one_primary(tags) if len(tags) else pd.Series(dtype=bool)
     targets = out["targets"]
@@ -51,6 +54,12 @@ def check_frames(frames: dict[str, pd.DataFrame], memo: RowMemo | None = None,
         for column in ("check_share", "check_range", "check_span"):
             targets[column] = pd.Series(dtype=object)
     return out
+
+
+def _not_itself(duplicate_of: pd.Series, ids: pd.Series) -> pd.Series:
+    """False where a row names itself as the row it duplicates, True where it names another, None where it names none."""
+    differs = pc.not_equal(*_same_type(_arrow(duplicate_of), _arrow(ids)))  # null where duplicate_of is
+    return pd.Series(differs.to_pylist(), index=duplicate_of.index, dtype=object)
 
 
 def _exists(values: pd.Series, keys: pd.Series, con: duckdb.DuckDBPyConnection | None = None) -> pd.Series:

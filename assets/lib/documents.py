@@ -10,11 +10,12 @@ import pyarrow as pa
 from .decode import InputError
 from .dedup import remove_repetition
 from .doc_types import doc_type, is_draft
-from .inventory import RawFile
+from .inventory import MAX_BYTES, RawFile, read_regular
 from .metadata import Metadata, infer_metadata
 from .normalize import normalize_text
 from .origins import Origin, carried_over, page_of, row_of
 from .outline import Outline, parse_outline
+from .portable import register
 from .source_text import read_source
 
 # Bump when a change to parsing changes output for unchanged input (cache keys and release notes use it).
@@ -40,6 +41,10 @@ class NormalizedDocument:
     format: str = "text"  # what was read: text, html, docx, pdf
     page_count: int | None = None  # pages of a PDF
     origins: tuple[Origin, ...] = ()  # spans of `text` with the PDF page or task-table row they came from
+    decode_doubt: str | None = None  # why the encoding is a guess to check (published as a parse warning)
+
+
+register(NormalizedDocument, Metadata, Origin)  # kept in the normalize stage's cache
 
 
 def doc_id_for(source_file: str) -> str:
@@ -51,10 +56,11 @@ def read_document(raw: RawFile) -> NormalizedDocument:
     """Decode, normalize and describe one raw file; raise InputError when it cannot be published."""
     if raw.problem:
         raise raw.problem
-    try:
-        data = raw.path.read_bytes()
-    except OSError as exc:
-        raise InputError("inventory", f"cannot be read ({exc.strerror or exc})") from exc
+    data = read_regular(raw.path, MAX_BYTES)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if sha256 != raw.sha256:  # what is parsed must be what was hashed: the hash keys the cache and is published
+        raise InputError("inventory", f"changed while the build was reading it (hashed as {raw.sha256[:12]}, read as "
+                                      f"{sha256[:12]}); not published by this build, read again by the next", transient=True)
     source = read_source(raw.source_file, data)
     normalized = normalize_text(source.text)
     if not normalized.text.strip():
@@ -78,6 +84,7 @@ def read_document(raw: RawFile) -> NormalizedDocument:
         format=source.format,
         page_count=source.page_count,
         origins=carried_over(source.origins, source.text, normalized.text, normalized.script == "traditional"),
+        decode_doubt=source.doubt,
     )
 
 

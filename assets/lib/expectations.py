@@ -25,13 +25,14 @@ ROLES = ["lead", "cooperating", "responsible"]
 COMPARATORS = ["<=", ">=", "=", "~", "range"]
 LEVELS = list(DIVISION_LEVELS)
 STAGES = ["inventory", "manifest", "decode", "normalize", "outline"]
-WARNING_STAGES = ["metadata", "outline", "responsibility", "manifest", "deduplicate"]
+WARNING_STAGES = ["metadata", "decode", "outline", "responsibility", "manifest", "deduplicate", "plausibility"]
 GROWTH_OR_REDUCTION = r"增长|增幅|增速|提高|提升|降低|下降|减少|压减|压缩|缩减|精简|缩短"
 # A character that is not whitespace, as Python's `\S` means it (str.isspace: also U+3000 and the other Unicode spaces),
 # written as a class of literal characters: pandas runs `\S` through Python's re one string at a time (pyarrow's RE2
 # differs on whitespace), a class of literals in RE2 over the whole column (3.7 s → 0.8 s at 10,000 plans).
 NOT_BLANK = "[^" + "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "]"
-DERIVED_COLUMNS = {"documents": ["check_duplicate_of_in_documents"], "measures": ["check_span", "check_numbering"], "targets": ["check_share", "check_range", "check_span"],
+DERIVED_COLUMNS = {"documents": ["check_duplicate_of_in_documents", "check_not_own_duplicate"],
+                   "measures": ["check_span", "check_numbering", "check_not_own_duplicate"], "targets": ["check_share", "check_range", "check_span"],
                    "measure_clusters": ["check_cluster_member"], "measure_indicators": ["check_one_primary"]}
 MAX_ROWS_PER_DOCUMENT = {"measures": 2000, "units": 1000, "measure_units": 20000, "targets": 2000, "parse_warnings": 2000,
                          "measure_clusters": 2000, "measure_indicators": 2000 * 19}
@@ -93,6 +94,8 @@ def _documents() -> list[dict]:
            column="sha256", regex=r"^[0-9a-f]{64}$"),
         _e("documents__duplicate_of__in_documents", "expect_column_values_to_be_in_set", "duplicate_of names a published document",
            column="check_duplicate_of_in_documents", value_set=[True]),
+        _e("documents__duplicate_of__not_itself", "expect_column_values_to_be_in_set", "no document is a copy of itself",
+           column="check_not_own_duplicate", value_set=[True]),
         _e("documents__measure_count__at_least_one", "expect_column_values_to_be_between",
            "a document with no provision of kind measure is flagged", severity=WARNING, column="measure_count", min_value=1),
         _e("documents__issue_date__plausible", "expect_column_values_to_match_regex", "issue_date lies between 1990 and 2099",
@@ -127,6 +130,8 @@ def _measures() -> list[dict]:
         _e("measures__check_numbering__consecutive", "expect_column_values_to_be_in_set",
            "numbers follow one another within a document and part (gaps and repeats are warnings)", severity=WARNING,
            column="check_numbering", value_set=[True]),
+        _e("measures__duplicate_of__not_itself", "expect_column_values_to_be_in_set", "no provision is a copy of itself",
+           column="check_not_own_duplicate", value_set=[True]),
         _e("measures__row_count_min", "expect_table_row_count_to_be_between", "each published document has a provision",
            min_value={"$PARAMETER": "documents__rows"}),
     ]

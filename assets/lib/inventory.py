@@ -8,8 +8,10 @@ from pathlib import Path
 
 from .decode import InputError
 from .file_formats import is_page_asset, listed_format
+from .portable import register
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_SIDE_FILE_BYTES = 20 * 1024 * 1024  # sources.csv, dedup_overrides.csv: a row per file or pair, 10,000 plans ~2 MB
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,9 @@ class RawFile:
     size: int
     manifest: dict = field(default_factory=dict, hash=False, compare=False)
     problem: InputError | None = None  # set when the file cannot even be read
+
+
+register(RawFile)
 
 
 def scan_raw_dir(raw_dir: Path, manifest_rows: dict[str, dict] | None = None) -> list[RawFile]:
@@ -39,13 +44,47 @@ def scan_raw_dir(raw_dir: Path, manifest_rows: dict[str, dict] | None = None) ->
         if problem:
             files.append(RawFile(rel, path, None, 0, row, problem))
             continue
-        data = path.read_bytes()
+        try:
+            data = read_regular(path, MAX_BYTES)
+        except InputError as error:
+            files.append(RawFile(rel, path, None, 0, row, error))
+            continue
         unread = None if fmt.read else InputError("inventory", fmt.what_to_do)
         files.append(RawFile(rel, path, hashlib.sha256(data).hexdigest(), len(data), row, unread))
     return files
 
 
-def _problem(path: Path, root: Path) -> InputError | None:
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of `path` if it is (still) a regular file of at most `limit` bytes; else InputError('inventory'). Opened
+    without blocking and checked on the open file: a FIFO or device put in its place after `_problem` looked at it is
+    neither waited for nor read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError("inventory", f"cannot be read ({exc.strerror or exc})") from exc
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("inventory", "is not a regular file")
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError("inventory", f"is over the {limit} byte limit")
+    return data
+
+
+def read_side_file(raw_dir: Path, name: str) -> bytes | None:
+    """A file of settings beside the texts (`sources.csv`, `dedup_overrides.csv`): its bytes, None when there is none;
+    InputError when it is not a regular file inside RAW_DIR of at most MAX_SIDE_FILE_BYTES (it is then not read at all)."""
+    path = Path(raw_dir) / name
+    if not os.path.lexists(path):
+        return None
+    problem = _problem(path, Path(raw_dir).resolve(), MAX_SIDE_FILE_BYTES)
+    if problem:
+        raise problem
+    return read_regular(path, MAX_SIDE_FILE_BYTES)
+
+
+def _problem(path: Path, root: Path, limit: int = MAX_BYTES) -> InputError | None:
     """Why `path` cannot be read as a policy text, or None. Only a symlink is resolved (resolving every path took a
     stat per path component: 0.5 s for 10,000 files); a regular file found under RAW_DIR is where it was found."""
     try:
@@ -59,8 +98,8 @@ def _problem(path: Path, root: Path) -> InputError | None:
         return InputError("inventory", f"cannot be resolved ({exc.__class__.__name__}: {exc}); a broken or looping symlink?")
     if not stat.S_ISREG(info.st_mode):
         return InputError("inventory", "is not a regular file")
-    if info.st_size > MAX_BYTES:
-        return InputError("inventory", f"is {info.st_size} bytes, over the {MAX_BYTES} byte limit for one policy text")
+    if info.st_size > limit:
+        return InputError("inventory", f"is {info.st_size} bytes, over the {limit} byte limit")
     if not os.access(path, os.R_OK):
         return InputError("inventory", "is not readable (permission denied)")
     return None

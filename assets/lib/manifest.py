@@ -7,7 +7,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .decode import InputError
+from .inventory import read_side_file
 from .normalize import unify_width
+from .plausibility import implausible_date_reason, plausible_date
 
 MANIFEST_NAME = "sources.csv"
 COLUMNS = ("file", "title", "issuer", "region", "region_code", "admin_level", "issue_date", "doc_number", "format", "source_note",
@@ -26,11 +29,15 @@ class Manifest:
 
 def read_manifest(raw_dir: Path) -> Manifest:
     """Read `RAW_DIR/sources.csv`; a missing manifest is fine, a malformed one is reported and ignored."""
-    path = raw_dir / MANIFEST_NAME
     manifest = Manifest()
-    if not path.exists():
+    try:
+        data = read_side_file(raw_dir, MANIFEST_NAME)
+    except InputError as error:
+        manifest.problems.append(f"{MANIFEST_NAME}: {error.reason}; manifest ignored")
+        manifest.unusable = True
         return manifest
-    data = path.read_bytes()
+    if data is None:
+        return manifest
     manifest.sha256 = hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8-sig")
@@ -64,6 +71,10 @@ def read_manifest(raw_dir: Path) -> Manifest:
                     clean[column] = dt.date.fromisoformat(clean[column])
                 except ValueError:
                     manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): {column} {clean[column]!r} is not YYYY-MM-DD; ignored")
+                    clean[column] = ""
+                    continue
+                if not plausible_date(clean[column]):
+                    manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): {implausible_date_reason(clean[column], column)}; ignored")
                     clean[column] = ""
         if clean.get("source_url") and not re.match(r"^https?://\S+$", clean["source_url"]):
             manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): source_url {clean['source_url']!r} is not an "

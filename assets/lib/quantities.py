@@ -31,9 +31,11 @@ UNITS: dict[str, tuple[str, str]] = {
     "立方米": ("立方米", "volume"), "吨": ("吨", "weight"),
 }
 UNIT_RE = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
+# A minus sign written right before a number that does not follow another number or letter (`1-3` is a range, `G-3` a code).
+SIGN = r"(?P<sign>(?<![0-9A-Za-z.零〇一二两三四五六七八九十百千])[-−－])?"
 QUANTITY = re.compile(
     rf"(?P<pct>百分之(?P<pnum>{NUM}))"
-    rf"|(?P<num>{NUM})(?:\s*{RANGE_SEP}\s*(?P<num2>{NUM}))?(?P<mult>[万亿千](?=\s*(?:{UNIT_RE})))?\s*(?P<unit>{UNIT_RE})?"
+    rf"|{SIGN}(?P<num>{NUM})(?:\s*{RANGE_SEP}\s*(?P<num2>{NUM}))?(?P<mult>[万亿千](?=\s*(?:{UNIT_RE})))?\s*(?P<unit>{UNIT_RE})?"
 )
 
 
@@ -70,6 +72,8 @@ def find_quantities(text: str) -> list[Quantity]:
         if value is None:
             continue
         value_max = parse_number(m.group("num2")) if m.group("num2") else None
+        if m.group("sign"):  # `-3个工作日` is -3 (implausible, and left out as such), never 3
+            value, value_max = -value, -value_max if value_max is not None else None
         written = m.group("unit")
         unit, category = UNITS[written] if written else (None, None)
         factor = MULTIPLIER.get(m.group("mult") or "", 1)

@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .release_page import write_page
@@ -29,6 +30,9 @@ LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "pa
 FRICTIONLESS_TYPES = {"string": "string", "large_string": "string", "int64": "integer", "int32": "integer",
                       "double": "number", "float": "number", "date32[day]": "date", "bool": "boolean"}
 DELTA_TABLES = {"documents": "doc_id", "measures": "measure_id", "units": "unit_id", "targets": "target_id"}
+# A text cell starting with one of these is a formula to a spreadsheet program (OWASP's list): the CSV export writes it
+# after an apostrophe, which spreadsheets show as text. Parquet and DuckDB keep the value as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ReleaseError(RuntimeError):
@@ -66,13 +70,14 @@ def cut_release(build: Path, releases: Path, today: dt.date | None = None, sourc
     if not report.get("passed"):
         raise ReleaseError(f"{build}: its validation did not pass; a release is only cut from a fully validated build")
     releases.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(releases)
     version = next_version(releases, today or dt.date.today())
     index = read_index(releases)
     previous = releases / index["releases"][-1]["version"] if index["releases"] else None
     staging = releases / f".staging-{version}-{uuid.uuid4().hex[:6]}"
     try:
         _write_release(build, staging, version, previous, report, sources or [])
-        problems = verify_release(staging)
+        problems = verify_release(staging, against_index=False)
         if problems:
             raise ReleaseError("the new release does not verify: " + "; ".join(problems))
         final = releases / version
@@ -89,6 +94,15 @@ def cut_release(build: Path, releases: Path, today: dt.date | None = None, sourc
     os.symlink(version, link)
     os.replace(link, releases / "latest")  # only after the release is complete and verified
     return final
+
+
+def _remove_leftovers(releases: Path) -> None:
+    """What a killed release left in releases/ (the caller holds the warehouse's lock): staging folders, the temporary
+    `latest` link, an unfinished archive."""
+    for leftover in releases.glob(".staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in [*releases.glob(".latest-*"), *releases.glob("*.tar.tmp"), *releases.glob(".index.json.*")]:
+        leftover.unlink(missing_ok=True)
 
 
 def _write_release(build: Path, out: Path, version: str, previous: Path | None, report: dict, sources: list[dict]) -> None:
@@ -120,14 +134,20 @@ def _write_release(build: Path, out: Path, version: str, previous: Path | None, 
 
 
 def _write_csv(table, path: Path) -> None:
-    """UTF-8 with BOM (so Excel reads the Chinese text); lists as JSON arrays; dates ISO."""
+    """UTF-8 with BOM (so Excel reads the Chinese text); lists as JSON arrays; dates ISO; text that would start a
+    formula escaped (`spreadsheet_safe`)."""
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(table.column_names)
         for row in table.to_pylist():
             writer.writerow(["" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, list)
                              else v.isoformat() if isinstance(v, dt.date) else repr(v) if isinstance(v, float) and v != v
-                             else _number(v) for v in row.values()])
+                             else spreadsheet_safe(v) if isinstance(v, str) else _number(v) for v in row.values()])
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` with an apostrophe in front when a spreadsheet program would take it for a formula (FORMULA_STARTS)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _number(value):
@@ -181,7 +201,7 @@ def _data_dictionary(version: str, counts: dict[str, int], report: dict) -> str:
              "listed in `documents` (decoded, normalized, parsed, validated by "
              f"{len(report['results'])} expectations; {report['warnings']} warning(s) in `validation_report.json`).", "",
              "## Files", "", "| file | what |", "|---|---|",
-             "| `data/<table>.parquet` | the tables, typed (Parquet) |", "| `csv/<table>.csv` | the same tables as CSV, UTF-8 with BOM (opens in Excel) |",
+             "| `data/<table>.parquet` | the tables, typed (Parquet) |", "| `csv/<table>.csv` | the same tables as CSV, UTF-8 with BOM (opens in Excel); see below for text that starts like a formula |",
              f"| `{DB_NAME}` | the same tables in one DuckDB database, with comments on every table and column |",
              "| `datapackage.json` | Frictionless Data Package: schemas, keys, licence |",
              "| `validation_report.json` | the validation report of the build this release came from |",
@@ -197,6 +217,11 @@ def _data_dictionary(version: str, counts: dict[str, int], report: dict) -> str:
         lines += [f"### `{name}` ({counts[name]} rows)", "", spec.description + key, "", "| column | type | meaning |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.type}{'' if not c.nullable else ', nullable'} | {c.description.replace('|', '/')} |" for c in spec.columns]
         lines.append("")
+    lines += ["## CSV files and spreadsheets", "",
+              "A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a formula by Excel",
+              "or LibreOffice: in `csv/` such a cell is written with an apostrophe in front (`'=…`), which spreadsheets show as",
+              "text. Only the CSV files are escaped: the Parquet files and the DuckDB database hold every value as it is, so",
+              "remove one leading apostrophe from such cells when reading the CSV files with a program other than a spreadsheet.", ""]
     lines += ["## Views (in the DuckDB file)", ""]
     lines += [f"- `{view.name}`: {view.description}" for view in VIEWS]
     lines += ["", "Their columns are documented in the file: `SELECT table_name, column_name, comment FROM duckdb_columns()`.", ""]
@@ -297,13 +322,17 @@ def _atomic_write(path: Path, text: str) -> None:
 # ---------------------------------------------------------------------------------------------- verifying
 
 
-def verify_release(folder: Path) -> list[str]:
-    """Problems with a (downloaded) release folder, each naming the file; empty when it is intact."""
+def verify_release(folder: Path, against_index: bool = True) -> list[str]:
+    """Problems with a (downloaded) release folder, each naming the file; empty when it is intact. With `against_index`
+    and an `index.json` beside the folder (a warehouse's releases/), SHA256SUMS itself must have the digest recorded there
+    when the release was cut: a file changed and SHA256SUMS recomputed is found."""
     folder = Path(folder)
     problems = []
     sums = folder / "SHA256SUMS"
     if not sums.exists():
         return [f"{sums}: missing"]
+    if against_index:
+        problems += _against_index(folder)
     listed = {}
     for line in sums.read_text(encoding="utf-8").splitlines():
         digest, _, name = line.partition("  ")
@@ -318,6 +347,7 @@ def verify_release(folder: Path) -> list[str]:
             problems.append(f"{name}: checksum differs from SHA256SUMS")
     if problems:
         return problems
+    problems += _csv_against_parquet(folder)
     problems += _validate_datapackage(folder)
     try:
         with duckdb.connect(str(folder / DB_NAME), read_only=True) as con:
@@ -328,6 +358,52 @@ def verify_release(folder: Path) -> list[str]:
                     problems.append(f"{DB_NAME}: table {name} has {rows} rows, data/{name}.parquet has {expected}")
     except duckdb.Error as exc:
         problems.append(f"{DB_NAME}: does not open ({exc})")
+    return problems
+
+
+def recorded_release(folder: Path) -> dict | None:
+    """The entry `index.json` beside a release folder has for it; None when there is no index.json there."""
+    index = Path(folder).resolve().parent / "index.json"
+    if not index.is_file():
+        return None
+    name = Path(folder).resolve().name
+    return next((entry for entry in read_index(index.parent)["releases"] if entry["version"] == name), {})
+
+
+def _against_index(folder: Path) -> list[str]:
+    """SHA256SUMS compared with the digest index.json recorded for this release (nothing to compare without index.json)."""
+    try:
+        entry = recorded_release(folder)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [f"index.json: unreadable ({exc.__class__.__name__}: {exc})"]
+    if entry is None:
+        return []
+    if not entry:
+        return [f"index.json: lists no release {Path(folder).resolve().name}; SHA256SUMS cannot be checked against it"]
+    if _sha256(folder / "SHA256SUMS") != entry.get("sha256sums_sha256"):
+        return ["SHA256SUMS: its sha256 differs from the one index.json recorded when the release was cut "
+                "(the release was changed and its checksums recomputed)"]
+    return []
+
+
+def _csv_against_parquet(folder: Path) -> list[str]:
+    """Each csv/<table>.csv with the columns and as many rows as data/<table>.parquet."""
+    problems = []
+    for name in TABLES:
+        path, parquet = folder / "csv" / f"{name}.csv", folder / "data" / f"{name}.parquet"
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                reader = csv.reader(fh)
+                header = next(reader, [])
+                rows = sum(1 for _ in reader)
+            metadata = pq.read_metadata(parquet)
+        except (OSError, UnicodeDecodeError, csv.Error, pa.ArrowException) as exc:
+            problems.append(f"csv/{name}.csv: cannot be compared with data/{name}.parquet ({exc.__class__.__name__}: {exc})")
+            continue
+        if header != metadata.schema.to_arrow_schema().names:
+            problems.append(f"csv/{name}.csv: columns {header} differ from data/{name}.parquet's")
+        if rows != metadata.num_rows:
+            problems.append(f"csv/{name}.csv: {rows} rows, data/{name}.parquet has {metadata.num_rows}")
     return problems
 
 

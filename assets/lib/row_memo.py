@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .cache import rules_fingerprint
+from .portable import file_digest
 
 # Expectation types whose verdict on a row depends on that row alone (when they carry no `mostly`, `row_condition` or
 # `$PARAMETER`): great-expectations' other column-map types may read the whole column (uniqueness).
@@ -30,6 +31,7 @@ ROW_WISE_TYPES = frozenset({"expect_column_values_to_not_be_null", "expect_colum
                             "expect_column_values_to_be_in_set", "expect_column_values_to_be_between"})
 LIBRARIES = ("great_expectations", "pandas", "pyarrow", "duckdb")
 FAILED, EXAMPLES = "failed.npz", "examples.json"  # in a memo folder: each check's rejected rows, the values reported
+CHECKSUMS = "checksums.json"  # in a memo folder: the SHA-256 of each of its other files, checked when it is loaded
 MEMO_NAME = re.compile(r"[0-9a-f]{16}|\.(tmp|old)-[0-9a-f]{32}")  # a memo folder (`memo_key`'s first 16 digits) or a save's temporary
 
 
@@ -71,15 +73,18 @@ class RowMemo:
         """These rows' row-wise verdicts are all known now: the memo this validation saves holds them."""
         self.next_seen[table] = np.asarray(hashes)  # repeats and all: a lookup needs no unique values
 
-    def verdicts(self, check: str, hashes: np.ndarray, unseen: np.ndarray, new_failures: dict[int, object]) -> tuple[int, list]:
+    def verdicts(self, check: str, hashes: np.ndarray, unseen: np.ndarray, new_failures: dict[int, object],
+                 where: list[int] | None = None) -> tuple[int, list]:
         """How many of the rows (by hash, in table order) `check` rejects and the values reported for the first five:
         for rows checked before, the remembered failures; for the `unseen` rows, checked now, `new_failures` (hash →
-        value reported)."""
+        value reported). `where`, when given, receives the positions of the rejected rows."""
         old_hashes, old_examples = self._failed.get(check, (np.zeros(0, np.uint64), []))
         new_hashes = np.fromiter(new_failures, dtype=np.uint64, count=len(new_failures))
         rejected = np.where(unseen, _member(hashes, new_hashes), _member(hashes, old_hashes))
         example_of = dict(zip(old_hashes.tolist(), old_examples)) | new_failures
         at = np.flatnonzero(rejected)
+        if where is not None:
+            where.extend(at.tolist())
         present = pd.unique(hashes[at])
         self.next_failed[check] = (present, [example_of[h] for h in present.tolist()])
         return len(at), [example_of[h] for h in hashes[at[:5]].tolist()]
@@ -111,6 +116,7 @@ class RowMemo:
         for table, (keys, ok) in self.next_spans.items():
             np.save(tmp / f"span_keys.{table}.npy", keys)
             np.save(tmp / f"span_ok.{table}.npy", ok)
+        (tmp / CHECKSUMS).write_text(json.dumps({path.name: file_digest(path) for path in sorted(tmp.iterdir())}), encoding="utf-8")
         old = folder.with_name(f".old-{uuid.uuid4().hex}")
         if folder.exists():
             folder.rename(old)
@@ -125,6 +131,16 @@ class RowMemo:
         afresh). Raises ValueError, naming the file, when one cannot be read."""
         if not folder.is_dir():
             return cls()
+        try:
+            digests = json.loads((folder / CHECKSUMS).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ValueError(f"{folder / CHECKSUMS}: missing or unreadable ({error!r})") from error
+        files = {path.name for path in folder.iterdir()} - {CHECKSUMS}
+        if files != set(digests):
+            raise ValueError(f"{folder}: holds {sorted(files ^ set(digests))}, which {CHECKSUMS} does not list or lists but are gone")
+        for name, digest in digests.items():
+            if file_digest(folder / name) != digest:
+                raise ValueError(f"{folder / name}: checksum differs from {CHECKSUMS} (changed or damaged)")
         seen, failed, spans = {}, {}, {}
         for path in sorted(folder.iterdir()):
             kind, _, rest = path.name.partition(".")

@@ -20,6 +20,7 @@ class SourceText:
     encoding: str  # of the bytes the text was decoded from (docx: its XML; pdf: "pdf", the text layer's own encodings)
     page_count: int | None = None  # pages of a PDF
     origins: tuple[Origin, ...] = ()  # spans of `text` with their page or task-table row
+    doubt: str | None = None  # why the text's encoding is a guess to check (`Decoded.doubt`)
 
 
 def read_source(name: str, data: bytes) -> SourceText:
@@ -44,4 +45,4 @@ def read_source(name: str, data: bytes) -> SourceText:
     decoded = decode_bytes(data)
     tables = render_text_tables(decoded.text.replace("\r\n", "\n"))
     origins = tuple(Origin(start, end, table=table, row=row) for start, end, table, row in tables.rows)
-    return SourceText(tables.text, "text", decoded.encoding, None, origins)
+    return SourceText(tables.text, "text", decoded.encoding, None, origins, decoded.doubt)

@@ -13,6 +13,7 @@ changed. Its tables then hold the same rows as a database written whole, not in 
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 import threading
@@ -29,9 +30,11 @@ import pyarrow as pa
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
+from .portable import file_digest
 from .schema import TABLES
 from .views import VIEWS, column_description
 
+_log = logging.getLogger("policy_measures")
 DB_NAME = "policy_measures.duckdb"
 KEEP_BUILDS = 3
 DUCKDB_MEMORY = "512MB"  # memory DuckDB may use while writing the database file (1GB: 350–450 MB more at the peak, no faster)
@@ -143,7 +146,8 @@ def _write_tables(staging: Path, frames: dict[str, pd.DataFrame | pa.Table], bas
         if base is None and set(TABLES) <= set(frames):
             _create_views(con)
     file = (staging / DB_NAME).stat()
-    database = {"layout": database_layout(), "file_size": file.st_size, "file_mtime_ns": file.st_mtime_ns}
+    database = {"layout": database_layout(), "file_size": file.st_size, "file_mtime_ns": file.st_mtime_ns,
+                "row_hashes": {path.stem: file_digest(path) for path in sorted((staging / ROW_HASHES).iterdir())}}
     if base is None:
         return counts, {**database, "written": "whole", "updated_in_place": 0}
     previous = json.loads((base / "build_info.json").read_text(encoding="utf-8"))["database"]
@@ -173,7 +177,16 @@ def _updatable_build(warehouse_dir: Path, frames: dict) -> Path | None:
               and (database.get("file_size"), database.get("file_mtime_ns")) == (file.st_size, file.st_mtime_ns)
               and not current.joinpath(DB_NAME + ".wal").exists()
               and all((current / ROW_HASHES / f"{name}.arrow").is_file() for name, spec in TABLES.items() if spec.primary_key))
-    return current.resolve() if usable else None
+    if not usable:
+        return None
+    recorded = database.get("row_hashes") or {}
+    for name, spec in TABLES.items():
+        path = current / ROW_HASHES / f"{name}.arrow"
+        if spec.primary_key and file_digest(path) != recorded.get(name):
+            _log.warning(f"damaged build file: {path.resolve()}: checksum differs from build_info.json; the database is written "
+                         "whole instead of updated from it")
+            return None
+    return current.resolve()
 
 
 def row_hashes(con: duckdb.DuckDBPyConnection, table: pa.Table, key: tuple[str, ...] = ()) -> pa.Table:
@@ -321,9 +334,15 @@ def _ensure_link(link: Path, target: Path) -> None:
 
 
 def _recover_layout(warehouse_dir: Path) -> None:
-    """Remove staging folders that a killed build left behind."""
+    """Remove what a killed build left behind: staging folders, and the temporary links of an unfinished switch
+    (`.current.*`, `.tables.*`, `.policy_measures.duckdb.*`). The caller holds the warehouse's lock: no other build is
+    writing them."""
     for leftover in (warehouse_dir / "builds").glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
+    for name in ("current", "tables", DB_NAME):
+        for link in warehouse_dir.glob(f".{name}.*"):
+            if link.is_symlink():
+                link.unlink(missing_ok=True)
 
 
 def _prune(builds: Path, keep: int, current: Path) -> None:

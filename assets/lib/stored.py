@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from .portable import register
+
 
 @dataclass(frozen=True)
 class StoredTable:
@@ -69,6 +71,9 @@ class StoredTable:
     def located_in(self, folder: Path) -> "StoredTable":
         """The table `linked_into` stored, its file names resolved against `folder`."""
         return replace(self, slices=tuple((str(folder / path), start, count) for path, start, count in self.slices))
+
+
+register(StoredTable)
 
 
 def stack_tables(parts: list[pa.Table]) -> pa.Table:

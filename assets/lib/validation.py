@@ -40,6 +40,7 @@ class CheckResult:
     observed: object
     examples: list = field(default_factory=list)
     description: str = ""
+    files: list[str] = field(default_factory=list)  # source files of the rows a row-wise check rejected (the first few)
 
 
 @dataclass
@@ -90,6 +91,8 @@ def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: Row
     checked = check_frames(frames, memo, hashes)
     params = parameters(frames)
     severity = {check: level for check, level, _ in check_names(suites)}
+    documents = frames["documents"]
+    source_files = dict(zip(documents["doc_id"].tolist(), documents["source_file"].tolist())) if len(documents) else {}
 
     def run(name: str, expectations: list[dict], frame: pd.DataFrame, result_format: str) -> list:
         suite = gx.ExpectationSuite(name=name, expectations=[dict(e) for e in expectations])
@@ -108,7 +111,7 @@ def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: Row
         frame = checked.pop(name)  # each checked table is released once its suite has run
         derived = [c for c in frame.columns if c not in frames[name].columns]
         table_results, checked_now, remembered = _validate_table(name, spec["expectations"], frame, derived, hashes[name], memo,
-                                                                  run, severity)
+                                                                  run, severity, source_files)
         results += table_results
         checked_rows, remembered_rows = checked_rows + checked_now, remembered_rows + remembered
     order = {check: i for i, check in enumerate(severity)}
@@ -117,7 +120,8 @@ def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: Row
 
 
 def _validate_table(name: str, expectations: list[dict], frame: pd.DataFrame, derived: list[str], hashes: np.ndarray,
-                    memo: RowMemo, run, severity: dict[str, str]) -> tuple[list[CheckResult], int, int]:
+                    memo: RowMemo, run, severity: dict[str, str], source_files: dict[str, str] | None = None
+                    ) -> tuple[list[CheckResult], int, int]:
     """One table's results, and how many rows the row-wise expectations ran on and how many verdicts the memo gave.
     `run(name, expectations, frame, result_format)` runs great-expectations; `derived`: the `check_*` columns."""
     row_wise = [e for e in expectations if is_row_wise(e)]
@@ -154,11 +158,34 @@ def _validate_table(name: str, expectations: list[dict], frame: pd.DataFrame, de
             continue
         failures = {} if r is None else _failures(prepared, e["kwargs"]["column"], r.result["unexpected_index_list"],
                                                   keys[new_rows])
-        count, examples = memo.verdicts(check, keys, unseen, failures)
+        rejected: list[int] = []
+        count, examples = memo.verdicts(check, keys, unseen, failures, rejected)
         results.append(CheckResult(table=name, check=check, expectation=e["type"], column=e["kwargs"].get("column"),
                                    severity=severity[check], success=count == 0, unexpected_count=count, observed=None,
-                                   examples=examples, description=e["meta"]["description"]))
+                                   examples=examples, description=e["meta"]["description"],
+                                   files=_files_of(frame, rejected, source_files or {})))
     return results, len(new_rows), len(keys) - len(new_rows) if row_wise else 0
+
+
+MAX_FILES = 10  # source files named per failing check
+
+
+def _files_of(frame: pd.DataFrame, positions: list[int], source_files: dict[str, str]) -> list[str]:
+    """The source files of the rows at `positions` (the first MAX_FILES, in table order): by the row's `source_file`,
+    else its `doc_id`, else the document its `measure_id` or `target_id` starts with."""
+    files: list[str] = []
+    column = next((c for c in ("source_file", "doc_id", "measure_id", "target_id") if c in frame.columns), None)
+    if column is None:
+        return files
+    for value in frame[column].iloc[positions].tolist():
+        if not isinstance(value, str):
+            continue
+        name = value if column == "source_file" else source_files.get(value if column == "doc_id" else value.split("-", 1)[0])
+        if name and name not in files:
+            files.append(name)
+            if len(files) == MAX_FILES:
+                break
+    return files
 
 
 def _on_repeated_keys(expectation: dict) -> bool:
