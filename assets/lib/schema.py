@@ -216,7 +216,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         X("token", STR, "A word, or a dictionary word inside a longer one (企业开办 → 企业, 开办, 企业开办), lower-cased; "
                         "punctuation and spaces are not tokens."),
         X("tf", INT, "Times the token occurs in the provision (search mode)."),
-        X("word_tf", INT, "Times it occurs as a whole word (precise mode); 0 when only inside longer words."),
+        X("word_tf", INT, "Times it occurs as a whole word of the text (precise mode); 0 when only inside longer words or only "
+                          "in the responsibility annotation."),
     ), primary_key=("measure_id", "token"), foreign_keys=(("measure_id", "measures", "measure_id"),)),
     Table("measure_keywords", "The words that characterise each provision: jieba's TF-IDF over measure_tokens' whole words, "
                               "with the inverse document frequency computed from this corpus (provisions of unique documents), "

@@ -78,11 +78,11 @@ def search_tokens(text: str) -> list[str]:
 
 def token_rows(measures: pd.DataFrame) -> pd.DataFrame:
     """One row per provision and distinct search token of its text and responsibility annotation: `tf` times the token
-    occurs in search mode, `word_tf` times it occurs as a whole word (0 when only inside longer words)."""
+    occurs in search mode, `word_tf` times it occurs as a whole word of the text (0 when only inside longer words or
+    only in the annotation, so that keywords say what a provision is about, not who carries it out)."""
     rows = []
     for measure_id, text, annotation in zip(measures["measure_id"].tolist(), measures["text"].tolist(),
                                             measures["responsibility_text"].tolist()):
-        whole = text if not annotation else f"{text}\n{annotation}"
-        counts, whole_words = Counter(search_tokens(whole)), Counter(words(whole))
+        counts, whole_words = Counter(search_tokens(text if not annotation else f"{text}\n{annotation}")), Counter(words(text))
         rows += [(measure_id, token, n, whole_words.get(token, 0)) for token, n in sorted(counts.items())]
     return pd.DataFrame(rows, columns=TOKEN_COLUMNS)

@@ -272,8 +272,8 @@ MACROS: tuple[Macro, ...] = (
     Macro("search_measures", ("query",),
           "Full-text search: the provisions of unique documents that match every whitespace-separated part of `query`, "
           "best first by BM25 over measure_tokens. A provision matches a part when the tokens it shares with the part "
-          "cover every letter and digit of it (企业开办: the token 企业开办, or 企业 and 开办), or when one of its tokens "
-          "contains the part (容缺 in 容缺受理). Returns measure_id, doc_id, score, title, region, kind, label (docs/search.md).",
+          "cover every letter and digit of it (企业开办: the token 企业开办, or 企业 and 开办; a number only by the "
+          "same number: 12 does not cover 12345), or when one of its tokens contains the part (容缺 in 容缺受理). Returns measure_id, doc_id, score, title, region, kind, label (docs/search.md).",
           f"""
           WITH parts AS (
               SELECT DISTINCT lower(part) AS part FROM (SELECT unnest(string_split_regex(trim(query), '\\s+')) AS part)
@@ -290,7 +290,11 @@ MACROS: tuple[Macro, ...] = (
               SELECT p.part, v.token, v.df, contains(p.part, v.token) AS inside,
                      CASE WHEN contains(p.part, v.token) THEN flatten(list_transform(
                          list_filter(range(1, length(p.part) - length(v.token) + 2),
-                                     lambda s: substr(p.part, s, length(v.token)) = v.token),
+                                     lambda s: substr(p.part, s, length(v.token)) = v.token
+                                         AND NOT (regexp_matches(v.token, '^[0-9]') AND s > 1
+                                                  AND regexp_matches(substr(p.part, s - 1, 1), '[0-9]'))
+                                         AND NOT (regexp_matches(v.token, '[0-9]$')
+                                                  AND regexp_matches(substr(p.part, s + length(v.token), 1), '[0-9]'))),
                          lambda s: range(s, s + length(v.token)))) ELSE [] END AS covers
               FROM parts p JOIN vocabulary v ON contains(p.part, v.token) OR contains(v.token, p.part)),
           hits AS (SELECT i.measure_id, t.part, t.token, t.df, t.inside, t.covers, i.tf FROM terms t JOIN indexed i USING (token)),
