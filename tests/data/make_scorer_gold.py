@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Write the four scorer gold files (gold_structure/units/targets/metadata.json) from gold/*.json,
-in the formats read by shared/eval/score.py, so the per-document annotation stays the one source."""
+"""Write a corpus's four scorer gold files (gold_structure/units/targets/metadata.json) from its gold/*.json,
+in the formats read by shared/eval/score.py, so the per-document annotation stays the one source.
+
+    python tests/data/make_scorer_gold.py tests/data/real_documents tests/data/heldout_documents
+"""
 import json
 import pathlib
-
-HERE = pathlib.Path(__file__).resolve().parent
+import sys
 
 
 def clean(doc, field):
@@ -17,8 +19,8 @@ def spellings(measure, name):
     return [name, *alts] if alts else name
 
 
-def main():
-    docs = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((HERE / "gold").glob("*.json"))}
+def write(corpus: pathlib.Path) -> None:
+    docs = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((corpus / "gold").glob("*.json"))}
     shas = {name: d["sha256"] for name, d in docs.items()}
 
     structure = {
@@ -72,10 +74,11 @@ def main():
         "gold_metadata.json": {"documents": shas, "metadata": metadata},
     }
     for file, data in out.items():
-        (HERE / file).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(docs)} documents, {sum(len(v['items']) for v in structure.values())} provisions, "
+        (corpus / file).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{corpus.name}: {len(docs)} documents, {sum(len(v['items']) for v in structure.values())} provisions, "
           f"{len(units)} unit entries, {len(targets)} targets")
 
 
 if __name__ == "__main__":
-    main()
+    for folder in sys.argv[1:]:
+        write(pathlib.Path(folder))
