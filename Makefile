@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test dev install clean release verify queries
+.PHONY: build test dev install clean release verify queries search
 
 build: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## run every asset on RAW_DIR, publish to WAREHOUSE_DIR
 	$(PY) -m pipelines.build
@@ -22,6 +22,10 @@ test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml $(CHROMIUM) $(CJK_FONT)  ## run the 
 
 queries: $(STAMP)  ## regenerate docs/queries.md from the last build (make build first)
 	$(PY) -m pipelines.queries
+
+search: export SEARCH_QUERY = $(Q)
+search: $(STAMP)  ## full-text search of the last build: make search Q=企业开办 (the query reaches Python unquoted by the shell)
+	$(PY) -m pipelines.search
 
 release: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## cut WAREHOUSE_DIR/releases/<version>/ from the published build
 	$(PY) -m pipelines.release cut

@@ -34,6 +34,7 @@ from .duplicates import Duplicates
 from .indicators import IndicatorTables
 from .lib.units import ResponsibilityTables
 from .measures import StructuredCorpus
+from .search_index import SearchTables
 from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table
 from .raw_files import RawInventory
@@ -118,9 +119,11 @@ def report_path(settings: PipelineSettings, tables_fingerprint: str):
                     for check, severity, description in check_names(SUITES)])
 def validated_tables(context: AssetExecutionContext, settings: PipelineSettings, raw_files: RawInventory,
                      normalized_documents: NormalizedCorpus, measures: StructuredCorpus, responsibilities: ResponsibilityTables,
-                     targets: pd.DataFrame, duplicates: Duplicates, indicators: IndicatorTables) -> Iterator:
+                     targets: pd.DataFrame, duplicates: Duplicates, indicators: IndicatorTables,
+                     search_index: SearchTables) -> Iterator:
     preload_engine()  # great-expectations' first import (seconds) overlaps assembling the tables its checks read
-    tables = assembled_tables(raw_files, normalized_documents, measures, responsibilities, targets, duplicates, indicators)
+    tables = assembled_tables(raw_files, normalized_documents, measures, responsibilities, targets, duplicates, indicators,
+                              search_index)
     with hashing_session(), ThreadPoolExecutor(1, thread_name_prefix="stage-build") as writer:
         hashes = {name: hashed_rows(table) for name, table in tables.items()}
         tables_fingerprint = fingerprint(tables, hashes)
@@ -154,7 +157,7 @@ def validated_tables(context: AssetExecutionContext, settings: PipelineSettings,
 
 def assembled_tables(raw_files: RawInventory, normalized_documents: NormalizedCorpus, measures: StructuredCorpus,
                      responsibilities: ResponsibilityTables, targets: pd.DataFrame, duplicates: Duplicates,
-                     indicators: IndicatorTables) -> dict[str, pa.Table]:
+                     indicators: IndicatorTables, search_index: SearchTables) -> dict[str, pa.Table]:
     """Every published table in its declared schema, from the stages' outputs: measures joined with their
     responsibility fields and clusters, targets with their indicator classes, the quarantine and the warnings."""
     quarantine = list(measures.quarantine)
@@ -187,6 +190,8 @@ def assembled_tables(raw_files: RawInventory, normalized_documents: NormalizedCo
         "targets": targets,
         "measure_clusters": duplicates.clusters,
         "measure_indicators": indicators.measure_indicators,
+        "measure_tokens": search_index.measure_tokens,
+        "measure_keywords": search_index.measure_keywords,
         **indicators.reference,
         "regions": pd.DataFrame(region_rows()),
         "quarantine": pd.DataFrame(quarantine, columns=TABLES["quarantine"].column_names),

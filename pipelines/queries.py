@@ -140,6 +140,20 @@ ORDER BY targets DESC, region, document_title;"""),
 FROM unique_targets t JOIN documents d USING (doc_id)
 WHERE t.baseline IS NOT NULL AND t.baseline > t.value
 ORDER BY percent_cut DESC, d.region, t.target_id;"""),
+    Question("Which plans say anything about 容缺受理, and where?",
+             "Full-text search over every provision's whole text (jieba-segmented, BM25-ranked: docs/search.md); "
+             "`search_measures` is a table macro of the DuckDB file.",
+             """SELECT region, label, title, score
+FROM search_measures('容缺受理')
+ORDER BY score DESC, measure_id;"""),
+    Question("Which measures of other plans resemble a plan's measures on business registration?",
+             "related_measures compares measures by their TF-IDF keywords (measure_keywords), beyond exact copies.",
+             """SELECT o.region, o.title, r.similarity, t.region AS related_region, t.title AS related_title, r.shared_keywords
+FROM related_measures r
+JOIN measures_overview o USING (measure_id)
+JOIN measures_overview t ON t.measure_id = r.related_measure_id
+WHERE r.rank = 1 AND o.primary_indicator = 'starting_business'
+ORDER BY r.similarity DESC, o.region, o.title;"""),
     Question("What does each plan promise for getting electricity, and for whom?",
              "targets_overview holds every target with its plan, indicator, metric and scope: here the promises of measures "
              "about getting electricity, per customer class where the plan names one.",

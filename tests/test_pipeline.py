@@ -28,7 +28,7 @@ def table(warehouse: Path, name: str) -> list[dict]:
 
 def test_definitions_load_with_every_stage():
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert keys == {"raw_files", "normalized_documents", "measures", "responsibilities", "targets", "indicators", "duplicates", "validated_tables", "dataset_release",
+    assert keys == {"raw_files", "normalized_documents", "measures", "responsibilities", "targets", "indicators", "duplicates", "search_index", "validated_tables", "dataset_release",
                     "published_tables"}
 
 

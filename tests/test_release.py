@@ -38,6 +38,14 @@ def test_release_contents_verify(released):
     assert os.readlink(warehouse / "releases" / "latest") == "2026.11.22"
     readme = (release / "README.md").read_text(encoding="utf-8")
     assert "How to cite" in readme and "`measure_units`" in readme and "SELECT" in readme
+    cited = readme[readme.index("## How to cite"):].splitlines()[2]
+    assert "release 2026.11.22" in cited and "project" in cited and "https://creativecommons.org/licenses/by/4.0/" in cited
+    accuracy = readme[readme.index("## Measured accuracy"):readme.index("## How to cite")]
+    measured = json.loads((ROOT / "assets" / "lib" / "data" / "measured_accuracy.json").read_text(encoding="utf-8"))
+    for sample in measured["samples"]:  # precision and recall of each labelled sample, as benchmarks/accuracy.py measured
+        structure = sample["scores"]["structure"]
+        assert f"| {sample['what']} | {sample['documents']} | {structure['precision']:.2f} / {structure['recall']:.2f} |" in accuracy
+    assert {"real_documents", "heldout_documents"} <= {s["sample"] for s in measured["samples"]}
 
 
 def test_frictionless_cli_accepts_the_datapackage(released):
@@ -113,9 +121,11 @@ def test_releases_are_reproducible(raw_copy, tmp_path):
 def test_page_groups_plans_by_province_and_links_sources(seed_release):
     _, release = seed_release
     page = (release / "index.html").read_text(encoding="utf-8")
-    assert "新疆维吾尔自治区 · 2 plans" in page and "云南省 · 1 plan<" in page
-    assert page.index("巴音郭楞蒙古自治州") < page.index("天山区")  # the prefecture's plan before the county's
-    assert "<a class='source' href='http://www.kmxs.gov.cn/c/2022-12-30/6432858.shtml'" in page
+    section = page[page.index('<section id="documents">'):page.index('<section id="indicators">')]
+    plans = section[section.index("<table"):]  # the table, after the note on plans that name no units
+    assert "新疆维吾尔自治区 · 2 plans" in plans and "云南省 · 1 plan<" in plans
+    assert plans.index("巴音郭楞蒙古自治州") < plans.index("天山区")  # the prefecture's plan before the county's
+    assert '<a class="source" href="http://www.kmxs.gov.cn/c/2022-12-30/6432858.shtml"' in plans
 
 
 def test_datapackage_sources_carry_where_each_text_came_from():

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from .doc_types import DOC_TYPES
 from .gazetteer import LEVELS as DIVISION_LEVELS
+from .keywords import KEYWORDS_PER_MEASURE
 from .quantities import UNITS
 from .schema import TABLES
 from .unit_classes import UNIT_TYPES, functions
@@ -35,7 +36,8 @@ DERIVED_COLUMNS = {"documents": ["check_duplicate_of_in_documents", "check_not_o
                    "measures": ["check_span", "check_numbering", "check_not_own_duplicate"], "targets": ["check_share", "check_range", "check_span"],
                    "measure_clusters": ["check_cluster_member"], "measure_indicators": ["check_one_primary"]}
 MAX_ROWS_PER_DOCUMENT = {"measures": 2000, "units": 1000, "measure_units": 20000, "targets": 2000, "parse_warnings": 2000,
-                         "measure_clusters": 2000, "measure_indicators": 2000 * 19}
+                         "measure_clusters": 2000, "measure_indicators": 2000 * 19, "measure_tokens": 2000 * 1000,
+                         "measure_keywords": 2000 * KEYWORDS_PER_MEASURE}
 
 
 def fk_check_column(column: str, ref_table: str) -> str:
@@ -199,6 +201,23 @@ def _measure_indicators() -> list[dict]:
     ]
 
 
+def _measure_tokens() -> list[dict]:
+    return [
+        _e("measure_tokens__tf__positive", "expect_column_values_to_be_between", "a token occurs at least once", column="tf", min_value=1),
+        _e("measure_tokens__word_tf__non_negative", "expect_column_values_to_be_between", "word_tf is 0 or more",
+           column="word_tf", min_value=0),
+    ]
+
+
+def _measure_keywords() -> list[dict]:
+    return [
+        _e("measure_keywords__weight__positive", "expect_column_values_to_be_between", "a keyword weighs more than 0",
+           column="weight", min_value=0, strict_min=True),
+        _e("measure_keywords__rank__top", "expect_column_values_to_be_between",
+           f"at most {KEYWORDS_PER_MEASURE} keywords per provision", column="rank", min_value=1, max_value=KEYWORDS_PER_MEASURE),
+    ]
+
+
 def _regions() -> list[dict]:
     return [
         _e("regions__region_code__six_digits", "expect_column_values_to_match_regex", "region_code is six digits",
@@ -219,7 +238,7 @@ def _parse_warnings() -> list[dict]:
 
 
 RULES = {"measure_clusters": _measure_clusters, "measure_indicators": _measure_indicators, "documents": _documents, "measures": _measures, "units": _units, "measure_units": _measure_units,
-         "targets": _targets, "regions": _regions, "quarantine": _quarantine, "parse_warnings": _parse_warnings}
+         "targets": _targets, "measure_tokens": _measure_tokens, "measure_keywords": _measure_keywords, "regions": _regions, "quarantine": _quarantine, "parse_warnings": _parse_warnings}
 
 
 # ---------------------------------------------------------------------------------------------- loading

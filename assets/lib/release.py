@@ -29,6 +29,8 @@ TITLE = "China local business-environment (优化营商环境) policy measures"
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 FRICTIONLESS_TYPES = {"string": "string", "large_string": "string", "int64": "integer", "int32": "integer",
                       "double": "number", "float": "number", "date32[day]": "date", "bool": "boolean"}
+CITATION_FILE = Path(__file__).resolve().parents[2] / "CITATION.cff"
+ACCURACY_FILE = Path(__file__).parent / "data" / "measured_accuracy.json"  # written by benchmarks/accuracy.py
 DELTA_TABLES = {"documents": "doc_id", "measures": "measure_id", "units": "unit_id", "targets": "target_id"}
 # A text cell starting with one of these is a formula to a spreadsheet program (OWASP's list): the CSV export writes it
 # after an apostrophe, which spreadsheets show as text. Parquet and DuckDB keep the value as it is.
@@ -241,12 +243,45 @@ def _data_dictionary(version: str, counts: dict[str, int], report: dict) -> str:
               "  `parse_warnings` row. Divisions are those of GB/T 2260 (table `regions`).",
               "- Measure clusters (`measure_clusters`) join provisions that say the same thing by rule (numbers, places and function",
               "  words may differ, a content keyword may not); reworded copies can stay apart.", "",
-              "## How to cite", "", f"> {TITLE}, release {version}. Licensed {LICENSE['name']}.", "",
+              *measured_accuracy(),
+              "## How to cite", "", citation(version), "", "The repository's `CITATION.cff` says the same for citation managers.", "",
               "## Example query", "", "```sql", f"-- duckdb {DB_NAME}",
               "SELECT d.region, t.metric, t.value, t.unit, t.comparator, t.year",
               "FROM targets t JOIN measures m USING (measure_id) JOIN documents d ON d.doc_id = m.doc_id",
               "WHERE t.unit = '工作日' ORDER BY t.value;", "```", ""]
     return "\n".join(lines)
+
+
+def citation(version: str) -> str:
+    """The release's citation: creators from the repository's CITATION.cff, title, version, licence and its address."""
+    import yaml
+
+    cff = yaml.safe_load(CITATION_FILE.read_text(encoding="utf-8"))
+    creators = "; ".join(a.get("name") or " ".join(filter(None, (a.get("given-names"), a.get("family-names")))) for a in cff["authors"])
+    url = f" {cff['url']}" if cff.get("url") else ""
+    return f"> {creators}. *{cff['title']}*, release {version}. Licensed {LICENSE['name']} ({LICENSE['path']}).{url}"
+
+
+def measured_accuracy() -> list[str]:
+    """README lines: precision and recall of the parser on the labelled samples, as benchmarks/accuracy.py measured them."""
+    measured = json.loads(ACCURACY_FILE.read_text(encoding="utf-8"))
+    lines = ["## Measured accuracy", "",
+             f"How well the pipeline reads texts, scored against hand-labelled samples by `{measured['scorer']}` "
+             f"(`benchmarks/accuracy.py`, {measured['measured']}, code {measured['commit']}). Structure: provisions found "
+             "(kind and number); units: lead and cooperating units per measure; targets: value, unit and measure; metadata: "
+             "share of documents whose field is right.", "",
+             "| sample | documents | structure P / R | units P / R | targets P / R | metadata right: title, date, 文号, region |",
+             "|---|---|---|---|---|---|"]
+    for sample in measured["samples"]:
+        scores = sample["scores"]
+
+        def pr(what: str) -> str:
+            return f"{scores[what]['precision']:.2f} / {scores[what]['recall']:.2f}" if what in scores else "–"
+
+        meta = scores.get("metadata")
+        metadata = ", ".join(f"{meta[f]:.2f}" for f in ("title", "issue_date", "doc_number", "region") if f in meta) if meta else "–"
+        lines.append(f"| {sample['what']} | {sample['documents']} | {pr('structure')} | {pr('units')} | {pr('targets')} | {metadata} |")
+    return lines + [""]
 
 
 def _row_hashes(path: Path, key: str) -> dict[str, str]:

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2.1.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
+SCHEMA_VERSION = "2.2.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
 # measure_indicators, comparable_metrics, unit_conversions, targets.indicator_code and metric_code (additions only);
 # 2.0: documents.region is the official name of a GB/T 2260 division (was: the place as written), with region_code,
 # province, prefecture, county, zone, doc_type, is_draft, source_url, retrieved_on; the regions table; targets.metric is a
 # noun phrase (no verbs, values or trailing clauses), contract column targets.scope, and targets.year_inferred /
 # year_inferred_from beside targets.year; 2.1: documents.format and page_count, measures.page_start, page_end,
-# table_number and table_row (additions only) (docs/schema_changelog.md)
+# table_number and table_row (additions only); 2.2: measure_tokens and measure_keywords (additions only)
+# (docs/schema_changelog.md)
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,25 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         X("is_representative", pa.bool_(), "The member the cluster is named after: from a kept document, earliest path, first in it."),
         X("similarity", DBL, "Jaccard similarity (0..1) of the member's character 3-grams (numbers masked) to the representative's."),
     ), primary_key=("measure_id",), foreign_keys=(("measure_id", "measures", "measure_id"),)),
+    Table("measure_tokens", "The search index: each provision's text and responsibility annotation segmented by jieba in search "
+                            "mode (assets/lib/segmentation.py, with a user dictionary of the project's vocabularies), one row "
+                            "per provision and distinct token. The DuckDB macro search_measures(query) ranks provisions by BM25 "
+                            "over it (docs/search.md).", (
+        X("measure_id", STR, "The provision."),
+        X("token", STR, "A word, or a dictionary word inside a longer one (企业开办 → 企业, 开办, 企业开办), lower-cased; "
+                        "punctuation and spaces are not tokens."),
+        X("tf", INT, "Times the token occurs in the provision (search mode)."),
+        X("word_tf", INT, "Times it occurs as a whole word of the text (precise mode); 0 when only inside longer words or only "
+                          "in the responsibility annotation."),
+    ), primary_key=("measure_id", "token"), foreign_keys=(("measure_id", "measures", "measure_id"),)),
+    Table("measure_keywords", "The words that characterise each provision: jieba's TF-IDF over measure_tokens' whole words, "
+                              "with the inverse document frequency computed from this corpus (provisions of unique documents), "
+                              "the top few per provision. The view related_measures compares provisions by them.", (
+        X("measure_id", STR, "The provision."),
+        X("keyword", STR, "A whole word of two characters or more, not a number, not in assets/lib/data/keyword_stopwords.csv."),
+        X("weight", DBL, "Its TF-IDF: occurrences / the provision's words × ln(provisions / provisions that use it), 4 decimals."),
+        X("rank", INT, "1 for the provision's heaviest keyword, then 2, …; ties by keyword."),
+    ), primary_key=("measure_id", "keyword"), foreign_keys=(("measure_id", "measures", "measure_id"),)),
     Table("quarantine", "Raw files that could not be published, with the reason.", (
         C("source_file", STR, "Path relative to RAW_DIR."),
         C("sha256", STR, "Hex SHA-256 of its bytes, when they could be read.", nullable=True),

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from .portable import file_digest
 from .schema import TABLES
-from .views import VIEWS, column_description
+from .views import MACROS, VIEWS, column_description
 
 _log = logging.getLogger("policy_measures")
 DB_NAME = "policy_measures.duckdb"
@@ -156,9 +156,9 @@ def _write_tables(staging: Path, frames: dict[str, pd.DataFrame | pa.Table], bas
 
 
 def database_layout() -> str:
-    """A hash of all that shapes the database besides its rows (tables, columns, types, comments, views, DuckDB's version):
-    a build's database is updated in place only from one of the same layout."""
-    return hashlib.sha256(repr((TABLES, VIEWS, duckdb.__version__)).encode()).hexdigest()[:16]
+    """A hash of all that shapes the database besides its rows (tables, columns, types, comments, views, macros, DuckDB's
+    version): a build's database is updated in place only from one of the same layout."""
+    return hashlib.sha256(repr((TABLES, VIEWS, MACROS, duckdb.__version__)).encode()).hexdigest()[:16]
 
 
 def _updatable_build(warehouse_dir: Path, frames: dict) -> Path | None:
@@ -287,7 +287,8 @@ def _add_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> No
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """The analyst views, each with its description and one for every column (a missing one is an error)."""
+    """The analyst views, each with its description and one for every column (a missing one is an error), and the
+    table macros (search_measures)."""
     with _transaction(con):
         for view in VIEWS:
             con.execute(f'CREATE VIEW "{view.name}" AS {view.query}')
@@ -299,6 +300,9 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
                 if not description:
                     raise ValueError(f"view {view.name}: column {column} has no description")
                 con.execute(f'COMMENT ON COLUMN "{view.name}"."{column}" IS {_sql_literal(description)}')
+        for macro in MACROS:
+            con.execute(f'CREATE MACRO "{macro.name}"({", ".join(macro.parameters)}) AS TABLE {macro.query}')
+            con.execute(f'COMMENT ON MACRO TABLE "{macro.name}" IS {_sql_literal(macro.description)}')
 
 
 @contextmanager

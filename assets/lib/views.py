@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from .schema import TABLES
 
+RELATED_PER_MEASURE = 5  # related_measures: measures of other plans listed per measure
+
 
 @dataclass(frozen=True)
 class View:
@@ -210,6 +212,37 @@ VIEWS: tuple[View, ...] = (
              "measures": "Provisions of kind measure tagged with the indicator.",
              "primary_measures": "Of those, the ones where it is the primary indicator.",
          }, inherits=("documents",)),
+    View("related_measures",
+         f"For each provision of kind measure, the {RELATED_PER_MEASURE} most similar measures of other plans by their keywords "
+         "(cosine of measure_keywords' TF-IDF weights), unique documents only: how a measure travels between plans beyond "
+         "exact copies (same_cluster marks those measure_clusters already joins).",
+         f"""
+         WITH k AS (
+             SELECT mk.measure_id, m.doc_id, m.cluster_id, mk.keyword, mk.weight
+             FROM measure_keywords mk JOIN unique_measures m USING (measure_id) WHERE m.kind = 'measure'),
+         norms AS (SELECT measure_id, sqrt(sum(weight * weight)) AS norm FROM k GROUP BY measure_id),
+         pairs AS (
+             SELECT a.measure_id, b.measure_id AS related_measure_id, b.doc_id AS related_doc_id,
+                    a.cluster_id = b.cluster_id AS same_cluster, sum(a.weight * b.weight) AS dot,
+                    list(a.keyword ORDER BY a.weight * b.weight DESC, a.keyword) AS shared_keywords
+             FROM k a JOIN k b ON a.keyword = b.keyword AND a.doc_id <> b.doc_id
+             GROUP BY ALL)
+         SELECT p.measure_id, p.related_measure_id, p.related_doc_id,
+                round(p.dot / (na.norm * nb.norm), 4) AS similarity,
+                row_number() OVER (PARTITION BY p.measure_id ORDER BY p.dot / (na.norm * nb.norm) DESC, p.related_measure_id) AS rank,
+                p.shared_keywords, p.same_cluster
+         FROM pairs p JOIN norms na ON na.measure_id = p.measure_id JOIN norms nb ON nb.measure_id = p.related_measure_id
+         QUALIFY rank <= {RELATED_PER_MEASURE}
+         """,
+         columns={
+             "measure_id": "The measure (kind measure, of a unique document).",
+             "related_measure_id": "A measure of another plan that shares keywords with it.",
+             "related_doc_id": "The plan of the related measure.",
+             "similarity": "Cosine similarity (0..1) of the two measures' keyword weights.",
+             "rank": "1 for the most similar, then 2, …",
+             "shared_keywords": "The keywords they share, the heaviest in both first.",
+             "same_cluster": "True when measure_clusters already puts them together (the same text, near enough).",
+         }),
 )
 
 
@@ -222,3 +255,66 @@ def column_description(view: View, column: str) -> str | None:
             if c.name == column:
                 return c.description
     return None
+
+
+@dataclass(frozen=True)
+class Macro:
+    """A table macro of the DuckDB file: a query with parameters, called like a table (`FROM name(args)`)."""
+    name: str
+    parameters: tuple[str, ...]
+    description: str
+    query: str
+
+
+BM25_K1, BM25_B = 1.2, 0.75  # Okapi BM25's usual constants: term-frequency saturation, length normalization
+
+MACROS: tuple[Macro, ...] = (
+    Macro("search_measures", ("query",),
+          "Full-text search: the provisions of unique documents that match every whitespace-separated part of `query`, "
+          "best first by BM25 over measure_tokens. A provision matches a part when the tokens it shares with the part "
+          "cover every letter and digit of it (企业开办: the token 企业开办, or 企业 and 开办; a number only by the "
+          "same number: 12 does not cover 12345), or when one of its tokens contains the part (容缺 in 容缺受理). Returns measure_id, doc_id, score, title, region, kind, label (docs/search.md).",
+          f"""
+          WITH parts AS (
+              SELECT DISTINCT lower(part) AS part FROM (SELECT unnest(string_split_regex(trim(query), '\\s+')) AS part)
+              WHERE regexp_matches(part, '[\\p{{L}}\\p{{N}}]')),
+          indexed AS (SELECT t.measure_id, t.token, t.tf FROM measure_tokens t SEMI JOIN unique_measures USING (measure_id)),
+          lengths AS (SELECT measure_id, sum(tf) AS dl FROM indexed GROUP BY measure_id),
+          corpus AS (SELECT count(*) AS n, avg(dl) AS avgdl FROM lengths),
+          vocabulary AS (SELECT token, count(*) AS df FROM indexed GROUP BY token),
+          needed AS (
+              SELECT part, list_filter(range(1, length(part) + 1),
+                                       lambda i: regexp_matches(substr(part, i, 1), '[\\p{{L}}\\p{{N}}]')) AS positions
+              FROM parts),
+          terms AS (
+              SELECT p.part, v.token, v.df, contains(p.part, v.token) AS inside,
+                     CASE WHEN contains(p.part, v.token) THEN flatten(list_transform(
+                         list_filter(range(1, length(p.part) - length(v.token) + 2),
+                                     lambda s: substr(p.part, s, length(v.token)) = v.token
+                                         AND NOT (regexp_matches(v.token, '^[0-9]') AND s > 1
+                                                  AND regexp_matches(substr(p.part, s - 1, 1), '[0-9]'))
+                                         AND NOT (regexp_matches(v.token, '[0-9]$')
+                                                  AND regexp_matches(substr(p.part, s + length(v.token), 1), '[0-9]'))),
+                         lambda s: range(s, s + length(v.token)))) ELSE [] END AS covers
+              FROM parts p JOIN vocabulary v ON contains(p.part, v.token) OR contains(v.token, p.part)),
+          hits AS (SELECT i.measure_id, t.part, t.token, t.df, t.inside, t.covers, i.tf FROM terms t JOIN indexed i USING (token)),
+          matches AS (
+              SELECT h.measure_id, h.part FROM hits h JOIN needed n USING (part)
+              GROUP BY h.measure_id, h.part, n.positions
+              HAVING bool_or(NOT h.inside)
+                  OR length(list_intersect(list_distinct(flatten(list(h.covers))), n.positions)) = length(n.positions)),
+          matched AS (
+              SELECT measure_id FROM matches GROUP BY measure_id HAVING count(*) = (SELECT count(*) FROM parts)),
+          scored AS (
+              SELECT h.measure_id,
+                     sum(ln(1 + (c.n - h.df + 0.5) / (h.df + 0.5))
+                         * h.tf * {BM25_K1 + 1} / (h.tf + {BM25_K1} * (1 - {BM25_B} + {BM25_B} * l.dl / c.avgdl))) AS score
+              FROM (SELECT DISTINCT measure_id, token, df, tf FROM hits) h
+              SEMI JOIN matched USING (measure_id)
+              JOIN lengths l USING (measure_id) CROSS JOIN corpus c
+              GROUP BY h.measure_id)
+          SELECT s.measure_id, m.doc_id, round(s.score, 4) AS score, m.title, d.region, m.kind, m.label
+          FROM scored s JOIN measures m USING (measure_id) JOIN documents d ON d.doc_id = m.doc_id
+          ORDER BY score DESC, s.measure_id
+          """),
+)
