@@ -10,8 +10,10 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 from .duplicates import Duplicates
 from .lib.cache import StageSnapshot
 from .lib.keywords import keyword_rows
+from .lib.portable import register
 from .lib.per_document import by_document
 from .lib.segmentation import TOKEN_COLUMNS, segmenter_version, token_rows
+from .logs import log_cache_problems
 from .measures import StructuredCorpus
 from .previews import markdown_table
 from .settings import PipelineSettings
@@ -21,6 +23,9 @@ from .settings import PipelineSettings
 class SearchTables:
     measure_tokens: pd.DataFrame
     measure_keywords: pd.DataFrame
+
+
+register(SearchTables)
 
 
 @asset(group_name="extract", description="Segments each provision with jieba (search mode; user dictionary from the project's "
@@ -34,6 +39,7 @@ def search_index(context: AssetExecutionContext, settings: PipelineSettings, mea
     tokens = by_document(read, measures.cache_keys, cache, f"search_tokens {segmenter_version()}",
                          lambda doc_id, rows: token_rows(rows), TOKEN_COLUMNS, settings.workers)
     segmented = time.perf_counter() - started
+    log_cache_problems(context, cache)
     copies = set(duplicates.document_duplicate_of)
     counted = [m for m, d in zip(read["measure_id"].tolist(), read["doc_id"].tolist()) if d not in copies] if len(read) else []
     keywords = keyword_rows(tokens, counted)
