@@ -386,7 +386,7 @@ def split_run_on_lines(lines: list[str], min_breaks: int = 3) -> list[str]:
             out.append(line)
             continue
         cuts = sorted({m.end() for m in _BREAK.finditer(line) if _label_at(line, m.end())}
-                      | {m.end() for m in _SPACE_RUN.finditer(line) if _ends_paragraph(line[:m.start()])})
+                      | {m.end() for m in _SPACE_RUN.finditer(line) if _ends_paragraph(line[max(0, m.start() - 12):m.start()])})
         if len(cuts) < min_breaks:
             out.append(line)
             continue
@@ -463,11 +463,17 @@ def _continues(prev: str, line: str, width: int | None) -> bool:
     if match_label(line) or FIELD_LINE.match(line) or FIELD_LINE.match(prev):
         return False
     last = prev[-1]
-    if last in "，、" or prev.count("（") > prev.count("）"):
+    if last in "，、" or _closes_bracket(prev, line):
         return True
     if width and len(prev) >= 0.8 * width and last not in SENTENCE_END:
         return True  # a full line of a hard-wrapped text
     return "。" in prev and ("\u4e00" <= last <= "\u9fff" or last.isalnum())
+
+
+def _closes_bracket(prev: str, line: str) -> bool:
+    """A bracket opened near the end of a line and closed on the next (`（2022年9月28日…大会` / `常务委员会…通过）`)."""
+    tail = prev[-80:]
+    return tail.rfind("（") > tail.rfind("）") and "）" in line[:80]
 
 
 def _wrap_width(lines: list[str]) -> int | None:
