@@ -18,6 +18,8 @@ build: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## run every asset on RAW_DIR, pub
 	$(PY) -m pipelines.build
 
 test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml $(CHROMIUM) $(CJK_FONT)  ## run the test suite (installs Debian's Chromium for the page test, a CJK font for the test PDFs)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q
 
 queries: $(STAMP)  ## regenerate docs/queries.md from the last build (make build first)

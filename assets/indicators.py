@@ -1,5 +1,6 @@
 """Stage 4d — indicators: which business-environment indicator each measure and target is about, and which
 targets state a metric comparable across regions."""
+
 import time
 from dataclasses import dataclass
 
@@ -12,8 +13,8 @@ from .lib.indicator_rows import TARGET_CLASS_COLUMNS, classify_targets, measure_
 from .lib.per_document import rows_at, tables_by_document
 from .lib.portable import register
 from .lib.schema import TABLES
-from .measures import StructuredCorpus
 from .logs import log_cache_problems
+from .measures import StructuredCorpus
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -28,11 +29,15 @@ class IndicatorTables:
 register(IndicatorTables)
 
 
-@asset(group_name="extract", description="Tags every provision with the evaluation system's indicators by the keyword rules in "
-                                         "assets/lib/data/indicator_keywords.csv (with evidence), and every target with its "
-                                         "indicator and comparable metric (comparable_metrics.csv).")
-def indicators(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus,
-               targets: pd.DataFrame) -> IndicatorTables:
+@asset(
+    group_name="extract",
+    description="Tags every provision with the evaluation system's indicators by the keyword rules in "
+    "assets/lib/data/indicator_keywords.csv (with evidence), and every target with its "
+    "indicator and comparable metric (comparable_metrics.csv).",
+)
+def indicators(
+    context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus, targets: pd.DataFrame
+) -> IndicatorTables:
     started = time.perf_counter()
     cache = StageSnapshot(settings.warehouse_path / "cache", "indicators")
     read = targets[["target_id", "measure_id", "metric", "unit"]]  # what classifying looks at
@@ -45,18 +50,26 @@ def indicators(context: AssetExecutionContext, settings: PipelineSettings, measu
         own = rows_at(read, of_document.get(doc_id, np.array([], dtype=np.int64)))
         return {"measure_indicators": tagged, "target_classes": classify_targets(own, tagged)}
 
-    tables = tables_by_document(measures.measures, measures.cache_keys, cache, "indicators", tag_and_classify,
-                                {"measure_indicators": TABLES["measure_indicators"].column_names, "target_classes": TARGET_CLASS_COLUMNS},
-                                settings.workers)
+    tables = tables_by_document(
+        measures.measures,
+        measures.cache_keys,
+        cache,
+        "indicators",
+        tag_and_classify,
+        {"measure_indicators": TABLES["measure_indicators"].column_names, "target_classes": TARGET_CLASS_COLUMNS},
+        settings.workers,
+    )
     log_cache_problems(context, cache)
     tagged, classes = tables["measure_indicators"], tables["target_classes"]
     primary = tagged[tagged["is_primary"]] if len(tagged) else tagged
-    context.add_output_metadata({
-        "seconds": round(time.perf_counter() - started, 2),
-        "cache_hits": cache.hits,
-        "measure_indicator_rows": len(tagged),
-        "primary_by_indicator": MetadataValue.json(primary["indicator_code"].value_counts().to_dict() if len(primary) else {}),
-        "comparable_targets": int(classes["metric_code"].notna().sum()) if len(classes) else 0,
-        "preview": MetadataValue.md(markdown_table(tagged, limit=15, width=60)),
-    })
+    context.add_output_metadata(
+        {
+            "seconds": round(time.perf_counter() - started, 2),
+            "cache_hits": cache.hits,
+            "measure_indicator_rows": len(tagged),
+            "primary_by_indicator": MetadataValue.json(primary["indicator_code"].value_counts().to_dict() if len(primary) else {}),
+            "comparable_targets": int(classes["metric_code"].notna().sum()) if len(classes) else 0,
+            "preview": MetadataValue.md(markdown_table(tagged, limit=15, width=60)),
+        }
+    )
     return IndicatorTables(tagged, classes, reference_tables())

@@ -7,6 +7,7 @@ each here), so thousands of per-document lines would dominate a large build. Abo
 lines they go to the `policy_measures` Python logger (the terminal of `make build`, the run's compute
 logs in the UI) and the event log gets a count.
 """
+
 import logging
 import sys
 

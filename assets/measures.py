@@ -1,4 +1,5 @@
 """Stage 3 — measures: the numbered provisions of each document, with their part (measure, safeguard, goal, ...)."""
+
 import dataclasses
 import time
 from dataclasses import dataclass, field
@@ -9,11 +10,11 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from .lib.cache import StageSnapshot, derived_key
 from .lib.decode import InputError
-from .lib.stored import StoredTable
 from .lib.documents import document_provisions, document_row, measures_frame
 from .lib.portable import register
-from .normalized_documents import NormalizedCorpus
+from .lib.stored import StoredTable
 from .logs import log_cache_problems, log_lines
+from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -36,8 +37,11 @@ class StructuredCorpus:
 register(StructuredCorpus)
 
 
-@asset(group_name="structure", description="Outline of each document: numbered headings → sections and provisions; "
-                                           "documents with no numbered provision are quarantined.")
+@asset(
+    group_name="structure",
+    description="Outline of each document: numbered headings → sections and provisions; "
+    "documents with no numbered provision are quarantined.",
+)
 def measures(context: AssetExecutionContext, settings: PipelineSettings, normalized_documents: NormalizedCorpus) -> StructuredCorpus:
     started = time.perf_counter()
     doc_rows, kept, warnings = [], [], []
@@ -66,33 +70,49 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
         doc_rows.append(row)
         kept.append(i)
         if computed:
-            lines.append(("info", f"{doc.source_file}: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-                          + (f"; {len(numbering)} numbering warning(s)" if numbering else "")))
+            lines.append(
+                (
+                    "info",
+                    f"{doc.source_file}: "
+                    + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+                    + (f"; {len(numbering)} numbering warning(s)" if numbering else ""),
+                )
+            )
             lines += [("warning", f"{doc.source_file}: {message}") for message in numbering]
         for message in numbering:
             warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "outline", "message": message})
         if doc.metadata.place.warning:
-            warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "metadata",
-                             "message": doc.metadata.place.warning})
+            warnings.append(
+                {"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "metadata", "message": doc.metadata.place.warning}
+            )
         if row["title_source"] == "file_name":
-            warnings.append({"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "metadata",
-                             "message": f"no title found in the text; the file name stands in: {row['title']}"})
+            warnings.append(
+                {
+                    "source_file": doc.source_file,
+                    "doc_id": doc.doc_id,
+                    "stage": "metadata",
+                    "message": f"no title found in the text; the file name stands in: {row['title']}",
+                }
+            )
     log_cache_problems(context, cache)
     log_lines(context, lines, "per-document", unchanged=cache.hits)
     documents = pd.DataFrame(doc_rows)
     measure_frame = measures_frame(combined.tables["measures"])
-    per_doc = (measure_frame.groupby(["doc_id", "kind"]).size().unstack(fill_value=0).reset_index()
-               if len(measure_frame) else pd.DataFrame())
-    context.add_output_metadata({
-        "seconds": round(time.perf_counter() - started, 2),
-        "cache_hits": cache.hits,
-        "documents": len(documents),
-        "measures": len(measure_frame),
-        "by_kind": MetadataValue.json(measure_frame["kind"].value_counts().to_dict() if len(measure_frame) else {}),
-        "numbering_warnings": len(warnings),
-        "quarantined": len(quarantine),
-        "per_document": MetadataValue.md(markdown_table(per_doc, limit=50)),
-        "preview": MetadataValue.md(markdown_table(measure_frame[["measure_id", "kind", "label", "title"]] if len(measure_frame) else measure_frame)),
-    })
+    per_doc = measure_frame.groupby(["doc_id", "kind"]).size().unstack(fill_value=0).reset_index() if len(measure_frame) else pd.DataFrame()
+    context.add_output_metadata(
+        {
+            "seconds": round(time.perf_counter() - started, 2),
+            "cache_hits": cache.hits,
+            "documents": len(documents),
+            "measures": len(measure_frame),
+            "by_kind": MetadataValue.json(measure_frame["kind"].value_counts().to_dict() if len(measure_frame) else {}),
+            "numbering_warnings": len(warnings),
+            "quarantined": len(quarantine),
+            "per_document": MetadataValue.md(markdown_table(per_doc, limit=50)),
+            "preview": MetadataValue.md(
+                markdown_table(measure_frame[["measure_id", "kind", "label", "title"]] if len(measure_frame) else measure_frame)
+            ),
+        }
+    )
     keys = {corpus[i].doc_id: normalized_documents.cache_keys.get(corpus[i].doc_id) for i in kept}
     return StructuredCorpus(documents, combined.stored["measures"], quarantine, warnings, keys)

@@ -1,4 +1,5 @@
 """Small Markdown previews of tables for Dagster asset metadata (document text is untrusted: escaped)."""
+
 import html
 
 import pandas as pd

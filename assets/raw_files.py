@@ -1,5 +1,6 @@
 """Stage 1 — raw files: the documents under RAW_DIR (text, web pages, Word, PDF; other formats listed to be quarantined)
 and the sources manifest."""
+
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,8 +26,11 @@ class RawInventory:
 register(RawInventory)
 
 
-@asset(group_name="ingest", description="Every document under RAW_DIR (any depth: .txt, .html, .docx, .pdf, and unread formats "
-                                        "such as .doc or .zip, to be quarantined), hashed, with its sources-manifest row.")
+@asset(
+    group_name="ingest",
+    description="Every document under RAW_DIR (any depth: .txt, .html, .docx, .pdf, and unread formats "
+    "such as .doc or .zip, to be quarantined), hashed, with its sources-manifest row.",
+)
 def raw_files(context: AssetExecutionContext, settings: PipelineSettings) -> RawInventory:
     build_status.record(settings.warehouse_path, context.run.run_id, "running")  # a build starts here; published_tables ends it
     manifest = read_manifest(settings.raw_path)
@@ -40,15 +44,27 @@ def raw_files(context: AssetExecutionContext, settings: PipelineSettings) -> Raw
     missing = sorted(name for name in manifest.rows if name not in on_disk)
     for name in missing:
         context.log.warning(f"sources.csv lists {name}, which does not exist under RAW_DIR")
-    frame = pd.DataFrame([{"source_file": f.source_file, "bytes": f.size, "sha256": (f.sha256 or "")[:12],
-                           "in_manifest": bool(f.manifest), "problem": f.problem.reason if f.problem else ""} for f in files])
-    context.add_output_metadata({
-        "raw_dir": settings.raw_dir,
-        "files": len(files),
-        "bytes": int(sum(f.size for f in files)),
-        "in_manifest": sum(1 for f in files if f.manifest),
-        "unreadable": sum(1 for f in files if f.problem),
-        "manifest_problems": len(manifest.problems) + len(missing),
-        "preview": MetadataValue.md(markdown_table(frame, limit=20)),
-    })
+    frame = pd.DataFrame(
+        [
+            {
+                "source_file": f.source_file,
+                "bytes": f.size,
+                "sha256": (f.sha256 or "")[:12],
+                "in_manifest": bool(f.manifest),
+                "problem": f.problem.reason if f.problem else "",
+            }
+            for f in files
+        ]
+    )
+    context.add_output_metadata(
+        {
+            "raw_dir": settings.raw_dir,
+            "files": len(files),
+            "bytes": int(sum(f.size for f in files)),
+            "in_manifest": sum(1 for f in files if f.manifest),
+            "unreadable": sum(1 for f in files if f.problem),
+            "manifest_problems": len(manifest.problems) + len(missing),
+            "preview": MetadataValue.md(markdown_table(frame, limit=20)),
+        }
+    )
     return RawInventory(files, manifest.problems, missing, manifest.unusable, manifest.sha256)

@@ -1,6 +1,7 @@
 """Stage 4e — search index: every provision segmented by jieba (search mode, the project's vocabularies as user
 dictionary) into `measure_tokens`, which the DuckDB macro `search_measures` ranks by BM25, and its TF-IDF keywords
 (`measure_keywords`), which the view `related_measures` compares across plans."""
+
 import time
 from dataclasses import dataclass
 
@@ -10,8 +11,8 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 from .duplicates import Duplicates
 from .lib.cache import StageSnapshot
 from .lib.keywords import keyword_rows
-from .lib.portable import register
 from .lib.per_document import by_document
+from .lib.portable import register
 from .lib.segmentation import TOKEN_COLUMNS, segmenter_version, token_rows
 from .logs import log_cache_problems
 from .measures import StructuredCorpus
@@ -28,28 +29,41 @@ class SearchTables:
 register(SearchTables)
 
 
-@asset(group_name="extract", description="Segments each provision with jieba (search mode; user dictionary from the project's "
-                                         "vocabularies) into measure_tokens, the index of the DuckDB macro search_measures, and "
-                                         "picks each provision's TF-IDF keywords (IDF from this corpus) for measure_keywords.")
-def search_index(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus,
-                 duplicates: Duplicates) -> SearchTables:
+@asset(
+    group_name="extract",
+    description="Segments each provision with jieba (search mode; user dictionary from the project's "
+    "vocabularies) into measure_tokens, the index of the DuckDB macro search_measures, and "
+    "picks each provision's TF-IDF keywords (IDF from this corpus) for measure_keywords.",
+)
+def search_index(
+    context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus, duplicates: Duplicates
+) -> SearchTables:
     started = time.perf_counter()
     cache = StageSnapshot(settings.warehouse_path / "cache", "search_tokens")
     read = measures.measures[["doc_id", "measure_id", "text", "responsibility_text"]] if len(measures.measures) else measures.measures
-    tokens = by_document(read, measures.cache_keys, cache, f"search_tokens {segmenter_version()}",
-                         lambda doc_id, rows: token_rows(rows), TOKEN_COLUMNS, settings.workers)
+    tokens = by_document(
+        read,
+        measures.cache_keys,
+        cache,
+        f"search_tokens {segmenter_version()}",
+        lambda doc_id, rows: token_rows(rows),
+        TOKEN_COLUMNS,
+        settings.workers,
+    )
     segmented = time.perf_counter() - started
     log_cache_problems(context, cache)
     copies = set(duplicates.document_duplicate_of)
     counted = [m for m, d in zip(read["measure_id"].tolist(), read["doc_id"].tolist()) if d not in copies] if len(read) else []
     keywords = keyword_rows(tokens, counted)
-    context.add_output_metadata({
-        "seconds_segmenting": round(segmented, 2),
-        "seconds": round(time.perf_counter() - started, 2),
-        "cache_hits": cache.hits,
-        "token_rows": len(tokens),
-        "distinct_tokens": int(tokens["token"].nunique()) if len(tokens) else 0,
-        "keyword_rows": len(keywords),
-        "preview": MetadataValue.md(markdown_table(keywords, limit=15, width=60)),
-    })
+    context.add_output_metadata(
+        {
+            "seconds_segmenting": round(segmented, 2),
+            "seconds": round(time.perf_counter() - started, 2),
+            "cache_hits": cache.hits,
+            "token_rows": len(tokens),
+            "distinct_tokens": int(tokens["token"].nunique()) if len(tokens) else 0,
+            "keyword_rows": len(keywords),
+            "preview": MetadataValue.md(markdown_table(keywords, limit=15, width=60)),
+        }
+    )
     return SearchTables(tokens, keywords)

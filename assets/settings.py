@@ -1,4 +1,5 @@
 """Where the pipeline reads raw texts and writes the warehouse (RAW_DIR, WAREHOUSE_DIR)."""
+
 import os
 from pathlib import Path
 

@@ -8,6 +8,7 @@ mapped (0.4 s, and the strings stay in the page cache, shared with the forked wo
 output's folder is replaced whole (written beside it, then renamed), so a step that fails halfway never leaves a mix
 of two runs' files.
 """
+
 import dataclasses
 import json
 import os
@@ -66,8 +67,7 @@ def read_frame(path: Path) -> pd.DataFrame:
             frame[name] = pd.Series(pd.arrays.ArrowExtensionArray(table.column(name)), index=frame.index)
             continue
         values = table.column(name).to_pylist()
-        frame[name] = pd.Series([tuple(v) if kind == "tuple" and v is not None else v for v in values], index=frame.index,
-                                dtype=object)
+        frame[name] = pd.Series([tuple(v) if kind == "tuple" and v is not None else v for v in values], index=frame.index, dtype=object)
     return frame[[name for name in table.schema.names if name in frame.columns]]
 
 
@@ -111,8 +111,10 @@ class FrameStore(ConfigurableIOManager):
         if upstream and not upstream.startswith("__"):  # "__EPHEMERAL_RUN_ID": an output of an earlier run
             own = folder / _safe_name(upstream)
             if not own.is_dir():
-                raise DagsterInvariantViolationError(f"{own}: the output of {'/'.join(context.asset_key.path)} of run {upstream} "
-                                                     "is gone (removed by another run?); run the build again")
+                raise DagsterInvariantViolationError(
+                    f"{own}: the output of {'/'.join(context.asset_key.path)} of run {upstream} "
+                    "is gone (removed by another run?); run the build again"
+                )
             return own
         outputs = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")] if folder.is_dir() else []
         if not outputs:
@@ -133,8 +135,9 @@ class FrameStore(ConfigurableIOManager):
                     elif isinstance(value, pd.DataFrame) and _written(value, folder / f"{field.name}.arrow"):
                         stored.append((field.name, None))
                     elif isinstance(value, dict) and value and all(isinstance(v, pd.DataFrame) for v in value.values()):
-                        stored += [(field.name, key) for key, frame in value.items()
-                                   if _written(frame, folder / f"{field.name}.{key}.arrow")]
+                        stored += [
+                            (field.name, key) for key, frame in value.items() if _written(frame, folder / f"{field.name}.{key}.arrow")
+                        ]
             rest = obj
             if stored or linked:
                 emptied = {name: None for name, key in stored if key is None}
@@ -170,8 +173,15 @@ class FrameStore(ConfigurableIOManager):
             return read_frame(folder / FRAME)
         stored = read_values(folder / REST)
         value, frames = stored["value"], stored["frames"]
-        fields: dict = {f.name: getattr(value, f.name).located_in(folder) for f in dataclasses.fields(value)
-                        if isinstance(getattr(value, f.name), StoredTable)} if dataclasses.is_dataclass(value) else {}
+        fields: dict = (
+            {
+                f.name: getattr(value, f.name).located_in(folder)
+                for f in dataclasses.fields(value)
+                if isinstance(getattr(value, f.name), StoredTable)
+            }
+            if dataclasses.is_dataclass(value)
+            else {}
+        )
         for name, key in frames:
             if key is None:
                 fields[name] = read_frame(folder / f"{name}.arrow")
@@ -183,6 +193,7 @@ class FrameStore(ConfigurableIOManager):
 @dataclasses.dataclass
 class _Loaded:
     """What the steps of one run in this process have loaded: output folder → (its `_identity`, the value)."""
+
     run_id: str | None = None
     values: dict = dataclasses.field(default_factory=dict)
 

@@ -6,6 +6,7 @@ a second thread writes them as the next build (Parquet and DuckDB) into a stagin
 switches to: nobody sees it before, and it is removed if a critical check fails. The machine-readable report goes to
 WAREHOUSE_DIR/validation/.
 """
+
 import hashlib
 import json
 from collections.abc import Iterator
@@ -17,27 +18,26 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, MetadataValue, Output,
-                     asset)
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, MetadataValue, Output, asset
 
+from .duplicates import Duplicates
+from .indicators import IndicatorTables
 from .lib.documents import PARSER_VERSION
 from .lib.expectations import CRITICAL, check_names, load_suites
 from .lib.gazetteer import region_rows
-from .lib.validation import ValidationReport, preload_engine, validate
 from .lib.per_document import frame_of
 from .lib.plausibility import screened_documents, screened_targets
 from .lib.portable import register
-from .lib.schema import SCHEMA_VERSION, TABLES
 from .lib.row_memo import RowMemo, memo_key
+from .lib.schema import SCHEMA_VERSION, TABLES
 from .lib.store import discard, hashed_rows, hashing_session, stage_build, to_arrow
-from .duplicates import Duplicates
-from .indicators import IndicatorTables
 from .lib.units import ResponsibilityTables
+from .lib.validation import ValidationReport, preload_engine, validate
 from .measures import StructuredCorpus
-from .search_index import SearchTables
 from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table
 from .raw_files import RawInventory
+from .search_index import SearchTables
 from .settings import PipelineSettings
 
 SUITES = load_suites()
@@ -48,6 +48,7 @@ KEEP_REPORTS = 50  # validation reports kept in WAREHOUSE_DIR/validation/ (each 
 class ValidatedTables:
     """What `published_tables` needs of a validated build: the staged folder to switch to (None when a critical
     expectation failed: nothing was kept to publish), and what it reports."""
+
     fingerprint: str  # SHA-256 over the tables' rows (`fingerprint`): ties the validation report to exactly these tables
     staged: str | None  # WAREHOUSE_DIR/builds/.staging-…: the tables written as the next build, not yet published
     row_counts: dict[str, int]
@@ -112,24 +113,39 @@ def report_path(settings: PipelineSettings, tables_fingerprint: str):
     return settings.warehouse_path / "validation" / f"{tables_fingerprint[:16]}.json"
 
 
-@asset(group_name="validate",
-       description="All tables of the build in their published schema, checked by one asset check per expectation in "
-                   "expectations/ (critical checks block publication) and staged as the next build.",
-       check_specs=[AssetCheckSpec(name=check, asset="validated_tables", blocking=severity == CRITICAL, description=description)
-                    for check, severity, description in check_names(SUITES)])
-def validated_tables(context: AssetExecutionContext, settings: PipelineSettings, raw_files: RawInventory,
-                     normalized_documents: NormalizedCorpus, measures: StructuredCorpus, responsibilities: ResponsibilityTables,
-                     targets: pd.DataFrame, duplicates: Duplicates, indicators: IndicatorTables,
-                     search_index: SearchTables) -> Iterator:
+@asset(
+    group_name="validate",
+    description="All tables of the build in their published schema, checked by one asset check per expectation in "
+    "expectations/ (critical checks block publication) and staged as the next build.",
+    check_specs=[
+        AssetCheckSpec(name=check, asset="validated_tables", blocking=severity == CRITICAL, description=description)
+        for check, severity, description in check_names(SUITES)
+    ],
+)
+def validated_tables(
+    context: AssetExecutionContext,
+    settings: PipelineSettings,
+    raw_files: RawInventory,
+    normalized_documents: NormalizedCorpus,
+    measures: StructuredCorpus,
+    responsibilities: ResponsibilityTables,
+    targets: pd.DataFrame,
+    duplicates: Duplicates,
+    indicators: IndicatorTables,
+    search_index: SearchTables,
+) -> Iterator:
     preload_engine()  # great-expectations' first import (seconds) overlaps assembling the tables its checks read
-    tables = assembled_tables(raw_files, normalized_documents, measures, responsibilities, targets, duplicates, indicators,
-                              search_index)
+    tables = assembled_tables(raw_files, normalized_documents, measures, responsibilities, targets, duplicates, indicators, search_index)
     with hashing_session(), ThreadPoolExecutor(1, thread_name_prefix="stage-build") as writer:
         hashes = {name: hashed_rows(table) for name, table in tables.items()}
         tables_fingerprint = fingerprint(tables, hashes)
         memo = remembered_verdicts(settings, context)
-        info = {"parser_version": PARSER_VERSION, "schema_version": SCHEMA_VERSION, "raw_dir": settings.raw_dir,
-                "fingerprint": tables_fingerprint}
+        info = {
+            "parser_version": PARSER_VERSION,
+            "schema_version": SCHEMA_VERSION,
+            "raw_dir": settings.raw_dir,
+            "fingerprint": tables_fingerprint,
+        }
         staging = writer.submit(stage_build, tables, settings.warehouse_path, info, hashes)  # DuckDB and Parquet release the GIL
         report = validate(frames_to_check(tables), SUITES, memo, hashes)
         memo.save(memo_path(settings))
@@ -141,39 +157,75 @@ def validated_tables(context: AssetExecutionContext, settings: PipelineSettings,
     failed = [r for r in report.results if not r.success]
     for r in failed:
         log = context.log.error if r.severity == CRITICAL else context.log.warning
-        log(f"{r.check} failed ({r.severity}): {r.description}; unexpected {r.unexpected_count}, e.g. {r.examples[:3]}"
-            + (f"; in {', '.join(r.files)}" if r.files else ""))
-    context.log.info(f"validation {'passed' if report.passed else 'FAILED'}: {len(report.results)} expectations, "
-                     f"{len(failed)} not met; row-wise expectations run on {report.rows_checked} rows, verdicts on "
-                     f"{report.rows_remembered} unchanged rows remembered; report {path}" + (f"; staged as {staged}" if staged else "; nothing staged"))
+        log(
+            f"{r.check} failed ({r.severity}): {r.description}; unexpected {r.unexpected_count}, e.g. {r.examples[:3]}"
+            + (f"; in {', '.join(r.files)}" if r.files else "")
+        )
+    context.log.info(
+        f"validation {'passed' if report.passed else 'FAILED'}: {len(report.results)} expectations, "
+        f"{len(failed)} not met; row-wise expectations run on {report.rows_checked} rows, verdicts on "
+        f"{report.rows_remembered} unchanged rows remembered; report {path}" + (f"; staged as {staged}" if staged else "; nothing staged")
+    )
     counts = {name: table.num_rows for name, table in tables.items()}
-    value = ValidatedTables(tables_fingerprint, str(staged) if staged else None, counts,
-                            markdown_table(tables["quarantine"].to_pandas(), limit=20, width=80))
-    yield Output(value, metadata={"fingerprint": tables_fingerprint, "validation_report": MetadataValue.path(str(path)),
-                                  "staged": str(staged), "rows_checked": report.rows_checked,
-                                  "rows_remembered": report.rows_remembered, **{f"rows_{n}": c for n, c in counts.items()}})
+    value = ValidatedTables(
+        tables_fingerprint, str(staged) if staged else None, counts, markdown_table(tables["quarantine"].to_pandas(), limit=20, width=80)
+    )
+    yield Output(
+        value,
+        metadata={
+            "fingerprint": tables_fingerprint,
+            "validation_report": MetadataValue.path(str(path)),
+            "staged": str(staged),
+            "rows_checked": report.rows_checked,
+            "rows_remembered": report.rows_remembered,
+            **{f"rows_{n}": c for n, c in counts.items()},
+        },
+    )
     yield from check_results(report)
 
 
-def assembled_tables(raw_files: RawInventory, normalized_documents: NormalizedCorpus, measures: StructuredCorpus,
-                     responsibilities: ResponsibilityTables, targets: pd.DataFrame, duplicates: Duplicates,
-                     indicators: IndicatorTables, search_index: SearchTables) -> dict[str, pa.Table]:
+def assembled_tables(
+    raw_files: RawInventory,
+    normalized_documents: NormalizedCorpus,
+    measures: StructuredCorpus,
+    responsibilities: ResponsibilityTables,
+    targets: pd.DataFrame,
+    duplicates: Duplicates,
+    indicators: IndicatorTables,
+    search_index: SearchTables,
+) -> dict[str, pa.Table]:
     """Every published table in its declared schema, from the stages' outputs: measures joined with their
     responsibility fields and clusters, targets with their indicator classes, the quarantine and the warnings."""
     quarantine = list(measures.quarantine)
     published = set(measures.documents["doc_id"].tolist()) if len(measures.documents) else set()
-    doubts = [{"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "decode", "message": doc.decode_doubt}
-              for doc in normalized_documents.documents if doc.decode_doubt and doc.doc_id in published]
-    warnings = doubts + measures.warnings + responsibilities.warnings + duplicates.warnings + [
-        {"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
+    doubts = [
+        {"source_file": doc.source_file, "doc_id": doc.doc_id, "stage": "decode", "message": doc.decode_doubt}
+        for doc in normalized_documents.documents
+        if doc.decode_doubt and doc.doc_id in published
+    ]
+    warnings = (
+        doubts
+        + measures.warnings
+        + responsibilities.warnings
+        + duplicates.warnings
+        + [{"source_file": "sources.csv", "doc_id": None, "stage": "manifest", "message": m} for m in raw_files.manifest_problems]
+    )
     if raw_files.manifest_unusable:
-        quarantine.append({"source_file": "sources.csv", "sha256": raw_files.manifest_sha256, "stage": "manifest",
-                           "reason": raw_files.manifest_problems[0]})
+        quarantine.append(
+            {
+                "source_file": "sources.csv",
+                "sha256": raw_files.manifest_sha256,
+                "stage": "manifest",
+                "reason": raw_files.manifest_problems[0],
+            }
+        )
     measure_frame, documents = measures.measures, measures.documents
     if len(measure_frame):
         measure_frame = joined(measure_frame, responsibilities.measure_fields, "measure_id")
-        measure_frame = measure_frame.assign(cluster_id=_looked_up(measure_frame["measure_id"], duplicates.clusters, "measure_id", "cluster_id"),
-                                             duplicate_of=measure_frame["measure_id"].map(duplicates.measure_duplicate_of))
+        measure_frame = measure_frame.assign(
+            cluster_id=_looked_up(measure_frame["measure_id"], duplicates.clusters, "measure_id", "cluster_id"),
+            duplicate_of=measure_frame["measure_id"].map(duplicates.measure_duplicate_of),
+        )
         documents = documents.assign(duplicate_of=documents["doc_id"].map(duplicates.document_duplicate_of))
     if len(targets):
         targets = joined(targets, indicators.target_classes, "target_id")
@@ -197,8 +249,9 @@ def assembled_tables(raw_files: RawInventory, normalized_documents: NormalizedCo
         "quarantine": pd.DataFrame(quarantine, columns=TABLES["quarantine"].column_names),
         "parse_warnings": pd.DataFrame(warnings, columns=TABLES["parse_warnings"].column_names),
     }
-    return {name: to_arrow(name, frame if len(frame) else pd.DataFrame(columns=TABLES[name].column_names))
-            for name, frame in frames.items()}
+    return {
+        name: to_arrow(name, frame if len(frame) else pd.DataFrame(columns=TABLES[name].column_names)) for name, frame in frames.items()
+    }
 
 
 def frames_to_check(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
@@ -238,5 +291,10 @@ def check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
             metadata["observed"] = str(r.observed)[:200]
         if r.files:
             metadata["source_files"] = ", ".join(r.files)
-        yield AssetCheckResult(check_name=r.check, asset_key="validated_tables", passed=r.success, metadata=metadata,
-                               severity=AssetCheckSeverity.ERROR if r.severity == CRITICAL else AssetCheckSeverity.WARN)
+        yield AssetCheckResult(
+            check_name=r.check,
+            asset_key="validated_tables",
+            passed=r.success,
+            metadata=metadata,
+            severity=AssetCheckSeverity.ERROR if r.severity == CRITICAL else AssetCheckSeverity.WARN,
+        )

@@ -4,6 +4,7 @@ release's README: builds each sample with `pipelines.build` into a temporary war
 
     .venv/bin/python -m benchmarks.accuracy
 """
+
 import datetime as dt
 import json
 import os
@@ -19,16 +20,34 @@ REAL, HELDOUT = ROOT / "tests" / "data" / "real_documents", ROOT / "tests" / "da
 
 # (name, what it is, raw folder, {measure: gold file})
 SAMPLES = (
-    ("real_documents", "20 real texts of regions, levels and formats the parser was not written for, annotated by reading "
-                       "(tests/data/real_documents)", REAL / "raw",
-     {what: REAL / f"gold_{what}.json" for what in ("structure", "units", "targets", "metadata")}),
-    ("heldout_documents", "20 further real texts held out from development (tests/data/heldout_documents)", HELDOUT / "raw",
-     {what: HELDOUT / f"gold_{what}.json" for what in ("structure", "units", "targets", "metadata")}),
-    ("dev", "10 real excerpts the rules were developed on (shared/dev)", SHARED / "dev" / "raw",
-     {what: SHARED / "gold" / f"dev_{what}.json" for what in ("structure", "units", "targets", "metadata")}),
-    ("seeds", "the 5 bundled plans of raw/ (public gold)", ROOT / "raw",
-     {"structure": SHARED / "gold" / "seed_structure.json", "units": SHARED / "gold" / "seed_units_public.json",
-      "targets": SHARED / "gold" / "seed_targets_public.json"}),
+    (
+        "real_documents",
+        "20 real texts of regions, levels and formats the parser was not written for, annotated by reading (tests/data/real_documents)",
+        REAL / "raw",
+        {what: REAL / f"gold_{what}.json" for what in ("structure", "units", "targets", "metadata")},
+    ),
+    (
+        "heldout_documents",
+        "20 further real texts held out from development (tests/data/heldout_documents)",
+        HELDOUT / "raw",
+        {what: HELDOUT / f"gold_{what}.json" for what in ("structure", "units", "targets", "metadata")},
+    ),
+    (
+        "dev",
+        "10 real excerpts the rules were developed on (shared/dev)",
+        SHARED / "dev" / "raw",
+        {what: SHARED / "gold" / f"dev_{what}.json" for what in ("structure", "units", "targets", "metadata")},
+    ),
+    (
+        "seeds",
+        "the 5 bundled plans of raw/ (public gold)",
+        ROOT / "raw",
+        {
+            "structure": SHARED / "gold" / "seed_structure.json",
+            "units": SHARED / "gold" / "seed_units_public.json",
+            "targets": SHARED / "gold" / "seed_targets_public.json",
+        },
+    ),
 )
 
 
@@ -39,8 +58,13 @@ def build(raw: Path, warehouse: Path) -> None:
 
 def score(what: str, tables: Path, gold: Path) -> dict[str, float]:
     """The last line of score.py (`structure: precision 0.98 recall 0.97 f1 0.975 …`) as numbers."""
-    result = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), what, "--tables", str(tables), "--gold", str(gold)],
-                            cwd=ROOT, check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(SHARED / "eval" / "score.py"), what, "--tables", str(tables), "--gold", str(gold)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     last = result.stdout.strip().splitlines()[-1].split(":", 1)[1]
     words = last.split()
     return {words[i].removesuffix("_accuracy"): float(words[i + 1]) for i in range(0, len(words) - 1, 2)}
@@ -56,8 +80,15 @@ def main() -> int:
         samples.append({"sample": name, "what": what, "documents": documents, "scores": scores})
         print(name, json.dumps(scores))
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    OUT.write_text(json.dumps({"measured": dt.date.today().isoformat(), "commit": commit, "scorer": "shared/eval/score.py",
-                               "samples": samples}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    OUT.write_text(
+        json.dumps(
+            {"measured": dt.date.today().isoformat(), "commit": commit, "scorer": "shared/eval/score.py", "samples": samples},
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {OUT.relative_to(ROOT)}")
     return 0
 

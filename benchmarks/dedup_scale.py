@@ -9,6 +9,7 @@
 2. On a sample, finds every pair whose exact 3-gram Jaccard similarity is at or above the LSH
    threshold by comparing all pairs, and reports how many of them LSH proposes, and both times.
 """
+
 import argparse
 import random
 import resource
@@ -42,16 +43,24 @@ def synthetic(n: int, seed: int = 11) -> list[str]:
 
 def cluster_at_scale(n: int) -> None:
     texts = synthetic(n)
-    measures = pd.DataFrame({"measure_id": [f"m{i:06d}" for i in range(n)], "doc_id": [f"d{i // 50:05d}" for i in range(n)],
-                             "seq": [i % 50 + 1 for i in range(n)], "text": texts})
+    measures = pd.DataFrame(
+        {
+            "measure_id": [f"m{i:06d}" for i in range(n)],
+            "doc_id": [f"d{i // 50:05d}" for i in range(n)],
+            "seq": [i % 50 + 1 for i in range(n)],
+            "text": texts,
+        }
+    )
     documents = pd.DataFrame({"doc_id": sorted(set(measures["doc_id"])), "duplicate_of": None})
     documents["source_file"] = documents["doc_id"] + ".txt"
     started = time.perf_counter()
     clusters = cluster_measures(measures, documents, {}, Overrides())
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"cluster {n:,} measures: {elapsed:.1f} s, peak RSS {peak:,.0f} MB; {clusters.candidate_pairs:,} LSH candidate pairs, "
-          f"{clusters.frame['cluster_id'].nunique():,} clusters")
+    print(
+        f"cluster {n:,} measures: {elapsed:.1f} s, peak RSS {peak:,.0f} MB; {clusters.candidate_pairs:,} LSH candidate pairs, "
+        f"{clusters.frame['cluster_id'].nunique():,} clusters"
+    )
 
 
 def lsh_vs_exhaustive(n: int) -> None:
@@ -73,8 +82,10 @@ def lsh_vs_exhaustive(n: int) -> None:
     found = candidate_pairs(texts, LSH_THRESHOLD)
     lsh = time.perf_counter() - started
     recall = len(above & found) / len(above) if above else 1.0
-    print(f"sample {n:,} measures: {len(above):,} pairs with exact Jaccard >= {LSH_THRESHOLD}; "
-          f"exhaustive {exhaustive:.1f} s, LSH {lsh:.2f} s ({exhaustive / lsh:.0f}x less time), LSH recall {recall:.3f}")
+    print(
+        f"sample {n:,} measures: {len(above):,} pairs with exact Jaccard >= {LSH_THRESHOLD}; "
+        f"exhaustive {exhaustive:.1f} s, LSH {lsh:.2f} s ({exhaustive / lsh:.0f}x less time), LSH recall {recall:.3f}"
+    )
 
 
 def main() -> None:

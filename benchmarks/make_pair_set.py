@@ -8,6 +8,7 @@ sentence cut off, PDF spacing and punctuation width. Negatives: the measure with
 swapped (a different promise in the same words: 用电→用水), and its most similar different measure in
 the seeds (shared boilerplate). Deterministic for the seed number.
 """
+
 import json
 import random
 import re
@@ -22,12 +23,44 @@ from assets.lib.normalize import normalize_text  # noqa: E402
 from assets.lib.outline import parse_outline  # noqa: E402
 from assets.lib.similarity import shingles  # noqa: E402
 
-PLACES = [("乌鲁木齐市", "克拉玛依市"), ("天山区", "沙依巴克区"), ("巴州", "昌吉州"), ("自治州", "地区"), ("西山区", "五华区"),
-          ("昆明市", "曲靖市"), ("青羊区", "锦江区"), ("成都市", "绵阳市"), ("小店区", "迎泽区"), ("太原市", "大同市"),
-          ("州直", "市直"), ("区属", "县属"), ("全州", "全市"), ("全区", "全县"), ("我区", "我县"), ("我州", "我市")]
-KEYWORDS = [("用电", "用水"), ("用水", "用气"), ("企业", "个体工商户"), ("开办", "注销"), ("线上", "线下"), ("省内", "跨省"),
-            ("医疗", "养老"), ("教育", "文化"), ("税务", "社保"), ("招标", "采购"), ("商标", "专利"), ("土地", "房产"),
-            ("出口", "进口"), ("科技", "金融"), ("人才", "资金"), ("监管", "服务"), ("审批", "备案"), ("融资", "用工")]
+PLACES = [
+    ("乌鲁木齐市", "克拉玛依市"),
+    ("天山区", "沙依巴克区"),
+    ("巴州", "昌吉州"),
+    ("自治州", "地区"),
+    ("西山区", "五华区"),
+    ("昆明市", "曲靖市"),
+    ("青羊区", "锦江区"),
+    ("成都市", "绵阳市"),
+    ("小店区", "迎泽区"),
+    ("太原市", "大同市"),
+    ("州直", "市直"),
+    ("区属", "县属"),
+    ("全州", "全市"),
+    ("全区", "全县"),
+    ("我区", "我县"),
+    ("我州", "我市"),
+]
+KEYWORDS = [
+    ("用电", "用水"),
+    ("用水", "用气"),
+    ("企业", "个体工商户"),
+    ("开办", "注销"),
+    ("线上", "线下"),
+    ("省内", "跨省"),
+    ("医疗", "养老"),
+    ("教育", "文化"),
+    ("税务", "社保"),
+    ("招标", "采购"),
+    ("商标", "专利"),
+    ("土地", "房产"),
+    ("出口", "进口"),
+    ("科技", "金融"),
+    ("人才", "资金"),
+    ("监管", "服务"),
+    ("审批", "备案"),
+    ("融资", "用工"),
+]
 FUNCTION_WORDS = ["进一步", "全面", "持续", "加快", "大力", "积极"]
 
 
@@ -52,7 +85,7 @@ def rewrites(text: str, rng: random.Random) -> list[tuple[str, str]]:
     word = rng.choice(FUNCTION_WORDS)
     verb = re.search(r"推进|加强|完善|提升|优化", text)
     if verb:
-        out.append(("function_word", text[:verb.start()] + word + text[verb.start():]))
+        out.append(("function_word", text[: verb.start()] + word + text[verb.start() :]))
     sentences = re.findall(r"[^。]+。?", text)
     if len(sentences) >= 3:
         out.append(("truncated", "".join(sentences[:-1])))
@@ -66,7 +99,7 @@ def keyword_swaps(text: str) -> list[tuple[str, str]]:
     for a, b in KEYWORDS:
         if a in text and b not in text:
             i = text.index(a)
-            out.append((f"keyword {a}→{b}", text[:i] + b + text[i + len(a):]))
+            out.append((f"keyword {a}→{b}", text[:i] + b + text[i + len(a) :]))
     return out[:2]
 
 
@@ -81,8 +114,10 @@ def main(seed: int = 7) -> None:
             pairs.append({"a": texts[i], "b": other, "same": True, "why": why})
         for why, other in keyword_swaps(texts[i]):
             pairs.append({"a": texts[i], "b": other, "same": False, "why": why})
-        nearest = max((j for j in range(len(texts)) if j != i and texts[j] != texts[i]),
-                      key=lambda j: len(sets[i] & sets[j]) / max(1, len(sets[i] | sets[j])))
+        nearest = max(
+            (j for j in range(len(texts)) if j != i and texts[j] != texts[i]),
+            key=lambda j: len(sets[i] & sets[j]) / max(1, len(sets[i] | sets[j])),
+        )
         pairs.append({"a": texts[i], "b": texts[nearest], "same": False, "why": "nearest different measure"})
     path = ROOT / "tests" / "data" / "measure_pairs.jsonl"
     with open(path, "w", encoding="utf-8") as fh:

@@ -7,6 +7,7 @@ For each size: generates the corpus (benchmarks/synthetic_corpus.py), runs `pyth
 document and builds again (parse cache warm); then times five typical analyst queries on the DuckDB
 file. Prints one table; figures are recorded in benchmarks/RESULTS.md.
 """
+
 import argparse
 import json
 import os
@@ -50,8 +51,9 @@ def timed_build(raw: Path, warehouse: Path, home: Path) -> tuple[float, float, s
     sampled every 0.2 s: shared pages count once, so it is the memory the machine really needs."""
     env = {**os.environ, "RAW_DIR": str(raw), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home)}
     started = time.perf_counter()
-    build = subprocess.Popen([sys.executable, "-m", "pipelines.build"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.build"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     peak = 0.0
     output: dict[str, str] = {}
     reader = threading.Thread(target=lambda: output.update(zip(("stdout", "stderr"), build.communicate())))
@@ -106,19 +108,35 @@ def main() -> None:
         (raw / "one-more.txt").write_text(ONE_MORE, encoding="utf-8")
         inc_s, inc_mb, inc_stages = timed_build(raw, warehouse, home)
         with duckdb.connect(str(warehouse / "policy_measures.duckdb"), read_only=True) as con:
-            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "measures", "targets", "measure_units")}
+            counts = {
+                t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "measures", "targets", "measure_units")
+            }
             query_s = {}
             for name, sql in QUERIES.items():
                 t = time.perf_counter()
                 con.execute(sql).fetchall()
                 query_s[name] = time.perf_counter() - t
-        rows.append({"documents": n, "generate_s": generated, "full_s": full_s, "full_peak_mb": full_mb, "incremental_s": inc_s,
-                     "incremental_peak_mb": inc_mb, "slowest_query_s": max(query_s.values()), "queries": query_s, "rows": counts,
-                     "full_stages": full_stages, "incremental_stages": inc_stages})
+        rows.append(
+            {
+                "documents": n,
+                "generate_s": generated,
+                "full_s": full_s,
+                "full_peak_mb": full_mb,
+                "incremental_s": inc_s,
+                "incremental_peak_mb": inc_mb,
+                "slowest_query_s": max(query_s.values()),
+                "queries": query_s,
+                "rows": counts,
+                "full_stages": full_stages,
+                "incremental_stages": inc_stages,
+            }
+        )
     print(f"{'documents':>9} {'full s':>8} {'peak MB':>8} {'+1 doc s':>9} {'slowest query s':>16}  rows")
     for r in rows:
-        print(f"{r['documents']:>9,} {r['full_s']:>8.1f} {r['full_peak_mb']:>8,.0f} {r['incremental_s']:>9.1f} "
-              f"{r['slowest_query_s']:>16.3f}  {r['rows']}")
+        print(
+            f"{r['documents']:>9,} {r['full_s']:>8.1f} {r['full_peak_mb']:>8,.0f} {r['incremental_s']:>9.1f} "
+            f"{r['slowest_query_s']:>16.3f}  {r['rows']}"
+        )
     if len(rows) > 1:
         print(f"cost ratio {rows[-1]['documents']:,} / {rows[0]['documents']:,} documents: {rows[-1]['full_s'] / rows[0]['full_s']:.1f}x")
     for r in rows:

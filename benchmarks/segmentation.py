@@ -3,6 +3,7 @@ search mode with the same user dictionary (assets/lib/segmentation.py).
 
     .venv/bin/python -m benchmarks.segmentation [WAREHOUSE_DIR]     # default: warehouse/ (make build first)
 """
+
 import sys
 import time
 import warnings

@@ -9,6 +9,7 @@ safeguard part; then the rendering real sources show: half- or full-width punctu
 Traditional script, a one-line scrape, GB18030 bytes. One document in twenty is a recent plan published
 again by another source (rendered its own way), as real plans are mirrored across government sites.
 """
+
 import argparse
 import random
 import re
@@ -20,17 +21,40 @@ sys.path.insert(0, str(ROOT))
 
 from assets.lib.decode import decode_bytes  # noqa: E402
 from assets.lib.normalize import normalize_text  # noqa: E402
-from assets.lib.numerals import DIGITS  # noqa: E402
 from assets.lib.outline import parse_outline  # noqa: E402
 
 PLACES = ["青山", "河东", "新华", "城关", "东湖", "西岗", "南岸", "北塘", "金水", "高新", "龙泉", "白云", "长安", "临河", "清江"]
 LEVELS = ["区", "县", "市"]
-DEPARTMENTS = ["发改局", "市场监管局", "税务局", "人社局", "自然资源局", "住建局", "财政局", "商务局", "工信局", "政务服务局",
-               "司法局", "公安局", "行政审批局", "交通运输局", "教育局"]
-SECTIONS = ["持续优化政务服务环境", "着力打造公平市场环境", "加快营造法治化营商环境", "提升要素保障水平", "激发市场主体活力",
-            "优化创新创业生态"]
-SAFEGUARDS = ["加强组织领导。成立工作专班，统筹推进各项任务。", "强化督查考核。将优化营商环境纳入年度考核。",
-              "加强宣传引导。及时总结推广典型经验。"]
+DEPARTMENTS = [
+    "发改局",
+    "市场监管局",
+    "税务局",
+    "人社局",
+    "自然资源局",
+    "住建局",
+    "财政局",
+    "商务局",
+    "工信局",
+    "政务服务局",
+    "司法局",
+    "公安局",
+    "行政审批局",
+    "交通运输局",
+    "教育局",
+]
+SECTIONS = [
+    "持续优化政务服务环境",
+    "着力打造公平市场环境",
+    "加快营造法治化营商环境",
+    "提升要素保障水平",
+    "激发市场主体活力",
+    "优化创新创业生态",
+]
+SAFEGUARDS = [
+    "加强组织领导。成立工作专班，统筹推进各项任务。",
+    "强化督查考核。将优化营商环境纳入年度考核。",
+    "加强宣传引导。及时总结推广典型经验。",
+]
 CN = "〇一二三四五六七八九"
 
 
@@ -62,6 +86,7 @@ def vary_numbers(text: str, rng: random.Random) -> str:
         if m.group(2):
             new = min(new, 100.0)
         return (str(int(new)) if new.is_integer() else str(new)) + m.group(2)
+
     return re.sub(r"(\d+(?:\.\d+)?)(%?)", change, text)
 
 
@@ -80,8 +105,11 @@ def plan(i: int, pool: list[str], rng: random.Random) -> str:
     place, level = rng.choice(PLACES) + rng.choice(["", "新", "东"]), rng.choice(LEVELS)
     region, year = place + level, rng.randint(2019, 2025)
     scheme = rng.choice(["cn-paren-dot", "cn-dot-paren", "flat", "article"])
-    lines = [f"{region}{year}年优化营商环境工作方案", f"{year}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日",
-             f"为深入贯彻优化营商环境决策部署，结合{region}实际，制定本方案。"]
+    lines = [
+        f"{region}{year}年优化营商环境工作方案",
+        f"{year}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日",
+        f"为深入贯彻优化营商环境决策部署，结合{region}实际，制定本方案。",
+    ]
     number = 0
     sections = rng.sample(SECTIONS, rng.randint(3, 6))
     if scheme in ("flat", "article"):
@@ -94,8 +122,12 @@ def plan(i: int, pool: list[str], rng: random.Random) -> str:
         for _ in range(rng.randint(5, 15)):
             number += 1
             body = vary_numbers(rng.choice(pool), rng).replace("我区", f"我{level}")
-            label = {"cn-paren-dot": f"{number}.", "cn-dot-paren": f"({number})", "flat": f"{number}.",
-                     "article": f"第{cn_number(number)}条 " if number < 100 else f"{number}."}[scheme]
+            label = {
+                "cn-paren-dot": f"{number}.",
+                "cn-dot-paren": f"({number})",
+                "flat": f"{number}.",
+                "article": f"第{cn_number(number)}条 " if number < 100 else f"{number}.",
+            }[scheme]
             lines.append(label + body + annotation(level, rng))
     lines.append(f"{cn_number(len(sections) + 1)}、保障措施" if scheme.startswith("cn") else "第二章 保障措施")
     for k, text in enumerate(SAFEGUARDS, start=1):
@@ -112,6 +144,7 @@ def render(text: str, rng: random.Random) -> tuple[bytes, str]:
         text = "".join(ch + (" " if rng.random() < 0.06 and ch != "\n" else "") for ch in text)
     elif style == "traditional":
         import opencc
+
         text = opencc.OpenCC("s2t").convert(text)
     elif style == "oneline":
         text = " ".join(text.split("\n"))

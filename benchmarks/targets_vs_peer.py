@@ -7,6 +7,7 @@ applied), takes the comparator from the words next to it and keeps everything: w
 user of a general number-with-unit library would build. Both are scored by the project's scorer
 (`shared/eval/score.py targets`) on the same published measures, and timed on every measure.
 """
+
 import argparse
 import re
 import shutil
@@ -25,11 +26,33 @@ sys.path.insert(0, str(ROOT))
 from assets.lib.target_rows import target_rows  # noqa: E402
 from assets.lib.targets import extract_targets  # noqa: E402
 
-PEER_UNITS = {"个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟", "天": "日", "日": "日",
-              "%": "%", "元": "元", "户": "户", "家": "家", "个": "个", "套": "套", "项": "项", "次": "次", "所": "所", "台": "台",
-              "人": "人", "件": "件", "条": "条", "年": "年"}
-PEER = re.compile(r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)(?P<mult>[万亿])?(?:(?:-|至|到)(?P<num2>\d+(?:\.\d+)?))?"
-                  r"(?P<unit>" + "|".join(sorted(map(re.escape, PEER_UNITS), key=len, reverse=True)) + ")")
+PEER_UNITS = {
+    "个工作日": "工作日",
+    "工作日": "工作日",
+    "个小时": "小时",
+    "小时": "小时",
+    "分钟": "分钟",
+    "天": "日",
+    "日": "日",
+    "%": "%",
+    "元": "元",
+    "户": "户",
+    "家": "家",
+    "个": "个",
+    "套": "套",
+    "项": "项",
+    "次": "次",
+    "所": "所",
+    "台": "台",
+    "人": "人",
+    "件": "件",
+    "条": "条",
+    "年": "年",
+}
+PEER = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)(?P<mult>[万亿])?(?:(?:-|至|到)(?P<num2>\d+(?:\.\d+)?))?"
+    r"(?P<unit>" + "|".join(sorted(map(re.escape, PEER_UNITS), key=len, reverse=True)) + ")"
+)
 
 
 def peer_extract(text: str) -> list[dict]:
@@ -41,7 +64,7 @@ def peer_extract(text: str) -> list[dict]:
             value = float(cn2an.cn2an(m.group("num") + (m.group("mult") or ""), "smart"))
         except (ValueError, KeyError):
             continue
-        after, before = text[m.end():m.end() + 3], text[max(0, m.start() - 4):m.start()]
+        after, before = text[m.end() : m.end() + 3], text[max(0, m.start() - 4) : m.start()]
         if m.group("num2"):
             comparator = "range"
         elif after.startswith(("以内", "内", "以下")) or re.search("不超过|压缩至|降至", before):
@@ -52,16 +75,33 @@ def peer_extract(text: str) -> list[dict]:
             comparator = "~"
         else:
             comparator = "="
-        rows.append({"value": value, "value_max": float(m.group("num2")) if m.group("num2") else None,
-                     "unit": PEER_UNITS[m.group("unit")], "comparator": comparator, "baseline": None, "year": None,
-                     "metric": "", "text": m.group(0)})
+        rows.append(
+            {
+                "value": value,
+                "value_max": float(m.group("num2")) if m.group("num2") else None,
+                "unit": PEER_UNITS[m.group("unit")],
+                "comparator": comparator,
+                "baseline": None,
+                "year": None,
+                "metric": "",
+                "text": m.group(0),
+            }
+        )
     return rows
 
 
 def score(tables: Path, gold: Path) -> str:
     scorer = ROOT.parent / "shared" / "eval" / "score.py"
-    out = subprocess.run([sys.executable, str(scorer), "targets", "--tables", str(tables), "--gold", str(gold)],
-                         capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    out = (
+        subprocess.run(
+            [sys.executable, str(scorer), "targets", "--tables", str(tables), "--gold", str(gold)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()
+    )
     return "\n".join(out[-2:])
 
 
@@ -72,8 +112,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timing repetitions over all measures")
     args = parser.parse_args()
     measures = pq.read_table(args.tables / "measures.parquet").to_pandas()
-    texts = pq.read_table(args.tables / "document_texts.parquet").to_pandas().merge(
-        pq.read_table(args.tables / "documents.parquet", columns=["doc_id", "title"]).to_pandas(), on="doc_id")
+    texts = (
+        pq.read_table(args.tables / "document_texts.parquet")
+        .to_pandas()
+        .merge(pq.read_table(args.tables / "documents.parquet", columns=["doc_id", "title"]).to_pandas(), on="doc_id")
+    )
     chars = int(measures["text"].str.len().sum())
 
     def timed(fn) -> float:
@@ -93,8 +136,11 @@ def main() -> None:
             for name in ("documents", "measures"):
                 shutil.copy(args.tables / f"{name}.parquet", folder / f"{name}.parquet")
         target_rows(measures, texts).to_parquet(ours_dir / "targets.parquet")
-        peer_rows = [dict(row, measure_id=m.measure_id, target_id=f"{m.measure_id}-p{k}")
-                     for m in measures.itertuples() for k, row in enumerate(peer_extract(m.text))]
+        peer_rows = [
+            dict(row, measure_id=m.measure_id, target_id=f"{m.measure_id}-p{k}")
+            for m in measures.itertuples()
+            for k, row in enumerate(peer_extract(m.text))
+        ]
         pd.DataFrame(peer_rows).to_parquet(peer_dir / "targets.parquet")
         print(f"{len(measures)} provisions, {chars} characters; best of {args.repeat} runs\n")
         print(f"{'extractor':<28} {'seconds':>8} {'chars/s':>10}  score on {args.gold.name}")

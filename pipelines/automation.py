@@ -3,11 +3,11 @@
 Both are off until turned on (UI: Automation, or `dagster sensor start raw_files_changed` /
 `dagster schedule start daily_build` with `make dev` running, which starts the daemon too).
 """
+
 import hashlib
 from pathlib import Path
 
-from dagster import (DefaultScheduleStatus, DefaultSensorStatus, RunRequest, ScheduleDefinition, SensorEvaluationContext,
-                     SkipReason, sensor)
+from dagster import DefaultScheduleStatus, DefaultSensorStatus, RunRequest, ScheduleDefinition, SensorEvaluationContext, SkipReason, sensor
 
 WATCHED = ("*.txt", "sources.csv", "dedup_overrides.csv")
 
@@ -27,8 +27,12 @@ def raw_dir_fingerprint(raw_dir: Path) -> tuple[str, int]:
 
 
 def build_sensors(job, raw_dir_of):
-    @sensor(job=job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.STOPPED,
-            description="Requests a build when a *.txt file, sources.csv or dedup_overrides.csv under RAW_DIR is added, changed or removed.")
+    @sensor(
+        job=job,
+        minimum_interval_seconds=60,
+        default_status=DefaultSensorStatus.STOPPED,
+        description="Requests a build when a *.txt file, sources.csv or dedup_overrides.csv under RAW_DIR is added, changed or removed.",
+    )
     def raw_files_changed(context: SensorEvaluationContext):
         raw_dir = raw_dir_of()
         if not Path(raw_dir).is_dir():
@@ -39,7 +43,12 @@ def build_sensors(job, raw_dir_of):
         context.update_cursor(fingerprint)
         return RunRequest(run_key=fingerprint, tags={"trigger": "raw_files_changed", "raw_files": str(count)})
 
-    daily = ScheduleDefinition(name="daily_build", job=job, cron_schedule="0 3 * * *", execution_timezone="Asia/Shanghai",
-                               default_status=DefaultScheduleStatus.STOPPED,
-                               description="Rebuilds every day at 03:00 Beijing time (unchanged documents come from the parse cache).")
+    daily = ScheduleDefinition(
+        name="daily_build",
+        job=job,
+        cron_schedule="0 3 * * *",
+        execution_timezone="Asia/Shanghai",
+        default_status=DefaultScheduleStatus.STOPPED,
+        description="Rebuilds every day at 03:00 Beijing time (unchanged documents come from the parse cache).",
+    )
     return [raw_files_changed], [daily]

@@ -1,4 +1,5 @@
 """The Dagster code location: assets in pipeline order, the settings resource and the build job."""
+
 from dagster import AssetSelection, Definitions, RetryPolicy, define_asset_job
 
 from assets.dataset_release import dataset_release
@@ -10,14 +11,24 @@ from assets.published_tables import published_tables
 from assets.raw_files import raw_files
 from assets.responsibilities import responsibilities
 from assets.search_index import search_index
-from assets.targets import targets
-from assets.storage import FrameStore
-from assets.validated_tables import validated_tables
 from assets.settings import PipelineSettings
+from assets.storage import FrameStore
+from assets.targets import targets
+from assets.validated_tables import validated_tables
 from pipelines.automation import build_sensors
 
-ALL_ASSETS = [raw_files, normalized_documents, measures, responsibilities, targets, indicators, duplicates, search_index,
-              validated_tables, published_tables]
+ALL_ASSETS = [
+    raw_files,
+    normalized_documents,
+    measures,
+    responsibilities,
+    targets,
+    indicators,
+    duplicates,
+    search_index,
+    validated_tables,
+    published_tables,
+]
 
 # Transient failures (a file being written while read, a full disk freed a minute later) get two more tries.
 RETRY = RetryPolicy(max_retries=2, delay=10)

@@ -8,6 +8,7 @@ engine per process, its connections in SQLAlchemy's pool, and commits in SQLite'
 database, its schema and everything that reads it are Dagster's own; a deployment uses PostgreSQL instead
 (`pipelines/deploy/dagster.yaml`).
 """
+
 import os
 from contextlib import contextmanager
 

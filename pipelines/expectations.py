@@ -1,4 +1,5 @@
 """`python -m pipelines.expectations`: (re)write expectations/*.json from the table schema and rules."""
+
 from assets.lib.expectations import SUITE_DIR, write_suites
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """`make release` / `make verify`: cut a dataset release (the Dagster `release` job) or verify one.
 
-    python -m pipelines.release cut
-    python -m pipelines.release verify [VERSION | PATH]     (default: the latest release)
+python -m pipelines.release cut
+python -m pipelines.release verify [VERSION | PATH]     (default: the latest release)
 """
+
 import argparse
 import os
 import sys
@@ -19,8 +20,12 @@ def cut() -> int:
     from pipelines.definitions import defs, release_job
 
     try:
-        held = lock.acquire(defs.resources["settings"].warehouse_path, "a release (make release)", lock_wait(),
-                            on_wait=lambda message: print(f"release: {message}", file=sys.stderr))
+        held = lock.acquire(
+            defs.resources["settings"].warehouse_path,
+            "a release (make release)",
+            lock_wait(),
+            on_wait=lambda message: print(f"release: {message}", file=sys.stderr),
+        )
     except lock.WarehouseBusy as busy:
         print(f"release: {busy}", file=sys.stderr)
         return 75
@@ -51,8 +56,11 @@ def verify(target: str | None) -> int:
         return 2
     problems = verify_release(folder)
     if not problems and recorded_release(folder) is None:
-        print(f"verify: note: no index.json beside {folder.resolve()}: SHA256SUMS is checked against the files, but its own "
-              "digest against nothing; compare it with the one the publisher announced", file=sys.stderr)
+        print(
+            f"verify: note: no index.json beside {folder.resolve()}: SHA256SUMS is checked against the files, but its own "
+            "digest against nothing; compare it with the one the publisher announced",
+            file=sys.stderr,
+        )
     for problem in problems:
         print(f"verify: {folder.resolve().name}/{problem}", file=sys.stderr)
     print(f"verify: {folder.resolve()} {'FAILED: ' + str(len(problems)) + ' problem(s)' if problems else 'OK'}")

@@ -5,6 +5,7 @@
 
 It calls the DuckDB macro `search_measures` (BM25 over measure_tokens: docs/search.md), as an analyst would.
 """
+
 import argparse
 import os
 import sys
@@ -26,8 +27,12 @@ def top_hits(db: Path, query: str, limit: int) -> tuple[int, list[tuple]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("query", nargs="?", default=os.environ.get("SEARCH_QUERY", ""),
-                        help="words to find; every whitespace-separated part must match (default: $SEARCH_QUERY, as `make search` sets it)")
+    parser.add_argument(
+        "query",
+        nargs="?",
+        default=os.environ.get("SEARCH_QUERY", ""),
+        help="words to find; every whitespace-separated part must match (default: $SEARCH_QUERY, as `make search` sets it)",
+    )
     parser.add_argument("--limit", type=int, default=10, help="hits printed (default 10)")
     args = parser.parse_args(argv)
     db = Path(os.environ.get("WAREHOUSE_DIR", ROOT / "warehouse")) / DB_NAME

@@ -1,5 +1,6 @@
 """Files as governments publish them, made from a plain text for tests: a saved web page with its chrome, a Word
 document, a PDF written with a CJK font (Debian's fonts-wqy-zenhei)."""
+
 import html
 import io
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Bad and unusual inputs: each bad file is quarantined with a reason, every other document is published."""
+
 import codecs
 import os
 import shutil
@@ -6,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -31,14 +31,17 @@ def quarantine_of(raw, tmp_path):
     return {q["source_file"]: q for q in table(warehouse, "quarantine")}, {d["source_file"]: d for d in table(warehouse, "documents")}
 
 
-@pytest.mark.parametrize("name, data, stage, words", [
-    ("empty.txt", b"", "decode", "empty"),
-    ("blank.txt", b" \n\t\r\n  ", "decode", "only whitespace"),
-    ("nul.txt", b"abc\x00def" * 10, "decode", "NUL byte"),
-    ("undecodable.txt", bytes([0x81, 0x30, 0xff, 0xfe, 0x80]) * 30, "decode", "not decodable"),
-    ("prose.txt", "为优化营商环境，现将有关事项通知如下。请认真落实。".encode("utf-8"), "outline", "no provisions found"),
-    ("markup only.txt", b"<html><body><div></div><p>   </p></body></html>", "normalize", "no text left"),
-])
+@pytest.mark.parametrize(
+    "name, data, stage, words",
+    [
+        ("empty.txt", b"", "decode", "empty"),
+        ("blank.txt", b" \n\t\r\n  ", "decode", "only whitespace"),
+        ("nul.txt", b"abc\x00def" * 10, "decode", "NUL byte"),
+        ("undecodable.txt", bytes([0x81, 0x30, 0xFF, 0xFE, 0x80]) * 30, "decode", "not decodable"),
+        ("prose.txt", "为优化营商环境，现将有关事项通知如下。请认真落实。".encode("utf-8"), "outline", "no provisions found"),
+        ("markup only.txt", b"<html><body><div></div><p>   </p></body></html>", "normalize", "no text left"),
+    ],
+)
 def test_bad_file_is_quarantined_with_a_reason(corpus, tmp_path, name, data, stage, words):
     (corpus / name).write_bytes(data)
     quarantine, docs = quarantine_of(corpus, tmp_path)
@@ -46,12 +49,15 @@ def test_bad_file_is_quarantined_with_a_reason(corpus, tmp_path, name, data, sta
     assert "good.txt" in docs
 
 
-@pytest.mark.parametrize("name, data, encoding", [
-    ("gb18030.txt", GOOD.encode("gb18030"), "gb18030"),
-    ("utf16.txt", GOOD.encode("utf-16"), "utf-16"),
-    ("bom.txt", codecs.BOM_UTF8 + GOOD.encode("utf-8"), "utf-8-sig"),
-    ("网页 副本.txt", f"<html><body><p>{GOOD.replace(chr(10), '</p><p>')}</p></body></html>".encode("utf-8"), "utf-8"),
-])
+@pytest.mark.parametrize(
+    "name, data, encoding",
+    [
+        ("gb18030.txt", GOOD.encode("gb18030"), "gb18030"),
+        ("utf16.txt", GOOD.encode("utf-16"), "utf-16"),
+        ("bom.txt", codecs.BOM_UTF8 + GOOD.encode("utf-8"), "utf-8-sig"),
+        ("网页 副本.txt", f"<html><body><p>{GOOD.replace(chr(10), '</p><p>')}</p></body></html>".encode("utf-8"), "utf-8"),
+    ],
+)
 def test_unusual_but_good_files_are_published(corpus, tmp_path, name, data, encoding):
     (corpus / name).write_bytes(data)
     quarantine, docs = quarantine_of(corpus, tmp_path)
@@ -94,8 +100,7 @@ def test_killed_build_leaves_previous_tables_and_next_build_succeeds(raw_copy, t
     good = {p.name: pq.read_table(p) for p in (warehouse / "tables").glob("*.parquet")}
     (raw_copy / "extra.txt").write_text(GOOD, encoding="utf-8")  # the next build would change the tables
     for delay in (2.0, 4.0, 6.0, 8.0):
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -121,7 +126,8 @@ def test_the_build_command_reports_and_exits_with_its_status(corpus, tmp_path):
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "1 documents published" in done.stdout and "built in" in done.stdout
-    failed = subprocess.run(command, cwd=ROOT, env={**env, "RAW_DIR": str(tmp_path / "missing")}, capture_output=True,
-                            text=True, timeout=300)
+    failed = subprocess.run(
+        command, cwd=ROOT, env={**env, "RAW_DIR": str(tmp_path / "missing")}, capture_output=True, text=True, timeout=300
+    )
     assert failed.returncode == 1
     assert "build: FAILED" in failed.stderr and "previously published tables are unchanged" in failed.stderr

@@ -1,11 +1,12 @@
 """Deduplication of documents and measures, on seed copies rewritten the way sources differ."""
+
 import re
 
 import opencc
 import pandas as pd
 import pytest
 
-from assets.lib.dedup import Overrides, cluster_measures, find_document_duplicates, read_overrides, remove_repetition
+from assets.lib.dedup import Overrides, cluster_measures, read_overrides, remove_repetition
 from assets.lib.similarity import compare
 from tests.test_pipeline import build, table
 from tests.test_variants import pdf_spacing
@@ -21,12 +22,15 @@ def test_repeated_sentence_is_removed_once():
     assert remove_repetition("简化审批程序。配合梳理。简化审批程序。") == ("简化审批程序。配合梳理。简化审批程序。", False)
 
 
-@pytest.mark.parametrize("b, same", [
-    ("推进用水报装服务，报装时间压缩至3个工作日以内。", False),  # a different promise: one keyword
-    ("推进用电报装服务，报装时间压缩至5个工作日以内。", True),  # only the number differs
-    ("大力推进用电报装服务，报装时间压缩至3个工作日以内。", True),  # a function word added
-    ("推进用电报装，提升服务质量和群众满意度。", False),
-])
+@pytest.mark.parametrize(
+    "b, same",
+    [
+        ("推进用水报装服务，报装时间压缩至3个工作日以内。", False),  # a different promise: one keyword
+        ("推进用电报装服务，报装时间压缩至5个工作日以内。", True),  # only the number differs
+        ("大力推进用电报装服务，报装时间压缩至3个工作日以内。", True),  # a function word added
+        ("推进用电报装，提升服务质量和群众满意度。", False),
+    ],
+)
 def test_verification_looks_at_what_differs(b, same):
     assert compare("推进用电报装服务，报装时间压缩至3个工作日以内。", b).same is same
 
@@ -43,10 +47,13 @@ def corpus_with_copies(raw_copy):
     truncated = pdf_spacing(text[TIANSHAN])
     (raw_copy / "mirror" / "tianshan-pdf-truncated.txt").write_text(truncated[: int(len(truncated) * 0.6)], encoding="utf-8")
     (raw_copy / "mirror" / "xiaodian-no-annex.txt").write_text(text[XIAODIAN].split("附件:")[0], encoding="utf-8")
-    (raw_copy / "mirror" / "qingyang-fullwidth.txt").write_text(text[QINGYANG].replace(",", "，").replace("(", "（").replace(")", "）"),
-                                                                encoding="utf-8")
+    (raw_copy / "mirror" / "qingyang-fullwidth.txt").write_text(
+        text[QINGYANG].replace(",", "，").replace("(", "（").replace(")", "）"), encoding="utf-8"
+    )
     next_year = re.sub(r"(\d+)个工作日", lambda m: f"{max(1, int(m.group(1)) - 1)}个工作日", text[BAYINGOLIN])
-    next_year = re.sub(r"(\d+)%", lambda m: f"{max(0, int(m.group(1)) - 3)}%", next_year).replace("2022年", "2023年").replace("2月17日", "3月1日")
+    next_year = (
+        re.sub(r"(\d+)%", lambda m: f"{max(0, int(m.group(1)) - 3)}%", next_year).replace("2022年", "2023年").replace("2月17日", "3月1日")
+    )
     (raw_copy / "bayingolin-prefecture_2023_work-plan.txt").write_text(next_year, encoding="utf-8")
     return raw_copy
 
@@ -71,6 +78,7 @@ def test_near_copies_are_found_and_different_plans_are_not(corpus_with_copies, t
         assert kept["doc_id"] == docs[BAYINGOLIN]["doc_id"] and (kept["kind"], kept["number"]) == (m["kind"], m["number"])
         assert kept["cluster_id"] == m["cluster_id"]
     import duckdb
+
     with duckdb.connect(str(warehouse / "policy_measures.duckdb"), read_only=True) as con:
         unique_docs = con.execute("SELECT count(*) FROM unique_documents").fetchone()[0]
         unique_measures = con.execute("SELECT count(*) FROM unique_measures").fetchone()[0]
@@ -87,7 +95,9 @@ def test_overrides_force_pairs_apart_and_together(corpus_with_copies, tmp_path):
     (corpus_with_copies / "dedup_overrides.csv").write_text(
         "level,a,b,decision,note\n"
         f"document,mirror/traditional.txt,{BAYINGOLIN},different,a curator says these differ\n"
-        f"document,{QINGYANG},bayingolin-prefecture_2023_work-plan.txt,same,test only\n", encoding="utf-8")
+        f"document,{QINGYANG},bayingolin-prefecture_2023_work-plan.txt,same,test only\n",
+        encoding="utf-8",
+    )
     warehouse = tmp_path / "w"
     build(corpus_with_copies, warehouse)
     docs = {d["source_file"]: d for d in table(warehouse, "documents")}
@@ -97,11 +107,13 @@ def test_overrides_force_pairs_apart_and_together(corpus_with_copies, tmp_path):
 
 
 def test_measure_overrides_and_clusters_never_join_pairs_forced_apart():
-    measures = pd.DataFrame([
-        {"measure_id": "a-1", "doc_id": "a", "seq": 1, "text": "推进用电报装服务，报装时间压缩至3个工作日以内。"},
-        {"measure_id": "b-1", "doc_id": "b", "seq": 1, "text": "推进用电报装服务，报装时间压缩至5个工作日以内。"},
-        {"measure_id": "c-1", "doc_id": "c", "seq": 1, "text": "加强知识产权保护，建设维权援助中心。"},
-    ])
+    measures = pd.DataFrame(
+        [
+            {"measure_id": "a-1", "doc_id": "a", "seq": 1, "text": "推进用电报装服务，报装时间压缩至3个工作日以内。"},
+            {"measure_id": "b-1", "doc_id": "b", "seq": 1, "text": "推进用电报装服务，报装时间压缩至5个工作日以内。"},
+            {"measure_id": "c-1", "doc_id": "c", "seq": 1, "text": "加强知识产权保护，建设维权援助中心。"},
+        ]
+    )
     documents = pd.DataFrame([{"doc_id": d, "source_file": f"{d}.txt", "duplicate_of": None} for d in "abc"])
     together = cluster_measures(measures, documents, {}, Overrides()).frame.set_index("measure_id")["cluster_id"]
     assert together["a-1"] == together["b-1"] != together["c-1"]
@@ -113,11 +125,13 @@ def test_measure_overrides_and_clusters_never_join_pairs_forced_apart():
 def test_verdicts_of_an_earlier_build_are_reused_under_the_same_thresholds(monkeypatch):
     from assets.lib import dedup
 
-    measures = pd.DataFrame([
-        {"measure_id": "a-1", "doc_id": "a", "seq": 1, "text": "推进用电报装服务，报装时间压缩至3个工作日以内，实行全程网办。"},
-        {"measure_id": "b-1", "doc_id": "b", "seq": 1, "text": "推进用水报装服务，报装时间压缩至3个工作日以内，实行全程网办。"},
-        {"measure_id": "c-1", "doc_id": "c", "seq": 1, "text": "推进用电报装服务，报装时间压缩至5个工作日内，实行全程网办。"},
-    ])
+    measures = pd.DataFrame(
+        [
+            {"measure_id": "a-1", "doc_id": "a", "seq": 1, "text": "推进用电报装服务，报装时间压缩至3个工作日以内，实行全程网办。"},
+            {"measure_id": "b-1", "doc_id": "b", "seq": 1, "text": "推进用水报装服务，报装时间压缩至3个工作日以内，实行全程网办。"},
+            {"measure_id": "c-1", "doc_id": "c", "seq": 1, "text": "推进用电报装服务，报装时间压缩至5个工作日内，实行全程网办。"},
+        ]
+    )
     documents = pd.DataFrame([{"doc_id": d, "source_file": f"{d}.txt", "duplicate_of": None} for d in "abc"])
     first = cluster_measures(measures, documents, {}, Overrides())
     assert first.verdicts and first.verified_pairs == 1  # 用电 ~ 用电 joined; 用水 compared and kept apart
@@ -140,8 +154,8 @@ def test_malformed_override_rows_are_reported(tmp_path):
 
 
 def test_thresholds_hold_on_the_labelled_pair_set(capsys):
-    from benchmarks.dedup_thresholds import load, lsh_recall, scores
     from assets.lib.similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO
+    from benchmarks.dedup_thresholds import load, lsh_recall, scores
 
     pairs = load()
     assert len(pairs) > 500 and {p["same"] for p in pairs} == {True, False}
@@ -155,10 +169,12 @@ def test_thresholds_hold_on_the_labelled_pair_set(capsys):
 def test_comparisons_in_blocks_on_two_cores_join_as_one_at_a_time(monkeypatch):
     from assets.lib import dedup, parallel
 
-    templates = ["推进{p}用电报装服务，报装时间压缩至{n}个工作日以内，实行全程网办。",
-                 "推进{p}用水报装服务，报装时间压缩至{n}个工作日以内，实行全程网办。",
-                 "深化{p}工程建设项目审批制度改革，审批时间压缩至{n}个工作日。",
-                 "加强{p}知识产权保护，建设维权援助中心，办理时限不超过{n}日。"]
+    templates = [
+        "推进{p}用电报装服务，报装时间压缩至{n}个工作日以内，实行全程网办。",
+        "推进{p}用水报装服务，报装时间压缩至{n}个工作日以内，实行全程网办。",
+        "深化{p}工程建设项目审批制度改革，审批时间压缩至{n}个工作日。",
+        "加强{p}知识产权保护，建设维权援助中心，办理时限不超过{n}日。",
+    ]
     places, rows = ["天山区", "沙依巴克区", "小店区", "青羊区", "库尔勒市"], []
     for i in range(120):
         text = templates[i % 4].format(p=places[i % 5], n=i % 7 + 1) + ("" if i % 3 else "强化部门协同。")
@@ -177,9 +193,14 @@ def test_comparisons_in_blocks_on_two_cores_join_as_one_at_a_time(monkeypatch):
 def _random_corpus(rng, n_docs: int, start: int = 0, prefix: str = "doc"):
     """Plans recombined from a few templates: copies of whole plans (some truncated), shared provisions with other
     numbers, provisions of their own; documents and measures frames as the pipeline hands them to deduplication."""
-    templates = ["推进{p}用电报装服务，报装时间压缩至{n}个工作日以内。", "推进{p}用水报装服务，报装时间压缩至{n}个工作日以内。",
-                 "深化{p}工程建设项目审批制度改革，审批时间压缩至{n}个工作日。", "加强{p}知识产权保护，办理时限不超过{n}日。",
-                 "优化{p}企业开办流程，开办时间压缩至{n}个工作日。", "提升{p}政务服务网上可办率达到{n}0%以上。"]
+    templates = [
+        "推进{p}用电报装服务，报装时间压缩至{n}个工作日以内。",
+        "推进{p}用水报装服务，报装时间压缩至{n}个工作日以内。",
+        "深化{p}工程建设项目审批制度改革，审批时间压缩至{n}个工作日。",
+        "加强{p}知识产权保护，办理时限不超过{n}日。",
+        "优化{p}企业开办流程，开办时间压缩至{n}个工作日。",
+        "提升{p}政务服务网上可办率达到{n}0%以上。",
+    ]
     places = ["天山区", "小店区", "青羊区", "库尔勒市"]
     docs, measures = [], []
     for d in range(start, start + n_docs):
@@ -189,11 +210,26 @@ def _random_corpus(rng, n_docs: int, start: int = 0, prefix: str = "doc"):
             texts = [m["text"] for m in measures if source and m["doc_id"] == source["doc_id"]]
             texts = texts[: len(texts) - rng.choice([0, 0, 1])] or [templates[0].format(p="天山区", n=1)]
         else:
-            texts = [rng.choice(["", "大力"]) + rng.choice(templates).format(p=rng.choice(places), n=rng.randint(1, 9))
-                     + rng.choice(["", "强化部门协同。", "实行全程网办。"]) for _ in range(rng.randint(2, 6))]
+            texts = [
+                rng.choice(["", "大力"])
+                + rng.choice(templates).format(p=rng.choice(places), n=rng.randint(1, 9))
+                + rng.choice(["", "强化部门协同。", "实行全程网办。"])
+                for _ in range(rng.randint(2, 6))
+            ]
             texts += [f"建立第{d}号专项工作机制，每季度调度一次。"] * rng.choice([0, 1])
-        docs.append({"doc_id": doc_id, "source_file": f"{d % 3}/plan-{d:04d}.txt", "script": "simplified", "issuer": None,
-                     "issue_date": None, "doc_number": None, "region": None, "char_count": sum(map(len, texts)), "byte_count": 100})
+        docs.append(
+            {
+                "doc_id": doc_id,
+                "source_file": f"{d % 3}/plan-{d:04d}.txt",
+                "script": "simplified",
+                "issuer": None,
+                "issue_date": None,
+                "doc_number": None,
+                "region": None,
+                "char_count": sum(map(len, texts)),
+                "byte_count": 100,
+            }
+        )
         measures += [{"measure_id": f"{doc_id}-measure-{i:03d}", "doc_id": doc_id, "seq": i, "text": t} for i, t in enumerate(texts, 1)]
     return docs, measures
 
@@ -243,7 +279,9 @@ def test_a_removed_document_or_a_different_override_deduplicates_the_whole_corpu
     assert not first.incremental and first.state is not None
     fewer = documents.iloc[1:], frame[frame["doc_id"] != docs[0]["doc_id"]]
     assert not deduplicate(*fewer, keys, Overrides(), pd.Series(squashed_texts(fewer[1])), {}, first.state).incremental
-    changed = deduplicate(documents, frame, {**keys, docs[3]["doc_id"]: "edited"}, Overrides(), pd.Series(squashed_texts(frame)), {}, first.state)
+    changed = deduplicate(
+        documents, frame, {**keys, docs[3]["doc_id"]: "edited"}, Overrides(), pd.Series(squashed_texts(frame)), {}, first.state
+    )
     assert not changed.incremental
     apart = Overrides(measures_different={frozenset((measures[0]["measure_id"], measures[1]["measure_id"]))})
     forced_apart = deduplicate(documents, frame, keys, apart, pd.Series(squashed_texts(frame)), {}, changed.state)

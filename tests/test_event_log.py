@@ -1,11 +1,11 @@
 """The local instance's event log (`pipelines/event_log.py`): Dagster's SQLite event log on pooled connections."""
+
 import multiprocessing
 import shutil
 import time
 from pathlib import Path
 
-from dagster import AssetCheckResult, DagsterInstance, Definitions, asset, asset_check, define_asset_job
-from dagster import DagsterEventType
+from dagster import AssetCheckResult, DagsterEventType, DagsterInstance, Definitions, asset, asset_check, define_asset_job
 from dagster._core.events.log import EventLogEntry
 
 import pipelines.event_log as event_log
@@ -30,6 +30,7 @@ def _check(name: str):
     @asset_check(asset=numbers, name=name, blocking=True)
     def positive(numbers: list[int]) -> AssetCheckResult:
         return AssetCheckResult(passed=all(n > 0 for n in numbers), metadata={"rows": len(numbers)})
+
     return positive
 
 
@@ -53,13 +54,24 @@ def test_a_run_with_asset_checks_is_recorded_on_one_engine(tmp_path, monkeypatch
     assert records[0].event.dagster_event.event_specific_data.passed
     assert reader.get_latest_materialization_event(numbers.key).run_id == result.run_id
     assert {r.dagster_event.event_type for r in reader.all_logs(result.run_id) if r.dagster_event} >= {
-        DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED, DagsterEventType.ASSET_CHECK_EVALUATION,
-        DagsterEventType.ASSET_MATERIALIZATION, DagsterEventType.RUN_SUCCESS}
+        DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
+        DagsterEventType.ASSET_CHECK_EVALUATION,
+        DagsterEventType.ASSET_MATERIALIZATION,
+        DagsterEventType.RUN_SUCCESS,
+    }
 
 
 def _log(run_id: str, message: str) -> EventLogEntry:
-    return EventLogEntry(error_info=None, level=20, user_message=message, run_id=run_id, timestamp=time.time(),
-                         step_key=None, job_name=None, dagster_event=None)
+    return EventLogEntry(
+        error_info=None,
+        level=20,
+        user_message=message,
+        run_id=run_id,
+        timestamp=time.time(),
+        step_key=None,
+        job_name=None,
+        dagster_event=None,
+    )
 
 
 STORAGE: list = []  # the parent's storage object, inherited by the forked child
@@ -80,5 +92,6 @@ def test_a_forked_process_writes_on_its_own_engine(tmp_path, monkeypatch):
     assert child.exitcode == 0
     storage.store_event(_log("parent", "after the fork"))
     assert [e.user_message for e in storage.get_logs_for_run("parent")] == ["before the fork", "after the fork"]
-    assert [e.user_message for e in DagsterInstance.from_config(str(tmp_path / "home")).event_log_storage
-            .get_logs_for_run("child")] == ["from the forked process"]
+    assert [e.user_message for e in DagsterInstance.from_config(str(tmp_path / "home")).event_log_storage.get_logs_for_run("child")] == [
+        "from the forked process"
+    ]

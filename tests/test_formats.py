@@ -1,5 +1,6 @@
 """Files as governments publish them: saved web pages, Word and PDF files give the same provisions, units and targets
 as the text they were made from; task tables give one measure per row; what cannot be read is quarantined with why."""
+
 import json
 import shutil
 from pathlib import Path
@@ -35,8 +36,7 @@ def _plan_forms() -> dict[str, bytes]:
     (rowspan); in the text forms a merged cell is written once and an empty cell is left out."""
     header, rows = PLAN["header"], PLAN["rows"]
     head = f"{PLAN['title']}\n{PLAN['intro']}\n"
-    once = [[cell if not (j == 1 and i and rows[i - 1][1] == cell) else "" for j, cell in enumerate(row)]
-            for i, row in enumerate(rows)]
+    once = [[cell if not (j == 1 and i and rows[i - 1][1] == cell) else "" for j, cell in enumerate(row)] for i, row in enumerate(rows)]
     html_rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in header) + "</tr>"]
     for i, row in enumerate(rows):
         cells = []
@@ -72,14 +72,21 @@ def test_a_task_table_gives_one_measure_per_row_with_its_roles_and_deadline(tmp_
     number_of = dict(zip(measures["measure_id"], measures["number"]))
     links = tables.measure_units[["measure_id", "unit_id", "role"]].itertuples(index=False)
     got = {(number_of[m], names[u], role) for m, u, role in links}
-    expected = {(int(row[0]), unit, role) for row in rows for column, role in ((3, "lead"), (4, "cooperating"))
-                for unit in row[column].split("、") if unit}
+    expected = {
+        (int(row[0]), unit, role)
+        for row in rows
+        for column, role in ((3, "lead"), (4, "cooperating"))
+        for unit in row[column].split("、")
+        if unit
+    }
     assert got == expected
     assert list(tables.measure_fields["deadline_text"]) == [row[5] for row in rows]
 
 
 def test_a_web_page_loses_its_chrome_and_keeps_the_articles_title():
-    text = "某某区优化营商环境实施方案\n一、主要任务\n（一）压缩开办时间。企业开办时间压缩至1个工作日。\n（二）推行网办。全程网办率达到90%。"
+    text = (
+        "某某区优化营商环境实施方案\n一、主要任务\n（一）压缩开办时间。企业开办时间压缩至1个工作日。\n（二）推行网办。全程网办率达到90%。"
+    )
     page = as_web_page(text)
     lines = read_html(page).text.split("\n")
     assert lines[0] == "某某区优化营商环境实施方案"
@@ -141,8 +148,22 @@ def test_inventory_lists_every_document_and_says_why_a_format_is_not_read(tmp_pa
     raw = tmp_path / "raw"
     (raw / "sub").mkdir(parents=True)
     (raw / "b_files").mkdir()  # what a browser saves beside b.HTML: its images are not documents
-    for name in ("a.txt", "b.HTML", "b_files/logo.png", "sub/c.docx", "d.pdf", "e.doc", "f.wps", "g.zip", "h.jpg", "i.xlsx",
-                 "notes.md", "sources.csv", "~$c.docx", ".hidden.txt"):
+    for name in (
+        "a.txt",
+        "b.HTML",
+        "b_files/logo.png",
+        "sub/c.docx",
+        "d.pdf",
+        "e.doc",
+        "f.wps",
+        "g.zip",
+        "h.jpg",
+        "i.xlsx",
+        "notes.md",
+        "sources.csv",
+        "~$c.docx",
+        ".hidden.txt",
+    ):
         (raw / name).write_bytes(b"x")
     files = {f.source_file: f for f in scan_raw_dir(raw)}
     assert list(files) == ["a.txt", "b.HTML", "d.pdf", "e.doc", "f.wps", "g.zip", "h.jpg", "i.xlsx", "sub/c.docx"]
@@ -185,14 +206,17 @@ def test_each_bundled_plan_gives_the_same_provisions_units_and_targets_in_every_
 
     def facts(doc_id: str) -> tuple[list, set, list]:
         rows = measures[measures["doc_id"] == doc_id].sort_values("seq")
-        provisions = [tuple(tuple(v) if k == "section_path" else v for k, v in zip(KEYS, values))
-                      for values in rows[list(KEYS)].itertuples(index=False)]
+        provisions = [
+            tuple(tuple(v) if k == "section_path" else v for k, v in zip(KEYS, values))
+            for values in rows[list(KEYS)].itertuples(index=False)
+        ]
         seq_of = dict(zip(rows["measure_id"], rows["seq"]))
-        roles = {(seq_of[m], name, role) for m, name, role in links[["measure_id", "name", "role"]].itertuples(index=False)
-                 if m in seq_of}
+        roles = {(seq_of[m], name, role) for m, name, role in links[["measure_id", "name", "role"]].itertuples(index=False) if m in seq_of}
         found = targets[targets["doc_id"] == doc_id]
-        numbers = sorted((seq_of[m], text, value, unit)
-                         for m, text, value, unit in found[["measure_id", "text", "value", "unit"]].itertuples(index=False))
+        numbers = sorted(
+            (seq_of[m], text, value, unit)
+            for m, text, value, unit in found[["measure_id", "text", "value", "unit"]].itertuples(index=False)
+        )
         return provisions, roles, numbers
 
     for seed in SEEDS:

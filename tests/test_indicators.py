@@ -1,4 +1,5 @@
 """Indicator tags and comparable metrics: rules on made-up wording, and precision/recall on the labelled samples."""
+
 import json
 import re
 from pathlib import Path
@@ -11,9 +12,26 @@ from assets.lib.indicators import OTHER, keywords, longest_phrase_pattern, tag_p
 from assets.lib.store import DB_NAME
 
 DATA = Path(__file__).parent / "data"
-EVALUATION_SYSTEM = ["开办企业", "劳动力市场监管", "办理建筑许可", "政府采购", "招标投标", "获得电力", "获得用水用气", "登记财产",
-                     "获得信贷", "保护中小投资者", "知识产权创造、保护和运用", "跨境贸易", "纳税", "执行合同", "办理破产", "市场监管",
-                     "政务服务", "包容普惠创新"]
+EVALUATION_SYSTEM = [
+    "开办企业",
+    "劳动力市场监管",
+    "办理建筑许可",
+    "政府采购",
+    "招标投标",
+    "获得电力",
+    "获得用水用气",
+    "登记财产",
+    "获得信贷",
+    "保护中小投资者",
+    "知识产权创造、保护和运用",
+    "跨境贸易",
+    "纳税",
+    "执行合同",
+    "办理破产",
+    "市场监管",
+    "政务服务",
+    "包容普惠创新",
+]
 
 
 def tags(text: str, kind: str = "measure") -> list[str]:
@@ -37,14 +55,17 @@ def test_taxonomy_is_the_evaluation_system_plus_other():
     assert {k.indicator for k in keywords()} == set(table["code"]) - {OTHER}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("压缩企业开办时间。全面推行企业开办一窗通办，营业执照当日办结。", ["starting_business"]),
-    ("优化获得电力服务。推行低压小微企业办电“三零”服务。", ["getting_electricity"]),
-    ("加强劳动力市场监管。建立劳动纠纷多元调处机制。", ["labour_market"]),  # the longer phrase wins over 市场监管
-    ("推进公平竞争审查。将市场准入、产业发展、政府采购、招标投标等政策纳入审查范围。", ["market_regulation"]),  # named in passing
-    ("打造特色商业街区。引进品牌首店，发展夜间经济。", [OTHER]),
-    ("深化不动产登记改革。推行交房即交证，一般登记3个工作日办结。", ["registering_property"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("压缩企业开办时间。全面推行企业开办一窗通办，营业执照当日办结。", ["starting_business"]),
+        ("优化获得电力服务。推行低压小微企业办电“三零”服务。", ["getting_electricity"]),
+        ("加强劳动力市场监管。建立劳动纠纷多元调处机制。", ["labour_market"]),  # the longer phrase wins over 市场监管
+        ("推进公平竞争审查。将市场准入、产业发展、政府采购、招标投标等政策纳入审查范围。", ["market_regulation"]),  # named in passing
+        ("打造特色商业街区。引进品牌首店，发展夜间经济。", [OTHER]),
+        ("深化不动产登记改革。推行交房即交证，一般登记3个工作日办结。", ["registering_property"]),
+    ],
+)
 def test_made_up_measures_are_tagged_by_the_rules(text, expected):
     assert tags(text) == expected
 
@@ -82,24 +103,29 @@ def test_precision_and_recall_on_the_labelled_samples(seed_release, capsys):
     heldout = [json.loads(line) for line in (DATA / "indicator_heldout.jsonl").read_text(encoding="utf-8").splitlines()]
     held_p, held_r = _prf([(set(x["indicators"]), set(tags(x["text"]))) for x in heldout])
     with capsys.disabled():
-        print(f"\nindicators: seed sample ({len(labels)}) P {seed_p:.3f} R {seed_r:.3f}; "
-              f"made-up held-out ({len(heldout)}) P {held_p:.3f} R {held_r:.3f}")
+        print(
+            f"\nindicators: seed sample ({len(labels)}) P {seed_p:.3f} R {seed_r:.3f}; "
+            f"made-up held-out ({len(heldout)}) P {held_p:.3f} R {held_r:.3f}"
+        )
     assert len(labels) >= 100 and len(heldout) >= 30
     assert seed_p >= 0.9 and seed_r >= 0.9
     assert held_p >= 0.9 and held_r >= 0.9
 
 
-@pytest.mark.parametrize("metric, unit, indicators, expected", [
-    ("企业开办时间", "工作日", {"starting_business"}, "business_registration_time"),
-    ("企业开办办结时间", "小时", {"starting_business"}, "business_registration_time"),
-    ("全程网办率", "%", {"government_services"}, "full_online_service_rate"),
-    ("依申请类政务服务事项“全程网办”比例", "%", {"government_services"}, "full_online_service_rate"),
-    ("依申请类政务服务事项“网上可申请”比例", "%", {"government_services"}, "online_service_rate"),
-    ("电报装时间", "工作日", {"getting_electricity"}, "electricity_connection_time"),  # an item of `电、水、气报装时间`
-    ("水报装时间", "工作日", {"getting_water_gas"}, "water_connection_time"),
-    ("平均审批时间", "工作日", {"getting_credit"}, None),  # not a construction permit
-    ("企业开办时间", "日", {"starting_business"}, None),  # calendar days do not convert
-])
+@pytest.mark.parametrize(
+    "metric, unit, indicators, expected",
+    [
+        ("企业开办时间", "工作日", {"starting_business"}, "business_registration_time"),
+        ("企业开办办结时间", "小时", {"starting_business"}, "business_registration_time"),
+        ("全程网办率", "%", {"government_services"}, "full_online_service_rate"),
+        ("依申请类政务服务事项“全程网办”比例", "%", {"government_services"}, "full_online_service_rate"),
+        ("依申请类政务服务事项“网上可申请”比例", "%", {"government_services"}, "online_service_rate"),
+        ("电报装时间", "工作日", {"getting_electricity"}, "electricity_connection_time"),  # an item of `电、水、气报装时间`
+        ("水报装时间", "工作日", {"getting_water_gas"}, "water_connection_time"),
+        ("平均审批时间", "工作日", {"getting_credit"}, None),  # not a construction permit
+        ("企业开办时间", "日", {"starting_business"}, None),  # calendar days do not convert
+    ],
+)
 def test_comparable_metric_rules(metric, unit, indicators, expected):
     assert metric_code(metric, unit, indicators) == expected
 

@@ -1,4 +1,5 @@
 """The raw files of a build (`scan_raw_dir`): what is read, and why a file is not."""
+
 import hashlib
 
 from assets.lib import inventory

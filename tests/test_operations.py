@@ -1,4 +1,5 @@
 """Operating the pipeline: incremental builds equal full rebuilds; the sensor notices changes."""
+
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -157,6 +158,12 @@ def test_the_reading_fingerprint_covers_what_reading_imports_and_names_but_not_l
     from assets.lib import cache
 
     covered = {path.relative_to(cache.LIB).as_posix() for path in cache.reading_files()}
-    assert {"normalize.py", "labels.py", "metadata.py", "role_fields.py", "data/taiwan_phrases.csv",
-            "data/responsibility_fields.csv"} <= covered
+    assert {
+        "normalize.py",
+        "labels.py",
+        "metadata.py",
+        "role_fields.py",
+        "data/taiwan_phrases.csv",
+        "data/responsibility_fields.csv",
+    } <= covered
     assert not covered & {"targets.py", "indicators.py", "data/indicator_keywords.csv"}

@@ -56,7 +56,7 @@ def test_section_path_annotation_and_offsets():
     assert first.annotation == "（牵头单位：市行政服务中心、市场监管局；配合单位：市公安局）"
     text = normalize_text(THREE_LEVELS).text
     for p in result.provisions:
-        assert text[p.char_start:p.char_end] == p.text
+        assert text[p.char_start : p.char_end] == p.text
 
 
 def test_heading_alone_takes_body_from_following_lines_and_annex_is_left_out():
@@ -85,9 +85,11 @@ def test_numbering_continuing_across_sections_is_not_a_gap():
 
 
 def test_section_responsibility_block_is_not_a_measure_and_not_in_text():
-    raw = ("三、重点任务\n（一）优化产业布局\n1.构建产业体系。内容一。\n2.提升产业链。内容二。\n"
-           "督办领导：杨 凯\n总牵头单位：区发展改革局\n责任单位：区委宣传部、区科技工信局\n"
-           "（二）再造审批流程\n3.优化用地审批。内容三。")
+    raw = (
+        "三、重点任务\n（一）优化产业布局\n1.构建产业体系。内容一。\n2.提升产业链。内容二。\n"
+        "督办领导：杨 凯\n总牵头单位：区发展改革局\n责任单位：区委宣传部、区科技工信局\n"
+        "（二）再造审批流程\n3.优化用地审批。内容三。"
+    )
     provisions = outline(raw).provisions
     assert [p.number for p in provisions] == [1, 2, 3]
     assert provisions[1].text == "提升产业链。内容二。"
@@ -111,8 +113,10 @@ def test_inline_enumerations_stay_inside_the_measure():
 
 
 def test_closing_lines_and_signature_are_not_body_text():
-    raw = ("一、保障措施\n（一）加强领导。内容。\n（二）强化督查。内容。\n本方案自2022年6月1日起施行，有效期5年。\n"
-           "本文件由区审批服务管理局负责解读。")
+    raw = (
+        "一、保障措施\n（一）加强领导。内容。\n（二）强化督查。内容。\n本方案自2022年6月1日起施行，有效期5年。\n"
+        "本文件由区审批服务管理局负责解读。"
+    )
     assert outline(raw).provisions[-1].text == "强化督查。内容。"
     signed = "一、主要任务\n1.甲。内容。\n2.乙。内容。\n某市人民政府办公室\n2022年2月17日"
     assert outline(signed).provisions[-1].text == "乙。内容。"
@@ -145,7 +149,9 @@ def test_parenthetical_inside_a_sentence_is_not_an_annotation():
 
 def test_unclosed_annotation_bracket_is_still_split_off():
     assert split_trailing_annotation("推进改革。（牵头单位：区财政局；配合单位：区税务局") == (
-        "推进改革。", "（牵头单位：区财政局；配合单位：区税务局")
+        "推进改革。",
+        "（牵头单位：区财政局；配合单位：区税务局",
+    )
     assert split_trailing_annotation("推进改革（试点）") == ("推进改革（试点）", None)
 
 
@@ -168,8 +174,13 @@ REGULATION = """某市优化营商环境条例
 def test_regulation_articles_are_the_provisions_with_kinds_by_chapter():
     provisions = outline(REGULATION).provisions
     assert [(p.kind, p.number, p.label) for p in provisions] == [
-        ("principle", 1, "第一条"), ("principle", 2, "第二条"), ("measure", 3, "第三条"), ("measure", 4, "第四条"),
-        ("safeguard", 5, "第五条"), ("principle", 6, "第六条")]
+        ("principle", 1, "第一条"),
+        ("principle", 2, "第二条"),
+        ("measure", 3, "第三条"),
+        ("measure", 4, "第四条"),
+        ("safeguard", 5, "第五条"),
+        ("principle", 6, "第六条"),
+    ]
     third = provisions[2]
     assert third.text == "政务服务部门应当推行下列措施：\n（一）一窗受理；\n（二）网上办理。"  # items stay in the article
     assert third.section_path == ("第二章政务服务", "第一节一般规定")
@@ -209,10 +220,12 @@ def test_chapter_missing_before_the_first_articles():
 
 
 def test_unnumbered_paragraphs_with_annotations_are_measures():
-    raw = ("某区优化营商环境工作方案\n为优化营商环境，制定本方案。\n"
-           "推行企业开办一日办结。（牵头单位：区市场监管局）\n"
-           "推行不动产登记一窗受理。（牵头单位：区自然资源局；配合单位：区税务局）\n"
-           "深化工程建设项目审批改革，压缩审批时间。\n强化联合审批。（区住建局牵头）")
+    raw = (
+        "某区优化营商环境工作方案\n为优化营商环境，制定本方案。\n"
+        "推行企业开办一日办结。（牵头单位：区市场监管局）\n"
+        "推行不动产登记一窗受理。（牵头单位：区自然资源局；配合单位：区税务局）\n"
+        "深化工程建设项目审批改革，压缩审批时间。\n强化联合审批。（区住建局牵头）"
+    )
     provisions = outline(raw).provisions
     assert [(p.kind, p.number, p.label) for p in provisions] == [("measure", 1, ""), ("measure", 2, ""), ("measure", 3, "")]
     assert provisions[0].text == "推行企业开办一日办结。" and provisions[0].annotation == "（牵头单位：区市场监管局）"
@@ -221,12 +234,16 @@ def test_unnumbered_paragraphs_with_annotations_are_measures():
 
 
 def test_unnumbered_paragraphs_with_field_lines_under_a_heading_are_measures():
-    raw = ("一、优化政务服务\n推行一窗受理。\n牵头单位：区政务服务中心\n完成时限：2022年底\n"
-           "推行网上办理。\n牵头单位：区大数据局\n二、优化市场环境\n（一）推行信用监管。内容。（牵头单位：区市场监管局）")
+    raw = (
+        "一、优化政务服务\n推行一窗受理。\n牵头单位：区政务服务中心\n完成时限：2022年底\n"
+        "推行网上办理。\n牵头单位：区大数据局\n二、优化市场环境\n（一）推行信用监管。内容。（牵头单位：区市场监管局）"
+    )
     provisions = outline(raw).provisions
     assert [(p.number, p.title, p.section_path) for p in provisions] == [
-        (1, "推行一窗受理。", ("一、优化政务服务",)), (2, "推行网上办理。", ("一、优化政务服务",)),
-        (1, "推行信用监管。", ("二、优化市场环境",))]
+        (1, "推行一窗受理。", ("一、优化政务服务",)),
+        (2, "推行网上办理。", ("一、优化政务服务",)),
+        (1, "推行信用监管。", ("二、优化市场环境",)),
+    ]
     assert provisions[0].annotation_lines == ("牵头单位：区政务服务中心", "完成时限：2022年底")
 
 
@@ -236,8 +253,10 @@ def test_one_annotated_paragraph_under_a_numbered_item_is_that_items_annotation(
 
 
 def test_heading_annotation_holds_for_its_items_and_a_head_annotation_above_body_is_the_items_own():
-    raw = ("一、主要举措\n（一）普法与宣传。〔牵头单位：市司法局；责任单位：各成员单位〕\n1.加强培训。内容。\n2.加强宣传。内容。\n"
-           "（二）证照分离改革。〔牵头单位：市市场监管局〕\n全面实现改革全覆盖。")
+    raw = (
+        "一、主要举措\n（一）普法与宣传。〔牵头单位：市司法局；责任单位：各成员单位〕\n1.加强培训。内容。\n2.加强宣传。内容。\n"
+        "（二）证照分离改革。〔牵头单位：市市场监管局〕\n全面实现改革全覆盖。"
+    )
     provisions = outline(raw).provisions
     assert [p.title for p in provisions] == ["加强培训。", "加强宣传。", "证照分离改革。"]
     assert provisions[0].section_annotation_lines == ("〔牵头单位：市司法局；责任单位：各成员单位〕",)
@@ -257,15 +276,19 @@ def test_goal_and_task_section_items_are_measures():
 
 
 def test_enumerated_tasks_of_a_part_without_other_numbering_are_measures():
-    raw = ("一、总体要求\n以习近平新时代中国特色社会主义思想为指导，一是坚持问题导向，二是坚持系统观念。\n二、优化政务服务\n"
-           "按照要求，一是推行一窗受理，减少跑动。二是推进网上办理；三是压缩审批时限。\n内容补充。（牵头单位：区政务服务中心）\n"
-           "三、优化市场环境\n（一）推行信用监管。一是建立机制；二是完善制度。")
+    raw = (
+        "一、总体要求\n以习近平新时代中国特色社会主义思想为指导，一是坚持问题导向，二是坚持系统观念。\n二、优化政务服务\n"
+        "按照要求，一是推行一窗受理，减少跑动。二是推进网上办理；三是压缩审批时限。\n内容补充。（牵头单位：区政务服务中心）\n"
+        "三、优化市场环境\n（一）推行信用监管。一是建立机制；二是完善制度。"
+    )
     provisions = outline(raw).provisions
     assert [(p.kind, p.number, p.label, p.title) for p in provisions] == [
         ("principle", 1, "一、", "总体要求"),  # a named part keeps its enumeration as text
-        ("measure", 1, "一是", "推行一窗受理，减少跑动。"), ("measure", 2, "二是", "推进网上办理；"),
+        ("measure", 1, "一是", "推行一窗受理，减少跑动。"),
+        ("measure", 2, "二是", "推进网上办理；"),
         ("measure", 3, "三是", "压缩审批时限。"),
-        ("measure", 1, "（一）", "推行信用监管。")]  # inside a numbered item the enumeration stays its text
+        ("measure", 1, "（一）", "推行信用监管。"),
+    ]  # inside a numbered item the enumeration stays its text
     assert provisions[3].text == "压缩审批时限。\n内容补充。" and provisions[3].annotation == "（牵头单位：区政务服务中心）"
     assert outline("一、主要任务\n按照要求，一是甲。三是乙。").provisions[0].label == "一、"  # not a run 1, 2, …
 
@@ -273,12 +296,17 @@ def test_enumerated_tasks_of_a_part_without_other_numbering_are_measures():
 def test_headings_numbered_1_above_items_numbered_1_in_brackets():
     raw = "1.优化政务服务\n（1）推行一窗受理。内容。\n（2）推进网上办理。内容。\n2.优化市场环境\n（3）推行信用监管。内容。"
     assert [(p.number, p.section_path) for p in outline(raw).provisions] == [
-        (1, ("1.优化政务服务",)), (2, ("1.优化政务服务",)), (3, ("2.优化市场环境",))]
+        (1, ("1.优化政务服务",)),
+        (2, ("1.优化政务服务",)),
+        (3, ("2.优化市场环境",)),
+    ]
 
 
 def test_chapterless_rules_competent_department_protection_and_application_by_reference():
-    raw = ("第一条 为了规范企业名称登记，制定本规定。\n第二条 投资者的合法权益依法受到保护。\n"
-           "第三条 市市场监管局负责本市企业名称的核准工作。\n第四条 企业名称应当使用规范汉字。\n第五条 推行名称自主申报。\n"
-           "第六条 推行名称网上查询。\n第七条 工作人员滥用职权、玩忽职守的，依法追究责任。\n第八条 本市个体工商户的名称登记，参照本规定执行。\n"
-           "第九条 本规定自2023年1月1日起施行。")
+    raw = (
+        "第一条 为了规范企业名称登记，制定本规定。\n第二条 投资者的合法权益依法受到保护。\n"
+        "第三条 市市场监管局负责本市企业名称的核准工作。\n第四条 企业名称应当使用规范汉字。\n第五条 推行名称自主申报。\n"
+        "第六条 推行名称网上查询。\n第七条 工作人员滥用职权、玩忽职守的，依法追究责任。\n第八条 本市个体工商户的名称登记，参照本规定执行。\n"
+        "第九条 本规定自2023年1月1日起施行。"
+    )
     assert [p.kind for p in outline(raw).provisions] == (["principle"] * 3 + ["measure"] * 3 + ["safeguard"] + ["principle"] * 2)

@@ -1,4 +1,5 @@
 """Per-document work on several cores: the same results, in the same order, as in one process."""
+
 import os
 
 import pandas as pd
@@ -19,7 +20,9 @@ def test_results_keep_their_order_and_input_errors_stay_results():
 
     serial = parallel.parallel_map(work, len(items), workers=1)
     forked = parallel.parallel_map(work, len(items), workers=2)
-    assert [r.reason if isinstance(r, InputError) else r[0] for r in forked] == [r.reason if isinstance(r, InputError) else r[0] for r in serial]
+    assert [r.reason if isinstance(r, InputError) else r[0] for r in forked] == [
+        r.reason if isinstance(r, InputError) else r[0] for r in serial
+    ]
     assert [isinstance(r, InputError) for r in forked] == [i % 37 == 5 for i in range(len(items))]
     assert [r[0] for r in forked if not isinstance(r, InputError)] == [s.upper() for i, s in enumerate(items) if i % 37 != 5]
     assert {r[1] for r in forked if not isinstance(r, InputError)} - {os.getpid()}  # really computed in other processes

@@ -1,16 +1,23 @@
 """Per-document computations through the stage snapshot: every document's rows, in order, computed once; whole-stage files."""
+
 import pandas as pd
 import pyarrow as pa
 
 from assets.lib.cache import StageFile, StageSnapshot
 from assets.lib.decode import InputError
-from assets.lib.per_document import by_document, records, tables_by_document
+from assets.lib.per_document import by_document, records
 
 
 def test_each_document_gets_its_rows_in_order_of_first_appearance(tmp_path):
     frame = pd.DataFrame({"doc_id": ["b", "b", "a", "c", "a"], "n": [1, 2, 3, 4, 5]})  # "a" is not contiguous
-    seen = by_document(frame, {}, StageSnapshot(tmp_path, "t"), "t",
-                       lambda doc_id, rows: pd.DataFrame({"doc_id": doc_id, "n": rows["n"], "at": rows.index}), ["doc_id", "n", "at"])
+    seen = by_document(
+        frame,
+        {},
+        StageSnapshot(tmp_path, "t"),
+        "t",
+        lambda doc_id, rows: pd.DataFrame({"doc_id": doc_id, "n": rows["n"], "at": rows.index}),
+        ["doc_id", "n", "at"],
+    )
     assert list(zip(seen["doc_id"], seen["n"], seen["at"])) == [("b", 1, 0), ("b", 2, 1), ("a", 3, 0), ("a", 5, 1), ("c", 4, 0)]
     empty = by_document(frame.iloc[0:0], {}, StageSnapshot(tmp_path, "t"), "t", lambda d, r: r, ["doc_id", "n"])
     assert empty.empty and list(empty.columns) == ["doc_id", "n"]
@@ -42,9 +49,15 @@ def test_rows_combine_with_each_column_in_the_type_that_holds_every_document(tmp
     frame = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "n": [1, 2, 3, 4]})
 
     def compute(doc_id, rows):  # str; whole numbers in one document and fractions in another; a column that is all None
-        return pd.DataFrame({"doc_id": rows["doc_id"], "value": rows["n"] / 2 if doc_id == "b" else rows["n"],
-                             "year": [None if doc_id == "a" else 2025] * len(rows), "note": [None] * len(rows),
-                             "even": rows["n"] % 2 == 0})
+        return pd.DataFrame(
+            {
+                "doc_id": rows["doc_id"],
+                "value": rows["n"] / 2 if doc_id == "b" else rows["n"],
+                "year": [None if doc_id == "a" else 2025] * len(rows),
+                "note": [None] * len(rows),
+                "even": rows["n"] % 2 == 0,
+            }
+        )
 
     keys = {d: f"key-{d}" for d in "abc"}
     for _ in range(2):  # computed, then from the snapshot
@@ -61,6 +74,7 @@ def test_a_snapshot_splices_stored_ranges_and_new_documents_in_corpus_order(tmp_
             if names[i] == "bad":
                 raise InputError("outline", "no provisions")
             return {"rows": pa.table({"name": [names[i]] * (i % 3), "i": list(range(i % 3))})}, f"extra-{names[i]}"
+
         return make
 
     first = ["a", "b", "c", "bad", "d", "e"]
@@ -97,8 +111,14 @@ def test_a_stage_file_holds_under_the_same_rules_only(tmp_path, monkeypatch):
 
 
 def test_records_are_the_rows_itertuples_gives():
-    frame = pd.DataFrame({"measure_id": pd.Series(["a-1", "a-2", None], dtype="str"), "seq": [1, 2, 3],
-                          "label": pd.Series(["1.", None, "3."], dtype="str"), "unused": [0.5, 1.5, 2.5]})
+    frame = pd.DataFrame(
+        {
+            "measure_id": pd.Series(["a-1", "a-2", None], dtype="str"),
+            "seq": [1, 2, 3],
+            "label": pd.Series(["1.", None, "3."], dtype="str"),
+            "unused": [0.5, 1.5, 2.5],
+        }
+    )
     got = list(records(frame, ("measure_id", "label", "seq")))
     expected = list(frame[["measure_id", "label", "seq"]].itertuples(index=False))
     assert [r.seq for r in got] == [1, 2, 3] and got[0].measure_id == "a-1" and got[1].label != got[1].label  # NaN, as itertuples

@@ -1,11 +1,11 @@
 """End to end: the Dagster assets on a folder of raw texts, and what lands in the warehouse."""
+
 import json
 import shutil
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
-import pytest
 from dagster import materialize
 
 from assets.lib.store import DB_NAME
@@ -28,8 +28,19 @@ def table(warehouse: Path, name: str) -> list[dict]:
 
 def test_definitions_load_with_every_stage():
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert keys == {"raw_files", "normalized_documents", "measures", "responsibilities", "targets", "indicators", "duplicates", "search_index", "validated_tables", "dataset_release",
-                    "published_tables"}
+    assert keys == {
+        "raw_files",
+        "normalized_documents",
+        "measures",
+        "responsibilities",
+        "targets",
+        "indicators",
+        "duplicates",
+        "search_index",
+        "validated_tables",
+        "dataset_release",
+        "published_tables",
+    }
 
 
 def test_seed_build_publishes_documents_and_measures(raw_copy, tmp_path):
@@ -52,7 +63,7 @@ def test_seed_build_publishes_documents_and_measures(raw_copy, tmp_path):
             assert titles[number] == title
         assert [m["seq"] for m in rows] == list(range(1, len(rows) + 1))
         for m in rows:
-            span = texts[m["doc_id"]][m["char_start"]:m["char_end"]]
+            span = texts[m["doc_id"]][m["char_start"] : m["char_end"]]
             if m["repeated_text_removed"]:  # Tianshan 47 repeats its first sentence: published once
                 assert len(span) > len(m["text"]) and span.replace(m["title"], "", 1) == m["text"]
             else:
@@ -62,7 +73,7 @@ def test_seed_build_publishes_documents_and_measures(raw_copy, tmp_path):
     targets = table(warehouse, "targets")
     assert len(targets) > 100
     for t in targets:
-        assert texts[t["doc_id"]][t["char_start"]:t["char_end"]] == t["text"]
+        assert texts[t["doc_id"]][t["char_start"] : t["char_end"]] == t["text"]
     assert {t["measure_id"] for t in targets} <= {m["measure_id"] for m in measures}
     assert docs["chengdu-qingyang-district_2020_implementation-plan.txt"]["doc_number"] == "青委办字〔2020〕55号"
     assert table(warehouse, "quarantine") == []

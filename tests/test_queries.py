@@ -1,4 +1,5 @@
 """docs/queries.md is what the queries give on the bundled raw/, and every query runs."""
+
 import subprocess
 import sys
 
@@ -17,6 +18,12 @@ def test_every_answer_has_rows_and_the_cli_prints_one(seed_release):
     warehouse, _ = seed_release
     text = render(warehouse / DB_NAME)
     assert "_0 rows" not in text
-    result = subprocess.run([sys.executable, "-m", "pipelines.queries", "--run", "1"], cwd=ROOT, capture_output=True, text=True,
-                            env={"WAREHOUSE_DIR": str(warehouse), "PATH": "/usr/bin:/bin"}, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.queries", "--run", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"WAREHOUSE_DIR": str(warehouse), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
     assert "business" not in result.stderr and "企业开办" in result.stdout

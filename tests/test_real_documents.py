@@ -1,5 +1,6 @@
 """Real plans and regulations the parser was not written for (tests/data/real_documents, annotated by reading):
 structure, units and metadata scored against their gold, the figures printed, and floors that must hold."""
+
 import collections
 import json
 import unicodedata
@@ -87,8 +88,11 @@ def test_units_of_real_documents(corpus):
         _, rows = _parsed(docs[name])
         frame = pd.DataFrame(rows)
         tables = build_responsibility_tables(frame, pd.DataFrame([{"doc_id": name, "source_file": name, "region": None}]))
-        links = tables.measure_units.merge(tables.units, on="unit_id") if len(tables.measure_units) else pd.DataFrame(
-            columns=["measure_id", "role", "name"])
+        links = (
+            tables.measure_units.merge(tables.units, on="unit_id")
+            if len(tables.measure_units)
+            else pd.DataFrame(columns=["measure_id", "role", "name"])
+        )
         measure_ids = {key[1]: row["measure_id"] for key, row in _keyed(rows, {"measure"}).items() if key[2] == 1}
         for entry in entries:
             mid = measure_ids.get(entry["measure"])

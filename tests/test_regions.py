@@ -1,4 +1,5 @@
 """Placing documents in GB/T 2260 divisions: made-up variants of how plans say (or do not say) where they come from."""
+
 import csv
 from collections import Counter
 
@@ -42,8 +43,17 @@ def test_regions_rows_name_their_province():
     assert rows["371200"]["name"] == "莱芜市" and rows["371200"]["listed_until"] == 2018  # abolished January 2019
 
 
-@pytest.mark.parametrize("name, stem", [("湘西土家族苗族自治州", "湘西"), ("巴音郭楞蒙古自治州", "巴音郭楞"), ("广西壮族自治区", "广西"),
-                                        ("双江拉祜族佤族布朗族傣族自治县", "双江"), ("湘阴县", "湘阴"), ("香港特别行政区", "香港")])
+@pytest.mark.parametrize(
+    "name, stem",
+    [
+        ("湘西土家族苗族自治州", "湘西"),
+        ("巴音郭楞蒙古自治州", "巴音郭楞"),
+        ("广西壮族自治区", "广西"),
+        ("双江拉祜族佤族布朗族傣族自治县", "双江"),
+        ("湘阴县", "湘阴"),
+        ("香港特别行政区", "香港"),
+    ],
+)
 def test_stems_leave_out_suffix_and_peoples(name, stem):
     assert stem_of(name) == stem
 
@@ -54,7 +64,13 @@ def test_stems_leave_out_suffix_and_peoples(name, stem):
 def test_issuer_chain_gives_the_most_specific_division():
     p = place(issuer="中共长春市朝阳区委办公室、长春市朝阳区人民政府办公室")
     assert (p.region, p.region_code, p.level, p.province, p.prefecture, p.county) == (
-        "朝阳区", "220104", "county", "吉林省", "长春市", "朝阳区")
+        "朝阳区",
+        "220104",
+        "county",
+        "吉林省",
+        "长春市",
+        "朝阳区",
+    )
     assert p.evidence.startswith("issuer")
 
 
@@ -63,13 +79,16 @@ def test_a_district_of_a_municipality_has_the_municipality_as_prefecture():
     assert (p.region_code, p.province, p.prefecture) == ("110105", "北京市", "北京市")
 
 
-@pytest.mark.parametrize("title, code", [
-    ("2023年度克州优化营商环境工作方案", "653000"),
-    ("湘西州进一步优化营商环境若干措施", "433100"),
-    ("湘西自治州优化营商环境条例实施办法", "433100"),
-    ("峨边县营商环境提升行动计划", "511132"),  # 峨边彝族自治县 without its peoples
-    ("锡盟优化营商环境工作要点", "152500"),
-])
+@pytest.mark.parametrize(
+    "title, code",
+    [
+        ("2023年度克州优化营商环境工作方案", "653000"),
+        ("湘西州进一步优化营商环境若干措施", "433100"),
+        ("湘西自治州优化营商环境条例实施办法", "433100"),
+        ("峨边县营商环境提升行动计划", "511132"),  # 峨边彝族自治县 without its peoples
+        ("锡盟优化营商环境工作要点", "152500"),
+    ],
+)
 def test_abbreviations(title, code):
     assert place(title=title).region_code == code
 
@@ -129,26 +148,32 @@ def test_shared_county_name_with_nothing_to_settle_it_is_left_empty():
 # ---------------------------------------------------------------------------------------------- 文号 only
 
 
-@pytest.mark.parametrize("doc_number, body, code", [
-    ("湘阴发〔2019〕4号", "全县上下要……县发展改革局、县市场监管局负责。", "430624"),
-    ("厦府办〔2019〕10号", "结合我市实际……市财政局、市税务局负责。", "350200"),
-    ("晋政发〔2021〕5号", "全省……省发展改革委、省市场监管局负责。", "140000"),
-    ("鄂府办发〔2020〕12号", "全省……省商务厅、省司法厅负责。", "420000"),
-    ("阿署发〔2022〕3号", "为贯彻落实西藏自治区部署……地区发展改革委、地区财政局负责。", "542500"),
-    ("泰政发〔2020〕8号", "为打造江苏一流营商环境……市发展改革委、市财政局负责。", "321200"),
-    ("泰政发〔2020〕8号", "为落实山东省部署……市发展改革委、市财政局负责。", "370900"),
-    ("宁政发〔2021〕3号", "为建设江苏一流营商环境……市发展改革委、市财政局负责。", "320100"),
-    ("宁政发〔2021〕3号", "全区……自治区发展改革委、自治区财政厅负责。", "640000"),
-])
+@pytest.mark.parametrize(
+    "doc_number, body, code",
+    [
+        ("湘阴发〔2019〕4号", "全县上下要……县发展改革局、县市场监管局负责。", "430624"),
+        ("厦府办〔2019〕10号", "结合我市实际……市财政局、市税务局负责。", "350200"),
+        ("晋政发〔2021〕5号", "全省……省发展改革委、省市场监管局负责。", "140000"),
+        ("鄂府办发〔2020〕12号", "全省……省商务厅、省司法厅负责。", "420000"),
+        ("阿署发〔2022〕3号", "为贯彻落实西藏自治区部署……地区发展改革委、地区财政局负责。", "542500"),
+        ("泰政发〔2020〕8号", "为打造江苏一流营商环境……市发展改革委、市财政局负责。", "321200"),
+        ("泰政发〔2020〕8号", "为落实山东省部署……市发展改革委、市财政局负责。", "370900"),
+        ("宁政发〔2021〕3号", "为建设江苏一流营商环境……市发展改革委、市财政局负责。", "320100"),
+        ("宁政发〔2021〕3号", "全区……自治区发展改革委、自治区财政厅负责。", "640000"),
+    ],
+)
 def test_doc_number_only(doc_number, body, code):
     p = place(doc_number=doc_number, body=body)
     assert p.region_code == code and p.evidence.startswith("文号")
 
 
-@pytest.mark.parametrize("doc_number, body", [
-    ("阿署发〔2022〕3号", "全地区……地区发展改革委、地区财政局负责。"),  # 阿克苏, 阿勒泰, 阿里 or 阿拉善
-    ("宁政发〔2021〕3号", "全市……市发展改革委、市财政局负责。"),  # 南京 (宁) or 宁德 or 宁波
-])
+@pytest.mark.parametrize(
+    "doc_number, body",
+    [
+        ("阿署发〔2022〕3号", "全地区……地区发展改革委、地区财政局负责。"),  # 阿克苏, 阿勒泰, 阿里 or 阿拉善
+        ("宁政发〔2021〕3号", "全市……市发展改革委、市财政局负责。"),  # 南京 (宁) or 宁德 or 宁波
+    ],
+)
 def test_doc_number_abbreviation_that_stays_ambiguous_is_not_guessed(doc_number, body):
     p = place(doc_number=doc_number, body=body)
     assert p.region is None and doc_number in p.warning
@@ -205,8 +230,10 @@ def test_words_that_only_start_with_a_place_are_not_places():
 
 
 def test_traditional_script_is_placed_after_conversion():
-    raw = ("鄂爾多斯市人民政府辦公廳關於印發《鄂爾多斯市優化營商環境行動方案》的通知\n"
-           "鄂府辦發〔2022〕15號\n各旗區人民政府：\n現將方案印發給你們。\n一、總體要求\n1.優化企業開辦服務。")
+    raw = (
+        "鄂爾多斯市人民政府辦公廳關於印發《鄂爾多斯市優化營商環境行動方案》的通知\n"
+        "鄂府辦發〔2022〕15號\n各旗區人民政府：\n現將方案印發給你們。\n一、總體要求\n1.優化企業開辦服務。"
+    )
     normalized = normalize_text(decode_bytes(raw.encode("utf-8")).text)
     md = infer_metadata(normalized.text)
     assert normalized.script == "traditional"

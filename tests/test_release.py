@@ -1,4 +1,5 @@
 """Releases: cut, verify, version, describe changes, reproduce."""
+
 import datetime as dt
 import json
 import os
@@ -27,8 +28,17 @@ def released(raw_copy, tmp_path):
 def test_release_contents_verify(released):
     _, warehouse, release = released
     names = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
-    for expected in ("data/measures.parquet", "csv/measures.csv", "policy_measures.duckdb", "datapackage.json", "README.md",
-                     "validation_report.json", "CHANGELOG.md", "changes.json", "SHA256SUMS"):
+    for expected in (
+        "data/measures.parquet",
+        "csv/measures.csv",
+        "policy_measures.duckdb",
+        "datapackage.json",
+        "README.md",
+        "validation_report.json",
+        "CHANGELOG.md",
+        "changes.json",
+        "SHA256SUMS",
+    ):
         assert expected in names
     assert (release / "csv" / "measures.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
     assert verify_release(release) == []
@@ -38,9 +48,9 @@ def test_release_contents_verify(released):
     assert os.readlink(warehouse / "releases" / "latest") == "2026.11.22"
     readme = (release / "README.md").read_text(encoding="utf-8")
     assert "How to cite" in readme and "`measure_units`" in readme and "SELECT" in readme
-    cited = readme[readme.index("## How to cite"):].splitlines()[2]
+    cited = readme[readme.index("## How to cite") :].splitlines()[2]
     assert "release 2026.11.22" in cited and "project" in cited and "https://creativecommons.org/licenses/by/4.0/" in cited
-    accuracy = readme[readme.index("## Measured accuracy"):readme.index("## How to cite")]
+    accuracy = readme[readme.index("## Measured accuracy") : readme.index("## How to cite")]
     measured = json.loads((ROOT / "assets" / "lib" / "data" / "measured_accuracy.json").read_text(encoding="utf-8"))
     for sample in measured["samples"]:  # precision and recall of each labelled sample, as benchmarks/accuracy.py measured
         structure = sample["scores"]["structure"]
@@ -114,15 +124,15 @@ def test_releases_are_reproducible(raw_copy, tmp_path):
         build(raw_copy, warehouse)
         release = cut_release(warehouse / "current", warehouse / "releases", DAY)
         lines = (release / "SHA256SUMS").read_text().splitlines()
-        sums.append({l.split("  ")[1]: l.split("  ")[0] for l in lines if l.split("  ")[1].startswith(("data/", "csv/"))})
+        sums.append({line.split("  ")[1]: line.split("  ")[0] for line in lines if line.split("  ")[1].startswith(("data/", "csv/"))})
     assert sums[0] == sums[1] and len(sums[0]) == 2 * len(TABLES)
 
 
 def test_page_groups_plans_by_province_and_links_sources(seed_release):
     _, release = seed_release
     page = (release / "index.html").read_text(encoding="utf-8")
-    section = page[page.index('<section id="documents">'):page.index('<section id="indicators">')]
-    plans = section[section.index("<table"):]  # the table, after the note on plans that name no units
+    section = page[page.index('<section id="documents">') : page.index('<section id="indicators">')]
+    plans = section[section.index("<table") :]  # the table, after the note on plans that name no units
     assert "新疆维吾尔自治区 · 2 plans" in plans and "云南省 · 1 plan<" in plans
     assert plans.index("巴音郭楞蒙古自治州") < plans.index("天山区")  # the prefecture's plan before the county's
     assert '<a class="source" href="http://www.kmxs.gov.cn/c/2022-12-30/6432858.shtml"' in plans
@@ -131,8 +141,13 @@ def test_page_groups_plans_by_province_and_links_sources(seed_release):
 def test_datapackage_sources_carry_where_each_text_came_from():
     from assets.lib.release import document_sources
 
-    sources = document_sources([
-        {"title": "甲方案", "source_file": "a.txt", "sha256": "ab" * 32, "source_url": "https://example.gov.cn/a", "retrieved_on": DAY},
-        {"title": "乙方案", "source_file": "b.txt", "sha256": "cd" * 32, "source_url": None, "retrieved_on": None}])
-    assert sources == [{"title": "甲方案 (a.txt, sha256 abababababab, retrieved 2026-11-22)", "path": "https://example.gov.cn/a"},
-                       {"title": "乙方案 (b.txt, sha256 cdcdcdcdcdcd)"}]
+    sources = document_sources(
+        [
+            {"title": "甲方案", "source_file": "a.txt", "sha256": "ab" * 32, "source_url": "https://example.gov.cn/a", "retrieved_on": DAY},
+            {"title": "乙方案", "source_file": "b.txt", "sha256": "cd" * 32, "source_url": None, "retrieved_on": None},
+        ]
+    )
+    assert sources == [
+        {"title": "甲方案 (a.txt, sha256 abababababab, retrieved 2026-11-22)", "path": "https://example.gov.cn/a"},
+        {"title": "乙方案 (b.txt, sha256 cdcdcdcdcdcd)"},
+    ]

@@ -1,4 +1,5 @@
 """The release page in a real browser: Debian's headless Chromium driven by Playwright (no browser download)."""
+
 import datetime as dt
 import json
 import os
@@ -13,8 +14,16 @@ from tests.conftest import ROOT
 from tests.test_pipeline import build
 
 CHROMIUM = "/usr/bin/chromium"  # installed from Debian's packages by `make test` (see the Makefile)
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
 
 HOSTILE_PLAN = """西湖区优化营商环境措施<script>window.__pwned = 1</script>
@@ -38,8 +47,12 @@ def open_page(browser, release: Path, width: int = 1280, touch: bool = False):
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("request", lambda request: errors.append(f"network request {request.url}")
-            if not request.url.startswith(("file://", "data:", "about:")) else None)
+    page.on(
+        "request",
+        lambda request: (
+            errors.append(f"network request {request.url}") if not request.url.startswith(("file://", "data:", "about:")) else None
+        ),
+    )
     page.goto((release / "index.html").as_uri())
     page.wait_for_load_state("load")
     return page, errors
@@ -62,12 +75,23 @@ def test_page_at_phone_and_desktop_widths(browser, seed_release, width):
     page, errors = open_page(browser, release, width, touch=width < 700)
     with duckdb.connect(str(release / "policy_measures.duckdb"), read_only=True) as con:
         kinds = dict(con.execute("SELECT kind, count(*) FROM measures_overview GROUP BY kind").fetchall())
-        hits = con.execute("SELECT s.measure_id, o.kind FROM search_measures('企业开办') s JOIN measures_overview o USING (measure_id) "
-                            "ORDER BY s.score DESC, s.measure_id").fetchall()
-        without_units = [r[0] for r in con.execute("SELECT region FROM unique_documents d WHERE NOT EXISTS (SELECT 1 FROM measures m "
-                                                   "JOIN measure_units USING (measure_id) WHERE m.doc_id = d.doc_id) ORDER BY region").fetchall()]
-        province, level = con.execute("SELECT province, admin_level FROM unique_documents WHERE admin_level = 'prefecture' LIMIT 1").fetchone()
-        in_province = con.execute("SELECT count(*) FROM measures_overview WHERE kind = 'measure' AND province = ?", [province]).fetchone()[0]
+        hits = con.execute(
+            "SELECT s.measure_id, o.kind FROM search_measures('企业开办') s JOIN measures_overview o USING (measure_id) "
+            "ORDER BY s.score DESC, s.measure_id"
+        ).fetchall()
+        without_units = [
+            r[0]
+            for r in con.execute(
+                "SELECT region FROM unique_documents d WHERE NOT EXISTS (SELECT 1 FROM measures m "
+                "JOIN measure_units USING (measure_id) WHERE m.doc_id = d.doc_id) ORDER BY region"
+            ).fetchall()
+        ]
+        province, level = con.execute(
+            "SELECT province, admin_level FROM unique_documents WHERE admin_level = 'prefecture' LIMIT 1"
+        ).fetchone()
+        in_province = con.execute("SELECT count(*) FROM measures_overview WHERE kind = 'measure' AND province = ?", [province]).fetchone()[
+            0
+        ]
         at_level = con.execute("SELECT count(*) FROM measures_overview WHERE kind = 'measure' AND admin_level = ?", [level]).fetchone()[0]
     # navigation and downloads at the top; no sideways scroll; the table paged, so the page stays short
     assert page.locator("nav.top a[href='#downloads']").is_visible() and page.locator("nav.top a[href='#measures']").is_visible()
@@ -139,7 +163,9 @@ def test_page_at_phone_and_desktop_widths(browser, seed_release, width):
 def test_page_search_agrees_with_duckdb_on_the_labelled_queries(browser, seed_release):
     _, release = seed_release
     page, errors = open_page(browser, release)
-    queries = [json.loads(line)["query"] for line in (ROOT / "tests" / "data" / "search_queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    queries = [
+        json.loads(line)["query"] for line in (ROOT / "tests" / "data" / "search_queries.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     with duckdb.connect(str(release / "policy_measures.duckdb"), read_only=True) as con:
         for query in queries + ["企业开办 0.5个工作日", "容缺", "12345"]:
             expected = [list(row) for row in con.execute("SELECT measure_id, score FROM search_measures(?)", [query]).fetchall()]

@@ -1,5 +1,6 @@
 """Validation with a memo of row verdicts reports exactly what checking every row reports, and what a plain
 great-expectations run over the whole tables reports."""
+
 import json
 
 import numpy as np
@@ -71,12 +72,18 @@ def test_validation_reports_what_great_expectations_reports_on_the_whole_tables(
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=[dict(e) for e in SUITES[name]["expectations"]]))
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-        outcome = definition.run(batch_parameters={"dataframe": _for_validation(frame)}, expectation_parameters=parameters(frames),
-                                 result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5})
+        outcome = definition.run(
+            batch_parameters={"dataframe": _for_validation(frame)},
+            expectation_parameters=parameters(frames),
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
+        )
         for r in outcome.results:
             result = r.result or {}
-            expected[r.expectation_config.meta["check"]] = (bool(r.success), result.get("unexpected_count"),
-                                                            _jsonable(list(result.get("partial_unexpected_list") or [])[:5]))
+            expected[r.expectation_config.meta["check"]] = (
+                bool(r.success),
+                result.get("unexpected_count"),
+                _jsonable(list(result.get("partial_unexpected_list") or [])[:5]),
+            )
     got = {r.check: (r.success, r.unexpected_count, _jsonable(r.examples)) for r in report.results}
     assert got == expected
 

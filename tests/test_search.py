@@ -1,5 +1,6 @@
 """Full-text search: jieba segmentation with the project's dictionary, the search_measures macro (BM25 over
 measure_tokens), TF-IDF keywords and related measures."""
+
 import json
 from pathlib import Path
 
@@ -27,7 +28,9 @@ def test_domain_terms_stay_whole_and_search_mode_adds_their_parts():
 
 
 def test_token_rows_count_search_tokens_and_whole_words_of_the_text_only():
-    rows = token_rows(pd.DataFrame({"measure_id": ["m1"], "text": ["企业开办，企业开办。"], "responsibility_text": ["（牵头单位：区市场监管局）"]}))
+    rows = token_rows(
+        pd.DataFrame({"measure_id": ["m1"], "text": ["企业开办，企业开办。"], "responsibility_text": ["（牵头单位：区市场监管局）"]})
+    )
     by_token = {r.token: (r.tf, r.word_tf) for r in rows.itertuples()}
     assert by_token["企业开办"] == (2, 2)
     assert by_token["企业"] == (2, 0)  # only inside 企业开办
@@ -37,8 +40,12 @@ def test_token_rows_count_search_tokens_and_whole_words_of_the_text_only():
 def made_up_database(provisions: dict[str, tuple[str, str]], copies: tuple[str, ...] = ()) -> duckdb.DuckDBPyConnection:
     """An in-memory database with the tables search_measures reads: provisions {measure_id: (doc_id, text)}."""
     con = duckdb.connect()
-    measures = pd.DataFrame([{"measure_id": m, "doc_id": d, "text": t, "title": t.split("。")[0], "kind": "measure", "label": m,
-                              "responsibility_text": None} for m, (d, t) in provisions.items()])
+    measures = pd.DataFrame(
+        [
+            {"measure_id": m, "doc_id": d, "text": t, "title": t.split("。")[0], "kind": "measure", "label": m, "responsibility_text": None}
+            for m, (d, t) in provisions.items()
+        ]
+    )
     documents = pd.DataFrame({"doc_id": sorted({d for d, _ in provisions.values()})})
     documents["region"] = "某区"
     documents["duplicate_of"] = [("kept" if d in copies else None) for d in documents["doc_id"]]
@@ -57,14 +64,16 @@ def hits(con, query: str) -> list[str]:
 
 
 def test_search_matches_words_in_any_order_parts_of_words_and_every_part_of_a_query():
-    con = made_up_database({
-        "a": ("d1", "压缩企业开办时间。企业开办全程网办，企业开办实现0.5个工作日办结。"),
-        "b": ("d1", "新开办企业享受首套印章免费。"),  # the words in the other order
-        "c": ("d2", "推行容缺受理，材料后补。"),
-        "d": ("d2", "简化注销程序，压缩至5个工作日。"),
-        "e": ("d3", "设立12345热线。"),
-        "f": ("d3", "企业开办时间压缩至1个工作日，开通123热线。"),
-    })
+    con = made_up_database(
+        {
+            "a": ("d1", "压缩企业开办时间。企业开办全程网办，企业开办实现0.5个工作日办结。"),
+            "b": ("d1", "新开办企业享受首套印章免费。"),  # the words in the other order
+            "c": ("d2", "推行容缺受理，材料后补。"),
+            "d": ("d2", "简化注销程序，压缩至5个工作日。"),
+            "e": ("d3", "设立12345热线。"),
+            "f": ("d3", "企业开办时间压缩至1个工作日，开通123热线。"),
+        }
+    )
     ranked = hits(con, "企业开办")
     assert ranked[0] == "a" and set(ranked) == {"a", "b", "f"}  # the provision that says it most often first
     assert hits(con, "容缺") == ["c"]  # a part of a word finds the word
@@ -80,10 +89,15 @@ def test_search_leaves_copied_documents_out():
 
 
 def test_keywords_weigh_words_by_the_corpus_own_idf():
-    tokens = token_rows(pd.DataFrame({
-        "measure_id": ["m1", "m2", "m3"],
-        "text": ["推进容缺受理，推进拿地即开工，2022年拿地即开工。", "推进容缺受理。", "推进信用修复，信用修复。"],
-        "responsibility_text": [None, None, None]}))
+    tokens = token_rows(
+        pd.DataFrame(
+            {
+                "measure_id": ["m1", "m2", "m3"],
+                "text": ["推进容缺受理，推进拿地即开工，2022年拿地即开工。", "推进容缺受理。", "推进信用修复，信用修复。"],
+                "responsibility_text": [None, None, None],
+            }
+        )
+    )
     keywords = keyword_rows(tokens, ["m1", "m2", "m3"])
     by_measure = {m: list(group.sort_values("rank")["keyword"]) for m, group in keywords.groupby("measure_id")}
     assert by_measure["m1"][0] == "拿地即开工"  # rarer than 容缺受理 in this corpus
@@ -107,15 +121,28 @@ def test_search_finds_every_provision_containing_the_term_ranked(seed_db):
         assert containing and containing <= {r[0] for r in rows}, term
         scores = [r[1] for r in rows]
         assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
-    assert len({r[0] for r in seed_db.execute("SELECT measure_id FROM search_measures('企业开办') s JOIN measures USING (measure_id) "
-                                              "WHERE contains(text, '企业开办')").fetchall()}) == 8
+    assert (
+        len(
+            {
+                r[0]
+                for r in seed_db.execute(
+                    "SELECT measure_id FROM search_measures('企业开办') s JOIN measures USING (measure_id) WHERE contains(text, '企业开办')"
+                ).fetchall()
+            }
+        )
+        == 8
+    )
 
 
 def test_search_recall_on_labelled_queries(seed_db):
     """Recall over provisions labelled relevant by reading (tests/data/search_queries.jsonl): synonyms such as 容缺后补 for
     容缺受理 are labelled too, so a lexical search misses a few."""
-    ids = {f"{source} {measure_id.split('-', 1)[1]}": measure_id for source, measure_id in
-           seed_db.execute("SELECT d.source_file, m.measure_id FROM measures m JOIN documents d USING (doc_id)").fetchall()}
+    ids = {
+        f"{source} {measure_id.split('-', 1)[1]}": measure_id
+        for source, measure_id in seed_db.execute(
+            "SELECT d.source_file, m.measure_id FROM measures m JOIN documents d USING (doc_id)"
+        ).fetchall()
+    }
     relevant = found = first_relevant = 0
     for q in QUERIES:
         wanted = {ids[r] for r in q["relevant"]}
@@ -127,8 +154,10 @@ def test_search_recall_on_labelled_queries(seed_db):
 
 
 def test_related_measures_are_top_k_of_other_plans(seed_db):
-    rows = seed_db.execute("SELECT r.measure_id, r.related_doc_id, m.doc_id, r.similarity, r.rank, r.shared_keywords "
-                           "FROM related_measures r JOIN measures m USING (measure_id)").fetchall()
+    rows = seed_db.execute(
+        "SELECT r.measure_id, r.related_doc_id, m.doc_id, r.similarity, r.rank, r.shared_keywords "
+        "FROM related_measures r JOIN measures m USING (measure_id)"
+    ).fetchall()
     assert len({r[0] for r in rows}) > 200
     for measure_id, related_doc, doc, similarity, rank, shared in rows:
         assert related_doc != doc and 0 < similarity <= 1 and 1 <= rank <= RELATED_PER_MEASURE and shared

@@ -1,4 +1,5 @@
 """Step outputs kept between steps as Arrow files come back as they went in (assets/storage.py)."""
+
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -14,19 +15,21 @@ from assets.storage import FrameStore, read_frame, write_frame
 
 def awkward_frame() -> pd.DataFrame:
     """Columns Arrow would not give back unchanged on its own: ints and lists in object columns, tuples, dates, nulls."""
-    return pd.DataFrame({
-        "text": ["一、主要任务", None, "（牵头单位：县市场监管局）"],
-        "section_path": [["一、主要任务", "（一）"], [], None],
-        "numbers_or_none": pd.Series([1, None, 3], dtype=object),
-        "pair": [("甲", "乙"), None, ("丙",)],
-        "due": [dt.date(2025, 12, 31), None, dt.date(2026, 6, 30)],
-        "nothing": pd.Series([None, None, None], dtype=object),
-        "flag": pd.Series([True, None, False], dtype=object),
-        "value": [0.5, np.nan, 99.5],
-        "count": np.array([1, 2, 3], dtype=np.int64),
-        "kind": pd.Categorical(["measure", "goal", "measure"]),
-        "arrow_lists": pd.Series([["一、主要任务"], [], None], dtype=pd.ArrowDtype(pa.list_(pa.large_string()))),
-    })
+    return pd.DataFrame(
+        {
+            "text": ["一、主要任务", None, "（牵头单位：县市场监管局）"],
+            "section_path": [["一、主要任务", "（一）"], [], None],
+            "numbers_or_none": pd.Series([1, None, 3], dtype=object),
+            "pair": [("甲", "乙"), None, ("丙",)],
+            "due": [dt.date(2025, 12, 31), None, dt.date(2026, 6, 30)],
+            "nothing": pd.Series([None, None, None], dtype=object),
+            "flag": pd.Series([True, None, False], dtype=object),
+            "value": [0.5, np.nan, 99.5],
+            "count": np.array([1, 2, 3], dtype=np.int64),
+            "kind": pd.Categorical(["measure", "goal", "measure"]),
+            "arrow_lists": pd.Series([["一、主要任务"], [], None], dtype=pd.ArrowDtype(pa.list_(pa.large_string()))),
+        }
+    )
 
 
 def assert_same(loaded: pd.DataFrame, original: pd.DataFrame) -> None:
@@ -68,8 +71,13 @@ def round_trip(store: FrameStore, value, asset: str = "measures"):
 
 def test_dataclass_outputs_keep_frames_as_arrow_files_and_the_rest_as_a_values_file(tmp_path):
     store = FrameStore(folder=str(tmp_path / "steps"))
-    corpus = Corpus(awkward_frame(), {"indicators": awkward_frame().head(1), "empty": pd.DataFrame()}, pd.DataFrame({"v": [1]}),
-                    ["warning"], {"d1": "k1"})
+    corpus = Corpus(
+        awkward_frame(),
+        {"indicators": awkward_frame().head(1), "empty": pd.DataFrame()},
+        pd.DataFrame({"v": [1]}),
+        ["warning"],
+        {"d1": "k1"},
+    )
     loaded = round_trip(store, corpus)
     assert_same(loaded.documents, corpus.documents)
     assert list(loaded.reference) == ["indicators", "empty"]
@@ -110,8 +118,7 @@ def test_a_failed_write_keeps_the_previous_output(tmp_path):
 
 
 def test_columns_come_back_as_one_chunk(tmp_path):
-    pieces = pd.concat([pd.DataFrame({"doc_id": pd.array([f"d{i}"], dtype="string[pyarrow]")}) for i in range(5)],
-                       ignore_index=True)
+    pieces = pd.concat([pd.DataFrame({"doc_id": pd.array([f"d{i}"], dtype="string[pyarrow]")}) for i in range(5)], ignore_index=True)
     assert pieces["doc_id"].array._pa_array.num_chunks == 5  # as a table assembled document by document
     write_frame(pieces, tmp_path / "f.arrow")
     loaded = read_frame(tmp_path / "f.arrow")

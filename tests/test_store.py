@@ -8,7 +8,9 @@ from assets.lib.schema import TABLES
 
 
 def frames(n: int) -> dict[str, pd.DataFrame]:
-    return {"quarantine": pd.DataFrame([{"source_file": f"f{i}.txt", "sha256": None, "stage": "decode", "reason": "bad"} for i in range(n)])}
+    return {
+        "quarantine": pd.DataFrame([{"source_file": f"f{i}.txt", "sha256": None, "stage": "decode", "reason": "bad"} for i in range(n)])
+    }
 
 
 def rows(warehouse) -> int:
@@ -87,14 +89,16 @@ def test_table_fingerprint_is_the_same_for_any_chunking_and_slicing_of_the_same_
     import assets.validated_tables as validated
 
     n = 61
-    rows = pa.table({
-        "text": pa.array([None if i % 5 == 0 else "措施" * (i % 4) for i in range(n)], pa.string()),
-        "number": pa.array([None if i % 7 == 0 else i * 3 for i in range(n)], pa.int64()),
-        "flag": pa.array([None if i % 6 == 0 else i % 3 == 0 for i in range(n)], pa.bool_()),
-        "share": pa.array([i / 7 for i in range(n)], pa.float64()),
-        "path": pa.array([None if i % 9 == 0 else ["一、", "（二）"][: i % 3] for i in range(n)], pa.list_(pa.string())),
-        "due": pa.array([dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(n)], pa.date32()),
-    })
+    rows = pa.table(
+        {
+            "text": pa.array([None if i % 5 == 0 else "措施" * (i % 4) for i in range(n)], pa.string()),
+            "number": pa.array([None if i % 7 == 0 else i * 3 for i in range(n)], pa.int64()),
+            "flag": pa.array([None if i % 6 == 0 else i % 3 == 0 for i in range(n)], pa.bool_()),
+            "share": pa.array([i / 7 for i in range(n)], pa.float64()),
+            "path": pa.array([None if i % 9 == 0 else ["一、", "（二）"][: i % 3] for i in range(n)], pa.list_(pa.string())),
+            "due": pa.array([dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(n)], pa.date32()),
+        }
+    )
     expected = validated.fingerprint({"t": rows})
     rng = random.Random(3)
     for _ in range(20):
@@ -108,8 +112,11 @@ def test_table_fingerprint_is_the_same_for_any_chunking_and_slicing_of_the_same_
         values = rows.column(column).to_pylist()
         other = next(v for v in values if v is not None and v != values[1])
         for i, value in ((1, other), (1, None)):
-            changed = rows.set_column(rows.schema.get_field_index(column), column,
-                                      pa.array(values[:i] + [value] + values[i + 1:], rows.schema.field(column).type))
+            changed = rows.set_column(
+                rows.schema.get_field_index(column),
+                column,
+                pa.array(values[:i] + [value] + values[i + 1 :], rows.schema.field(column).type),
+            )
             assert validated.fingerprint({"t": changed}) != expected, (column, value)
     assert validated.fingerprint({"t": pa.concat_tables([rows.slice(1, 1), rows.slice(0, 1), rows.slice(2)])}) != expected  # order
     assert validated.fingerprint({"u": rows}) != expected  # another table name
@@ -151,8 +158,12 @@ def database_rows(warehouse) -> dict[str, list]:
     import duckdb
 
     with duckdb.connect(str(warehouse / store.DB_NAME), read_only=True) as con:
-        names = [row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() "
-                                               "WHERE NOT internal ORDER BY 1").fetchall()]
+        names = [
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+            ).fetchall()
+        ]
         return {name: sorted(map(repr, con.execute(f'SELECT * FROM "{name}"').fetchall())) for name in names}
 
 

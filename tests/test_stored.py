@@ -1,11 +1,12 @@
 """StoredTable: a table named by slices of immutable Arrow files, handed on by linking the files (assets/lib/stored.py)."""
+
 from dataclasses import dataclass
 
 import pyarrow as pa
 from dagster import AssetKey, build_input_context, build_output_context
 
-from assets.lib.stored import StoredTable
 from assets.lib.portable import register
+from assets.lib.stored import StoredTable
 from assets.storage import FrameStore
 
 

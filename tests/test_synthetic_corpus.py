@@ -1,4 +1,5 @@
 """The benchmark corpus generator: deterministic for a seed, varied like real sources, with republished copies."""
+
 import pyarrow.parquet as pq
 
 from assets.lib.decode import decode_bytes
@@ -28,7 +29,10 @@ def test_the_pipeline_finds_the_republished_plans(tmp_path):
     docs = pq.read_table(tmp_path / "w" / "tables" / "documents.parquet").to_pylist()
     names = {d["doc_id"]: d["source_file"] for d in docs}
     found = groups([(d["source_file"], names[d["duplicate_of"]]) for d in docs if d["duplicate_of"]])
-    rel = lambda p: p.relative_to(tmp_path / "raw").as_posix()
+
+    def rel(path):
+        return path.relative_to(tmp_path / "raw").as_posix()
+
     expected = groups([(rel(p), rel(o)) for p, o in corpus.items() if o])
     # Every copy found is a real one; most are found. Misses are renderings that parse differently (a PDF
     # space inside a number label, "3 3.", leaves two provisions glued), recorded in benchmarks/RESULTS.md.

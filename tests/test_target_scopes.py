@@ -1,5 +1,6 @@
 """Scopes on a labelled sample of real sentences (tests/data/target_scopes.jsonl: sentences of the bundled plans and of
 the development set, each target's scope written by reading the sentence, null where the text names no class)."""
+
 import json
 from pathlib import Path
 
@@ -27,8 +28,9 @@ def scored_sample() -> tuple[int, int, int, int]:
         used: set[int] = set()
         for want in item["targets"]:
             labelled += want["scope"] is not None
-            hit = next((i for i, t in enumerate(found) if i not in used and t.unit == want["unit"]
-                        and abs(t.value - want["value"]) < 1e-9), None)
+            hit = next(
+                (i for i, t in enumerate(found) if i not in used and t.unit == want["unit"] and abs(t.value - want["value"]) < 1e-9), None
+            )
             if hit is None:
                 unmatched += 1
                 continue
@@ -44,8 +46,10 @@ def test_scope_precision_and_recall_on_the_labelled_sample(capsys):
     right, predicted, labelled, unmatched = scored_sample()
     precision, recall = right / predicted, right / labelled
     with capsys.disabled():
-        print(f"\nscopes: labelled sample of {labelled} scoped targets: precision {precision:.3f} ({right}/{predicted}), "
-              f"recall {recall:.3f} ({right}/{labelled}); {unmatched} labelled target(s) not extracted")
+        print(
+            f"\nscopes: labelled sample of {labelled} scoped targets: precision {precision:.3f} ({right}/{predicted}), "
+            f"recall {recall:.3f} ({right}/{labelled}); {unmatched} labelled target(s) not extracted"
+        )
     assert labelled >= 40 and unmatched <= 2
     assert precision >= 0.85 and recall >= 0.7
 

@@ -1,4 +1,5 @@
 """Task tables as measures (`task_tables`): which tables are task tables, and how their rows are written as text."""
+
 from assets.lib.task_tables import header_role, read_header, render_grid, render_text_tables
 
 HEADER = ["序号", "重点任务", "具体措施", "牵头单位", "配合单位", "完成时限"]
@@ -27,24 +28,40 @@ def test_a_table_needs_a_measure_and_a_unit_column_to_be_a_task_table():
 
 
 def test_grid_rows_become_label_lines_fields_and_section_headings():
-    grid = [HEADER,
-            ["1", "提升开办便利度", "推行全程网办。", "县市场监管局", "县税务局\n县人社局", "2023年6月底前"],
-            ["2", "提升开办便利度", "推广电子执照。", "县市场监管局", "", "2023年底前"],
-            ["3", "优化审批服务", "推行联合审图。", "县住建局", "县自然资源局", "长期坚持"]]
+    grid = [
+        HEADER,
+        ["1", "提升开办便利度", "推行全程网办。", "县市场监管局", "县税务局\n县人社局", "2023年6月底前"],
+        ["2", "提升开办便利度", "推广电子执照。", "县市场监管局", "", "2023年底前"],
+        ["3", "优化审批服务", "推行联合审图。", "县住建局", "县自然资源局", "长期坚持"],
+    ]
     rendered = render_grid(grid)
-    assert rendered.lines == ["一、提升开办便利度", "1.推行全程网办。", "牵头单位：县市场监管局", "配合单位：县税务局、县人社局",
-                              "完成时限：2023年6月底前", "2.推广电子执照。", "牵头单位：县市场监管局", "完成时限：2023年底前",
-                              "二、优化审批服务", "3.推行联合审图。", "牵头单位：县住建局", "配合单位：县自然资源局", "完成时限：长期坚持"]
+    assert rendered.lines == [
+        "一、提升开办便利度",
+        "1.推行全程网办。",
+        "牵头单位：县市场监管局",
+        "配合单位：县税务局、县人社局",
+        "完成时限：2023年6月底前",
+        "2.推广电子执照。",
+        "牵头单位：县市场监管局",
+        "完成时限：2023年底前",
+        "二、优化审批服务",
+        "3.推行联合审图。",
+        "牵头单位：县住建局",
+        "配合单位：县自然资源局",
+        "完成时限：长期坚持",
+    ]
     assert [row for _, _, row in rendered.rows] == [2, 3, 4]
-    assert rendered.lines[rendered.rows[1][0]:rendered.rows[1][1]][0] == "2.推广电子执照。"
+    assert rendered.lines[rendered.rows[1][0] : rendered.rows[1][1]][0] == "2.推广电子执照。"
 
 
 def test_a_two_row_header_and_a_heading_row_spanning_the_table():
-    grid = [["序号", "具体措施", "责任单位", "责任单位", "完成时限"],
-            ["序号", "具体措施", "牵头单位", "配合单位", "完成时限"],
-            ["（一）政务服务", "（一）政务服务", "（一）政务服务", "（一）政务服务", "（一）政务服务"],
-            ["1", "压缩办理时限。", "县政务服务中心", "各乡镇", "年内"],
-            ["2", "推行帮办代办。", "县政务服务中心", "", "年内"]]
+    grid = [
+        ["序号", "具体措施", "责任单位", "责任单位", "完成时限"],
+        ["序号", "具体措施", "牵头单位", "配合单位", "完成时限"],
+        ["（一）政务服务", "（一）政务服务", "（一）政务服务", "（一）政务服务", "（一）政务服务"],
+        ["1", "压缩办理时限。", "县政务服务中心", "各乡镇", "年内"],
+        ["2", "推行帮办代办。", "县政务服务中心", "", "年内"],
+    ]
     rendered = render_grid(grid)
     assert rendered.lines[:3] == ["（一）政务服务", "1.压缩办理时限。", "牵头单位：县政务服务中心"]
     assert "配合单位：各乡镇" in rendered.lines
@@ -61,8 +78,11 @@ def test_measures_opening_with_a_digit_take_a_label_that_still_reads_as_one():
 
 
 def test_text_tables_in_each_form_render_alike_and_the_text_around_them_stays():
-    rows = [HEADER, ["1", "提升开办便利度", "推行全程网办。", "县市场监管局", "县税务局", "2023年6月底前"],
-            ["2", "", "推广电子执照。", "县市场监管局", "", "2023年底前"]]
+    rows = [
+        HEADER,
+        ["1", "提升开办便利度", "推行全程网办。", "县市场监管局", "县税务局", "2023年6月底前"],
+        ["2", "", "推广电子执照。", "县市场监管局", "", "2023年底前"],
+    ]
     before, after = "某某县任务清单\n为优化营商环境，制定本清单。", "本清单自印发之日起施行。"
     tab = "\n".join("\t".join(row) for row in rows)
     pipe = "\n".join("| " + " | ".join(row) + " |" for row in [rows[0], ["---"] * 6] + rows[1:])
@@ -77,7 +97,9 @@ def test_text_tables_in_each_form_render_alike_and_the_text_around_them_stays():
 
 
 def test_text_without_a_task_table_is_left_alone():
-    text = ("一、主要任务\n（一）优化服务。\n牵头单位：县政务服务中心\n责任单位：各乡镇\n"
-            "| 区 | 指标 | 目标 |\n| 天山区 | 开办时间 | 1天 |\n序号\n指标\n目标值")
+    text = (
+        "一、主要任务\n（一）优化服务。\n牵头单位：县政务服务中心\n责任单位：各乡镇\n"
+        "| 区 | 指标 | 目标 |\n| 天山区 | 开办时间 | 1天 |\n序号\n指标\n目标值"
+    )
     result = render_text_tables(text)
     assert result.text == text and result.rows == []

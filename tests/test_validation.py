@@ -1,4 +1,5 @@
 """Validation: suites stay in sync with the schema, and a broken table is never published."""
+
 import json
 
 import pandas as pd
@@ -9,12 +10,12 @@ from dagster import materialize
 
 from assets.lib import cache, target_rows
 from assets.lib.expectations import SUITE_DIR, expected_suites, load_suites
-from assets.lib.validation import skip_batch_hashing, validate
 from assets.lib.schema import TABLES
 from assets.lib.targets import Target
+from assets.lib.validation import skip_batch_hashing, validate
 from assets.settings import PipelineSettings
 from pipelines.definitions import ALL_ASSETS, pipeline_resources
-from tests.test_pipeline import build, table
+from tests.test_pipeline import build
 
 
 def test_committed_suites_equal_the_generated_ones():
@@ -25,8 +26,9 @@ def test_committed_suites_equal_the_generated_ones():
 def test_a_misspelled_expectation_fails_loudly():
     suites = load_suites()
     broken = json.loads(json.dumps(suites))
-    broken["quarantine"]["expectations"].append({"type": "expect_column_valuez_to_be_unique", "kwargs": {"column": "stage"},
-                                                 "meta": {"check": "typo", "description": "typo"}})
+    broken["quarantine"]["expectations"].append(
+        {"type": "expect_column_valuez_to_be_unique", "kwargs": {"column": "stage"}, "meta": {"check": "typo", "description": "typo"}}
+    )
     frames = {name: pd.DataFrame(columns=t.column_names) for name, t in TABLES.items()}
     with pytest.raises(ValueError, match="not understood"):
         validate(frames, broken)
@@ -38,16 +40,27 @@ def test_bad_rows_fail_critical_expectations():
     frames["measure_units"] = pd.DataFrame([{"measure_id": "nope", "unit_id": "u1", "role": "boss", "source": "measure"}])
     report = validate(frames, load_suites())
     failed = {r.check for r in report.results if not r.success}
-    assert {"quarantine__stage__known", "measure_units__role__known", "measure_units__measure_id__in_measures",
-            "measure_units__unit_id__in_units"} <= failed
+    assert {
+        "quarantine__stage__known",
+        "measure_units__role__known",
+        "measure_units__measure_id__in_measures",
+        "measure_units__unit_id__in_units",
+    } <= failed
     assert not report.passed
 
 
 def test_blank_strings_fail_not_blank_whatever_the_space():
     frames = {name: pd.DataFrame(columns=t.column_names) for name, t in TABLES.items()}
     names = [" ", "\u3000", "\t\n", "", "区 财政局", "\u3000区财政局"]
-    frames["units"] = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(names))], "name": pd.Series(names, dtype="str"),
-                                    "region": None, "unit_type": "government_department", "function": None})
+    frames["units"] = pd.DataFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(len(names))],
+            "name": pd.Series(names, dtype="str"),
+            "region": None,
+            "unit_type": "government_department",
+            "function": None,
+        }
+    )
     result = next(r for r in validate(frames, load_suites()).results if r.check == "units__name__not_blank")
     assert not result.success and result.unexpected_count == 4
 
@@ -57,8 +70,11 @@ def test_great_expectations_no_longer_hashes_the_tables_it_validates():
 
     skip_batch_hashing()
     source = gx.get_context(mode="ephemeral").data_sources.add_pandas("t")
-    batch = source.add_dataframe_asset("a").add_batch_definition_whole_dataframe("all").get_batch(
-        batch_parameters={"dataframe": pd.DataFrame({"x": [1, 2]})})
+    batch = (
+        source.add_dataframe_asset("a")
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(batch_parameters={"dataframe": pd.DataFrame({"x": [1, 2]})})
+    )
     assert "ge_load_time" in batch.batch_markers and "pandas_data_fingerprint" not in batch.batch_markers
 
 
@@ -99,8 +115,9 @@ def test_columns_of_several_chunks_are_validated_as_one():
 
     from assets.lib.validation import _for_validation
 
-    texts = pa.concat_tables([pa.table({"doc_id": ["a", "b"], "text": ["一、", "二、"]}),
-                              pa.table({"doc_id": ["c"], "text": pa.array([None], pa.string())})]).to_pandas()
+    texts = pa.concat_tables(
+        [pa.table({"doc_id": ["a", "b"], "text": ["一、", "二、"]}), pa.table({"doc_id": ["c"], "text": pa.array([None], pa.string())})]
+    ).to_pandas()
     prepared = _for_validation(texts)
     for column in ("doc_id", "text"):
         assert isinstance(pa.array(prepared[column].array), pa.Array)  # one chunk, not a ChunkedArray of several
@@ -112,12 +129,14 @@ def test_span_checks_read_each_document_text_where_its_rows_are():
     from assets.lib.derived_checks import _span_ok, _spans_ok
 
     texts = pd.DataFrame({"doc_id": ["a", "b"], "text": ["一、压缩开办时间。二、提升网办率。", "（一）优化审批。"]})
-    rows = pd.DataFrame({
-        "doc_id": ["a", "a", "b", "a", "missing", "b"],  # grouped mostly, one row back in an earlier document
-        "char_start": [2, 11, 3, 0, 0, 3],
-        "char_end": [9, 17, 8, 2, 1, 9],
-        "text": ["压缩开办时间。", "提升网办率。", "优化审批。", "一、", "x", "优化审批。"],
-    })
+    rows = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "a", "missing", "b"],  # grouped mostly, one row back in an earlier document
+            "char_start": [2, 11, 3, 0, 0, 3],
+            "char_end": [9, 17, 8, 2, 1, 9],
+            "text": ["压缩开办时间。", "提升网办率。", "优化审批。", "一、", "x", "优化审批。"],
+        }
+    )
     by_id = dict(zip(texts["doc_id"], texts["text"]))
     in_arrow = texts.astype(pd.ArrowDtype(pa.large_string()))  # the texts as Python strings or left in Arrow
     for strict in (True, False):
@@ -168,10 +187,12 @@ def test_foreign_key_checks_equal_a_set_lookup_in_table_order():
     picked = [None if r < 0.05 else f"m-{k}" for r, k in zip(rng.random(300_000), rng.integers(0, 60_000, 300_000))]
     key_set = set(keys)
     expected = [None if v is None else v in key_set for v in picked]
-    chunks = pa.chunked_array([pa.array(picked[i:i + 997], pa.string()) for i in range(0, len(picked), 997)])  # as a snapshot's slices
-    for values, key_column in [(pd.Series(picked, dtype=object), pd.Series(keys, dtype=object)),
-                               (pd.Series(picked, dtype=pd.ArrowDtype(pa.string())), pd.Series(keys, dtype=pd.ArrowDtype(pa.large_string()))),
-                               (pd.Series(pd.array(chunks, dtype=pd.ArrowDtype(pa.string()))), pd.Series(keys, dtype=pd.ArrowDtype(pa.string())))]:
+    chunks = pa.chunked_array([pa.array(picked[i : i + 997], pa.string()) for i in range(0, len(picked), 997)])  # as a snapshot's slices
+    for values, key_column in [
+        (pd.Series(picked, dtype=object), pd.Series(keys, dtype=object)),
+        (pd.Series(picked, dtype=pd.ArrowDtype(pa.string())), pd.Series(keys, dtype=pd.ArrowDtype(pa.large_string()))),
+        (pd.Series(pd.array(chunks, dtype=pd.ArrowDtype(pa.string()))), pd.Series(keys, dtype=pd.ArrowDtype(pa.string()))),
+    ]:
         found = _exists(values, key_column)
         assert found.tolist() == expected and found.index.equals(values.index)
     assert _exists(pd.Series([], dtype=object), pd.Series(keys, dtype=object)).tolist() == []

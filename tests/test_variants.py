@@ -1,5 +1,6 @@
 """The outline must not depend on how a source happened to render the text: each seed, rewritten the
 way other sources differ, gives the same provisions (kind, number, title) as the original."""
+
 import random
 import re
 import unicodedata

@@ -1,4 +1,5 @@
 """The analyst views of the DuckDB file: documented, consistent with the tables, units made comparable."""
+
 import duckdb
 
 from assets.lib.store import DB_NAME
@@ -17,8 +18,9 @@ MADE_UP_PLAN = """东湖区进一步优化营商环境若干措施
 def test_every_table_view_and_column_is_documented(seed_release):
     warehouse, _ = seed_release
     with duckdb.connect(str(warehouse / DB_NAME), read_only=True) as con:
-        undocumented = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
-                                   "WHERE NOT internal AND coalesce(comment, '') = ''").fetchall()
+        undocumented = con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal AND coalesce(comment, '') = ''"
+        ).fetchall()
         views = dict(con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall())
         tables = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
     assert undocumented == []
@@ -37,8 +39,9 @@ def test_measures_overview_agrees_with_the_tables(seed_release):
             WHERE mi.indicator_code <> o.primary_indicator OR NOT list_contains(o.indicator_codes, mi.indicator_code)""").fetchone()[0]
         assert mismatched == 0
         led = con.execute("SELECT sum(measures_led) FROM unit_workload").fetchone()[0]
-        lead_rows = con.execute("SELECT count(DISTINCT (measure_id, unit_id)) FROM measure_units JOIN unique_measures USING (measure_id) "
-                                "WHERE role = 'lead'").fetchone()[0]
+        lead_rows = con.execute(
+            "SELECT count(DISTINCT (measure_id, unit_id)) FROM measure_units JOIN unique_measures USING (measure_id) WHERE role = 'lead'"
+        ).fetchone()[0]
         assert led == lead_rows == con.execute("SELECT sum(measures_led) FROM function_workload").fetchone()[0]
 
 
@@ -48,10 +51,13 @@ def test_comparable_targets_convert_units(tmp_path):
     (raw / "donghu-district_2025_measures.txt").write_text(MADE_UP_PLAN, encoding="utf-8")
     build(raw, tmp_path / "w")
     with duckdb.connect(str(tmp_path / "w" / DB_NAME), read_only=True) as con:
-        rows = con.execute("SELECT metric_code, value, unit, value_as_written, unit_as_written, year FROM comparable_targets "
-                           "ORDER BY metric_code").fetchall()
+        rows = con.execute(
+            "SELECT metric_code, value, unit, value_as_written, unit_as_written, year FROM comparable_targets ORDER BY metric_code"
+        ).fetchall()
         leads = con.execute("SELECT lead_units FROM measures_overview WHERE primary_indicator = 'starting_business'").fetchall()
-    assert rows == [("business_registration_time", 0.5, "工作日", 4.0, "小时", None),
-                    ("electricity_connection_time", 3.0, "工作日", 3.0, "工作日", None),
-                    ("full_online_service_rate", 90.0, "%", 90.0, "%", 2025)]
+    assert rows == [
+        ("business_registration_time", 0.5, "工作日", 4.0, "小时", None),
+        ("electricity_connection_time", 3.0, "工作日", 3.0, "工作日", None),
+        ("full_online_service_rate", 90.0, "%", 90.0, "%", 2025),
+    ]
     assert leads == [(["区市场监管局"],)]

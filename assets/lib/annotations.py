@@ -2,9 +2,11 @@
 
 This module only locates them; reading the units inside is a later stage.
 """
+
 import re
 
 from .role_fields import FIELD, FIELD_LINE, ROLE_WORDS
+
 OPEN_TO_CLOSE = {"（": "）", "〔": "〕", "[": "]", "【": "】"}
 
 
@@ -30,7 +32,7 @@ def split_trailing_annotation(text: str) -> tuple[str, str | None]:
         elif OPEN_TO_CLOSE.get(ch) == close:
             depth -= 1
             if depth == 0:
-                inner = stripped[i + 1:-1]
+                inner = stripped[i + 1 : -1]
                 before = stripped[:i].rstrip()
                 if not ROLE_WORDS.search(inner) or i == 0:
                     return text, None
@@ -48,7 +50,7 @@ def _unclosed(text: str) -> tuple[str, str | None]:
     m = UNCLOSED.search(text)
     if not m or m.start() == 0:
         return text, None
-    return text[:m.start()].rstrip(), text[m.start():].rstrip(" 。；;")
+    return text[: m.start()].rstrip(), text[m.start() :].rstrip(" 。；;")
 
 
 def is_annotation_line(line: str) -> bool:

@@ -1,5 +1,6 @@
 """What the last build run did, in `WAREHOUSE_DIR/last_build.json` (running, published or failed): a release refuses
 to cut the current build when a later build did not publish, since the current build then no longer stands for RAW_DIR."""
+
 import datetime as dt
 import json
 import os
@@ -14,8 +15,13 @@ def record(warehouse_dir: Path, run_id: str, state: str, **details) -> None:
     path = Path(warehouse_dir) / STATUS_NAME
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     previous = read(warehouse_dir) or {}
-    status = {**(previous if previous.get("run_id") == run_id else {"started": now}), "run_id": run_id, "state": state,
-              "updated": now, **details}
+    status = {
+        **(previous if previous.get("run_id") == run_id else {"started": now}),
+        "run_id": run_id,
+        "state": state,
+        "updated": now,
+        **details,
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
     tmp.write_text(json.dumps(status, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -42,6 +48,8 @@ def release_blocker(warehouse_dir: Path) -> str | None:
         current = "(none)"
     what = {"running": "started and did not finish", "failed": "failed"}.get(status.get("state"), status.get("state"))
     reason = f": {status['message']}" if status.get("message") else ""
-    return (f"the last build (run {status.get('run_id')}, started {status.get('started')}) {what}{reason}. A release now "
-            f"would be build {current}, published before it, which may not match RAW_DIR any more: run `make build` "
-            "until it succeeds, then release")
+    return (
+        f"the last build (run {status.get('run_id')}, started {status.get('started')}) {what}{reason}. A release now "
+        f"would be build {current}, published before it, which may not match RAW_DIR any more: run `make build` "
+        "until it succeeds, then release"
+    )

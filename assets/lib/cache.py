@@ -6,6 +6,7 @@ Nothing is unpickled: indexes and values are `portable` files (JSON and Arrow, w
 with their SHA-256 in the index. A file that is unreadable or fails its checksum is dropped with a warning naming it
 (`problems`), and what it held is computed again: a damaged cache costs time, never a wrong table or a failed build.
 """
+
 import ast
 import hashlib
 import json
@@ -26,7 +27,6 @@ from .inventory import RawFile
 from .parallel import parallel_map
 from .portable import DamagedFile, file_digest, read_values, write_values
 from .stored import StoredTable, stack_tables
-
 
 LIB = Path(__file__).resolve().parent
 
@@ -57,8 +57,9 @@ def reading_files() -> list[Path]:
         modules.add(name)
         tree = ast.parse((LIB / f"{name}.py").read_text(encoding="utf-8"))
         todo += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module]
-    data = {n for m in modules for n in CSV_NAME.findall((LIB / f"{m}.py").read_text(encoding="utf-8"))
-            if (LIB / "data" / n).is_file()}  # not the names of users' files (sources.csv)
+    data = {
+        n for m in modules for n in CSV_NAME.findall((LIB / f"{m}.py").read_text(encoding="utf-8")) if (LIB / "data" / n).is_file()
+    }  # not the names of users' files (sources.csv)
     return sorted([LIB / f"{name}.py" for name in modules] + [LIB / "data" / name for name in data])
 
 
@@ -86,7 +87,9 @@ def cache_key(raw: RawFile) -> str:
     """Cache key of a document's parse: its path, bytes and manifest row, and the reading code and data (a change to
     normalization or metadata rules must not reuse texts read by the old rules)."""
     manifest = json.dumps(raw.manifest, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{PARSER_VERSION}\0{reading_fingerprint()}\0{raw.source_file}\0{raw.sha256}\0{manifest}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        f"{PARSER_VERSION}\0{reading_fingerprint()}\0{raw.source_file}\0{raw.sha256}\0{manifest}".encode("utf-8")
+    ).hexdigest()
 
 
 @dataclass
@@ -121,8 +124,9 @@ class StageSnapshot:
         self.problems: list[str] = []  # damaged files the last `combined` dropped (their documents were computed again)
         self._digests: dict[str, dict[str, str]] = {}  # segment → table → SHA-256 of its file
 
-    def combined(self, keys: list[str | None], make: Callable[[int], Part], names: list[str], workers: int = 1,
-                 progress: str | None = None) -> Combined:
+    def combined(
+        self, keys: list[str | None], make: Callable[[int], Part], names: list[str], workers: int = 1, progress: str | None = None
+    ) -> Combined:
         """The tables `names` and extras of the documents with these keys: the stored ones where the snapshot holds
         the key, `make(i)` (on `workers` cores) for the others. An InputError is kept like a result, so a bad file stays
         quarantined without being parsed again until its bytes change (a `transient` one is not kept); a None key is
@@ -143,20 +147,24 @@ class StageSnapshot:
         self.hits = len(keys) - len(missing)
         self.computed = {keys[i] for i in missing}
         runs = {name: _runs([places[name] for _, places in entries]) for name in names}
-        tables = {name: stack_tables([segments[segment][name].slice(start, count) for segment, start, count in runs[name]])
-                  for name in names}
+        tables = {
+            name: stack_tables([segments[segment][name].slice(start, count) for segment, start, count in runs[name]]) for name in names
+        }
         used = {place[0] for _, places in entries for place in places.values()}
         stored_rows = sum(t.num_rows for segment in used for t in segments[segment].values())
         if len(used) > self.MAX_SEGMENTS or sum(t.num_rows for t in tables.values()) * 2 < stored_rows:
             entries = self._compact(names, tables, entries)
             runs = {name: _runs([places[name] for _, places in entries]) for name in names}
-        kept = {key: entry for key, entry in zip(keys, entries)
-                if key is not None and not getattr(entry[0], "transient", False)}
+        kept = {key: entry for key, entry in zip(keys, entries) if key is not None and not getattr(entry[0], "transient", False)}
         used = {place[0] for _, places in kept.values() for place in places.values()}
         if missing or kept.keys() != ranges.keys() or used != stored_segments:
             self._save_index(names, kept, used)
-        stored = {name: StoredTable(tables[name].schema, tuple((str(self._path(name, segment)), start, count)
-                                                               for segment, start, count in runs[name])) for name in names}
+        stored = {
+            name: StoredTable(
+                tables[name].schema, tuple((str(self._path(name, segment)), start, count) for segment, start, count in runs[name])
+            )
+            for name in names
+        }
         return Combined(tables, [extra for extra, _ in entries], stored)
 
     def _path(self, name: str, segment: str) -> Path:
@@ -185,14 +193,15 @@ class StageSnapshot:
             try:
                 for name in names:
                     if file_digest(self._path(name, segment)) != digests[name]:
-                        raise DamagedFile(self._path(name, segment), "checksum differs from the cache index: the file was changed or damaged")
+                        raise DamagedFile(
+                            self._path(name, segment), "checksum differs from the cache index: the file was changed or damaged"
+                        )
                 segments[segment] = {name: self._open(name, segment) for name in names}
                 self._digests[segment] = digests
             except (OSError, KeyError, TypeError, DamagedFile, pa.ArrowException) as error:
                 damaged = error if isinstance(error, DamagedFile) else f"{self.folder}/*.{segment}.arrow: unreadable ({error!r})"
                 self.problems.append(f"{damaged}; the documents it held are computed again")
-        ranges = {key: entry for key, entry in index["ranges"].items()
-                  if all(place[0] in segments for place in entry[1].values())}
+        ranges = {key: entry for key, entry in index["ranges"].items() if all(place[0] in segments for place in entry[1].values())}
         return {"names": names, "ranges": ranges, "segments": segments}
 
     def _write_segment(self, names: list[str], made: list) -> tuple[str, list[tuple]]:
@@ -231,11 +240,14 @@ class StageSnapshot:
     def _save_index(self, names: list[str], ranges: dict, segments: set[str]) -> None:
         """The new index, swapped in atomically; then segment files it no longer names, and cache entries of older
         layouts, removed."""
-        write_values(self.folder / self.INDEX, {"names": names, "ranges": ranges,
-                                                "segments": {segment: self._digests[segment] for segment in sorted(segments)}})
+        write_values(
+            self.folder / self.INDEX,
+            {"names": names, "ranges": ranges, "segments": {segment: self._digests[segment] for segment in sorted(segments)}},
+        )
         for path in self.folder.iterdir():
-            if (path.is_dir() or path.suffix == ".arrow" and path.name.split(".")[-2] not in segments
-                    or path.suffix == ".pkl"):  # and the pickled index of older versions
+            if (
+                path.is_dir() or path.suffix == ".arrow" and path.name.split(".")[-2] not in segments or path.suffix == ".pkl"
+            ):  # and the pickled index of older versions
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 

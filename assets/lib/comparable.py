@@ -5,6 +5,7 @@ it, phrases that rule it out, and the units it may be stated in; unit_conversion
 bring those units to the metric's own (8 working hours to a working day). The DuckDB view
 `comparable_targets` applies the conversion, so the published numbers stay as written.
 """
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,22 +33,24 @@ def metric_table() -> pd.DataFrame:
 @lru_cache(maxsize=None)
 def conversion_table() -> pd.DataFrame:
     """Factors that bring a value from one unit to another (value × factor)."""
-    table = pd.read_csv(DATA / "unit_conversions.csv", dtype={"from_unit": str, "to_unit": str, "note": str},
-                        keep_default_na=False)
+    table = pd.read_csv(DATA / "unit_conversions.csv", dtype={"from_unit": str, "to_unit": str, "note": str}, keep_default_na=False)
     table["factor"] = table["factor"].astype(float)
     return table
 
 
 @lru_cache(maxsize=None)
 def _rules() -> tuple[MetricRule, ...]:
-    split = lambda cell: tuple(p for p in cell.split("|") if p)
+    def split(cell: str) -> tuple[str, ...]:
+        return tuple(p for p in cell.split("|") if p)
+
     convertible = set(zip(conversion_table()["from_unit"], conversion_table()["to_unit"]))
     rules = []
     for row in metric_table().itertuples(index=False):
         for unit in split(row.units):
             if (unit, row.unit) not in convertible:
-                raise ValueError(f"comparable_metrics.csv: {row.metric_code} accepts {unit} but unit_conversions.csv "
-                                 f"has no {unit} → {row.unit}")
+                raise ValueError(
+                    f"comparable_metrics.csv: {row.metric_code} accepts {unit} but unit_conversions.csv has no {unit} → {row.unit}"
+                )
         rules.append(MetricRule(row.metric_code, row.indicator_code, split(row.any_of), split(row.none_of), split(row.units)))
     return tuple(rules)
 
@@ -57,7 +60,11 @@ def metric_code(metric: str, unit: str, measure_indicators: set[str]) -> str | N
     measure's, so a bank's 平均审批时间 in a credit measure is not a construction approval time. The first matching
     rule in the table wins."""
     for rule in _rules():
-        if (unit in rule.units and rule.indicator in measure_indicators
-                and any(p in metric for p in rule.any_of) and not any(p in metric for p in rule.none_of)):
+        if (
+            unit in rule.units
+            and rule.indicator in measure_indicators
+            and any(p in metric for p in rule.any_of)
+            and not any(p in metric for p in rule.none_of)
+        ):
             return rule.code
     return None

@@ -1,5 +1,6 @@
 """Raw bytes to text: detect the encoding (UTF-8, UTF-8/UTF-16/UTF-32 with BOM, UTF-16 without, GB18030, Big5) or say
 why not."""
+
 import codecs
 from dataclasses import dataclass
 
@@ -53,7 +54,9 @@ def decode_bytes(data: bytes) -> Decoded:
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise InputError("decode", f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason} at byte {exc.start}") from exc
+                raise InputError(
+                    "decode", f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason} at byte {exc.start}"
+                ) from exc
             return _checked(Decoded(text, encoding))
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -90,12 +93,14 @@ def _detected(data: bytes, decodings: dict[str, str]) -> Decoded:
     best = results.best()
     encoding = next((name for name in names if best is not None and _same_codec(best.encoding, name)), None)
     if encoding is None:
-        return Decoded(decodings["gb18030"], "gb18030", f"the bytes decode as {' and as '.join(names)} and the detector "
-                                                         "preferred neither: read as gb18030, check the text")
+        return Decoded(
+            decodings["gb18030"],
+            "gb18030",
+            f"the bytes decode as {' and as '.join(names)} and the detector preferred neither: read as gb18030, check the text",
+        )
     doubt = None
     if len(kept) > 1:
-        doubt = (f"the bytes decode as {' and as '.join(names)} and the detector found both plausible: read as "
-                 f"{encoding}, check the text")
+        doubt = f"the bytes decode as {' and as '.join(names)} and the detector found both plausible: read as {encoding}, check the text"
     return Decoded(decodings[encoding], encoding, doubt)
 
 
@@ -117,8 +122,11 @@ def _utf16_without_bom(data: bytes) -> Decoded | None:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    readable = sum(1 for ch in text if " " <= ch <= "~" or ch in "\t\r\n" or "\u4e00" <= ch <= "\u9fff"
-                   or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    readable = sum(
+        1
+        for ch in text
+        if " " <= ch <= "~" or ch in "\t\r\n" or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+    )
     return Decoded(text, encoding) if "\n" in text and readable >= 0.9 * len(text) else None
 
 

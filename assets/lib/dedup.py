@@ -10,12 +10,13 @@ Measures: MinHash + LSH (rensa) over character 3-grams of the masked text propos
 `similarity.compare` verifies; verified pairs, document links and curated overrides are joined into
 clusters (union-find that never joins a pair forced apart).
 """
+
 import csv
 import hashlib
 import re
 from collections import defaultdict
-from itertools import islice
 from dataclasses import astuple, dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -107,13 +108,18 @@ def read_overrides(raw_dir: Path) -> Overrides:
     for (level, pair), lines in decisions.items():
         if len(lines) > 1:
             a, b = sorted(pair)
-            result.problems.append(f"{OVERRIDES_NAME} lines {lines['same']} and {lines['different']}: {a} and {b} marked both "
-                                   "same and different; neither applied")
+            result.problems.append(
+                f"{OVERRIDES_NAME} lines {lines['same']} and {lines['different']}: {a} and {b} marked both "
+                "same and different; neither applied"
+            )
     conflicting = {key for key, lines in decisions.items() if len(lines) > 1}
     result.lines = [entry for entry in result.lines if (entry[1], frozenset(entry[2:4])) not in conflicting]
     for _, level, a, b, decision in result.lines:
-        same, different = ((result.documents_same, result.documents_different) if level == "document"
-                           else (result.measures_same, result.measures_different))
+        same, different = (
+            (result.documents_same, result.documents_different)
+            if level == "document"
+            else (result.measures_same, result.measures_different)
+        )
         if decision == "same":
             same.append((a, b))
         else:
@@ -144,16 +150,18 @@ def document_keys(documents: pd.DataFrame, measures: pd.DataFrame, squashed: dic
     return keys
 
 
-def find_document_duplicates(documents: pd.DataFrame, measures: pd.DataFrame, overrides: Overrides,
-                             squashed: dict[str, str] | None = None) -> DocumentDuplicates:
+def find_document_duplicates(
+    documents: pd.DataFrame, measures: pd.DataFrame, overrides: Overrides, squashed: dict[str, str] | None = None
+) -> DocumentDuplicates:
     if documents.empty:
         return DocumentDuplicates({}, {})
     keys = document_keys(documents, measures, squashed if squashed is not None else squashed_texts(measures))
     return resolve_duplicates(documents, keys, overlap_candidates(keys), overrides)
 
 
-def resolve_duplicates(documents: pd.DataFrame, keys: dict[str, list[tuple[str, str]]], candidates: set[tuple[str, str]],
-                       overrides: Overrides) -> DocumentDuplicates:
+def resolve_duplicates(
+    documents: pd.DataFrame, keys: dict[str, list[tuple[str, str]]], candidates: set[tuple[str, str]], overrides: Overrides
+) -> DocumentDuplicates:
     """Which candidate pairs (and pairs forced together) are copies, taken in order of their ids; `keys` needs only the
     documents of those pairs."""
     docs = documents.set_index("doc_id")
@@ -225,8 +233,14 @@ def _completeness(doc, items) -> tuple:
     more normalized text (with preamble and annex); fewer raw bytes for the same text (PDF spaces and full-width
     punctuation add bytes); then the smaller path."""
     metadata = sum(isinstance(doc.get(c), str) or hasattr(doc.get(c), "year") for c in ("issuer", "issue_date", "doc_number", "region"))
-    return (len(items), doc.get("script") == "simplified", metadata, int(doc["char_count"]), -int(doc.get("byte_count", 0)),
-            [-ord(c) for c in doc["source_file"]])
+    return (
+        len(items),
+        doc.get("script") == "simplified",
+        metadata,
+        int(doc["char_count"]),
+        -int(doc.get("byte_count", 0)),
+        [-ord(c) for c in doc["source_file"]],
+    )
 
 
 def _match(copy: list[tuple[str, str]], kept: list[tuple[str, str]]) -> dict[str, str]:
@@ -307,8 +321,9 @@ def candidate_pairs(texts: dict[str, str], threshold: float = LSH_THRESHOLD, num
     return set(_stream_candidates({i: masked(t) for i, t in texts.items()}, threshold, num_perm))
 
 
-def _stream_candidates(masked_texts: dict[str, str], threshold: float = LSH_THRESHOLD, num_perm: int = 64,
-                       index: "TextIndex | None" = None):
+def _stream_candidates(
+    masked_texts: dict[str, str], threshold: float = LSH_THRESHOLD, num_perm: int = 64, index: "TextIndex | None" = None
+):
     """Each LSH candidate pair of ids of masked texts once, (smaller id, larger id), without holding them all in memory;
     the texts are added to `index` (a new one by default)."""
     ids = sorted(masked_texts)
@@ -364,10 +379,17 @@ def _bands(threshold: float, num_perm: int) -> int:
     return min(options, key=lambda b: abs((1 / b) ** (b / num_perm) - threshold))
 
 
-def cluster_measures(measures: pd.DataFrame, documents: pd.DataFrame, links: dict[str, str], overrides: Overrides,
-                     min_ratio: float = MIN_RATIO, max_content_chars: int = MAX_CONTENT_CHARS,
-                     squashed: dict[str, str] | None = None, known_verdicts: dict[bytes, tuple] | None = None,
-                     workers: int = 1) -> Clusters:
+def cluster_measures(
+    measures: pd.DataFrame,
+    documents: pd.DataFrame,
+    links: dict[str, str],
+    overrides: Overrides,
+    min_ratio: float = MIN_RATIO,
+    max_content_chars: int = MAX_CONTENT_CHARS,
+    squashed: dict[str, str] | None = None,
+    known_verdicts: dict[bytes, tuple] | None = None,
+    workers: int = 1,
+) -> Clusters:
     """Join measures that say the same thing into clusters. `known_verdicts` are pair verdicts from an earlier build
     (`Clusters.verdicts`, keyed by the masked texts and thresholds): they spare re-comparing unchanged candidates.
     Candidates are taken in blocks: the comparisons a block needs are made on `workers` cores, then its pairs are
@@ -454,6 +476,7 @@ class PairVerdicts:
 class SearchState:
     """What finds a new provision's matches without the rest of the corpus: one measure for each masked text, and the
     LSH index of those texts (kept only where no "different" override makes the order of joins matter)."""
+
     entry_of_text: dict[str, str]
     index: TextIndex
 
@@ -491,8 +514,14 @@ def cluster_rows(groups, order: dict[str, tuple], keys: dict[str, str]) -> list[
         representative = min(members, key=order.__getitem__)
         for measure_id in sorted(members, key=order.__getitem__):
             similarity = 1.0 if measure_id == representative else _jaccard(grams, keys[measure_id], keys[representative])
-            rows.append({"measure_id": measure_id, "cluster_id": f"c-{representative}", "is_representative": measure_id == representative,
-                         "similarity": round(similarity, 4)})
+            rows.append(
+                {
+                    "measure_id": measure_id,
+                    "cluster_id": f"c-{representative}",
+                    "is_representative": measure_id == representative,
+                    "similarity": round(similarity, 4),
+                }
+            )
     return rows
 
 
@@ -514,8 +543,11 @@ def _jaccard(grams: dict[str, set[str]], a: str, b: str) -> float:
 
 def representative_order(measures: pd.DataFrame, documents: pd.DataFrame) -> dict[str, tuple]:
     """A cluster's representative: from a kept (not duplicate) document, earliest path, then order in it."""
-    copies = dict(zip(documents["doc_id"], documents["duplicate_of"].map(lambda v: isinstance(v, str)))) \
-        if "duplicate_of" in documents else {}
+    copies = (
+        dict(zip(documents["doc_id"], documents["duplicate_of"].map(lambda v: isinstance(v, str)))) if "duplicate_of" in documents else {}
+    )
     paths = dict(zip(documents["doc_id"], documents["source_file"]))
-    return {measure_id: (copies.get(doc_id, False), paths[doc_id], seq)
-            for measure_id, doc_id, seq in zip(measures["measure_id"].tolist(), measures["doc_id"].tolist(), measures["seq"].tolist())}
+    return {
+        measure_id: (copies.get(doc_id, False), paths[doc_id], seq)
+        for measure_id, doc_id, seq in zip(measures["measure_id"].tolist(), measures["doc_id"].tolist(), measures["seq"].tolist())
+    }

@@ -8,6 +8,7 @@ connected components of the pairs joined, whatever order they are joined in and 
 edited overrides or rules, a "different" override between measures, or an added document that changes what an earlier
 one is a copy of.
 """
+
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -16,9 +17,22 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .dedup import (CLUSTER_COLUMNS, Clusters, DocumentDuplicates, Overrides, PairVerdicts, SearchState, cluster_measures,
-                    cluster_rows, could_be_copies, document_keys, overlap_candidates, provision_postings, representative_order,
-                    resolve_duplicates)
+from .dedup import (
+    CLUSTER_COLUMNS,
+    Clusters,
+    DocumentDuplicates,
+    Overrides,
+    PairVerdicts,
+    SearchState,
+    cluster_measures,
+    cluster_rows,
+    could_be_copies,
+    document_keys,
+    overlap_candidates,
+    provision_postings,
+    representative_order,
+    resolve_duplicates,
+)
 from .per_document import rows_where, take_runs
 from .portable import register
 from .similarity import MAX_CONTENT_CHARS, MIN_RATIO, mask_numbers
@@ -28,6 +42,7 @@ from .similarity import MAX_CONTENT_CHARS, MIN_RATIO, mask_numbers
 class DedupState:
     """What one build's deduplication leaves for the next: the corpus it saw and the structures that find the
     matches of a new document without looking at the others again."""
+
     doc_keys: dict[str, str]  # doc_id → parse key of every document deduplicated
     overrides: str  # fingerprint of the overrides applied
     postings: dict[str, list[str]]  # squashed provision text → the documents that have it
@@ -48,9 +63,16 @@ class Deduplicated:
     incremental: bool
 
 
-def deduplicate(documents: pd.DataFrame, measures: pd.DataFrame, doc_keys: dict[str, str | None], overrides: Overrides,
-                squashed: pd.Series, known_verdicts: dict[bytes, tuple], state: DedupState | None = None,
-                workers: int = 1) -> Deduplicated:
+def deduplicate(
+    documents: pd.DataFrame,
+    measures: pd.DataFrame,
+    doc_keys: dict[str, str | None],
+    overrides: Overrides,
+    squashed: pd.Series,
+    known_verdicts: dict[bytes, tuple],
+    state: DedupState | None = None,
+    workers: int = 1,
+) -> Deduplicated:
     """Copies of documents and clusters of measures: `state` updated where the corpus only grew, else computed whole.
     `squashed` is each measure's squashed text, indexed by measure_id (an update looks up only the ones it needs)."""
     measures = measures.reset_index(drop=True)  # row labels are positions (see `_texts`)
@@ -60,8 +82,12 @@ def deduplicate(documents: pd.DataFrame, measures: pd.DataFrame, doc_keys: dict[
 
 
 def overrides_fingerprint(overrides: Overrides) -> str:
-    decisions = (sorted(overrides.documents_same), sorted(sorted(p) for p in overrides.documents_different),
-                 sorted(overrides.measures_same), sorted(sorted(p) for p in overrides.measures_different))
+    decisions = (
+        sorted(overrides.documents_same),
+        sorted(sorted(p) for p in overrides.documents_different),
+        sorted(overrides.measures_same),
+        sorted(sorted(p) for p in overrides.measures_different),
+    )
     return hashlib.sha256(repr(decisions).encode()).hexdigest()
 
 
@@ -79,12 +105,20 @@ def _whole(documents, measures, doc_keys, overrides, squashed, known, workers) -
     keys = document_keys(documents, measures, squashed) if len(documents) else {}
     postings = provision_postings(keys)
     docs = resolve_duplicates(documents, keys, overlap_candidates(keys, postings), overrides) if keys else DocumentDuplicates({}, {})
-    clusters = cluster_measures(measures, _with_copies(documents, docs), docs.measure_links, overrides, squashed=squashed,
-                                known_verdicts=known, workers=workers)
+    clusters = cluster_measures(
+        measures, _with_copies(documents, docs), docs.measure_links, overrides, squashed=squashed, known_verdicts=known, workers=workers
+    )
     state = None
     if clusters.search is not None and all(doc_keys.get(d) for d in keys):
-        state = DedupState({d: doc_keys[d] for d in keys}, overrides_fingerprint(overrides), postings,
-                           {d: len(items) for d, items in keys.items()}, docs, clusters.search, clusters.frame)
+        state = DedupState(
+            {d: doc_keys[d] for d in keys},
+            overrides_fingerprint(overrides),
+            postings,
+            {d: len(items) for d, items in keys.items()},
+            docs,
+            clusters.search,
+            clusters.frame,
+        )
     return Deduplicated(docs, clusters, state, incremental=False)
 
 
@@ -113,27 +147,50 @@ def _grown(state: DedupState, documents, measures, doc_keys, overrides, squashed
     candidates = set(state.documents.candidates)
     for doc_id, items in new_keys.items():
         shared = Counter(other for text in dict.fromkeys(text for text, _ in items) for other in state.postings[text] if other != doc_id)
-        candidates |= {tuple(sorted((doc_id, other))) for other, n in shared.items()
-                       if could_be_copies(n, state.sizes[doc_id], state.sizes[other])}
+        candidates |= {
+            tuple(sorted((doc_id, other))) for other, n in shared.items() if could_be_copies(n, state.sizes[doc_id], state.sizes[other])
+        }
     by_file = dict(zip(documents["source_file"].tolist(), documents["doc_id"].tolist()))
     involved = {d for pair in candidates for d in pair} | {by_file[f] for pair in overrides.documents_same for f in pair if f in by_file}
     of_involved = rows_where(measures, measures["doc_id"].isin(involved))
-    docs = resolve_duplicates(documents, document_keys(rows_where(documents, documents["doc_id"].isin(involved)), of_involved,
-                                                       _texts(squashed, of_involved)), candidates, overrides)
+    docs = resolve_duplicates(
+        documents,
+        document_keys(rows_where(documents, documents["doc_id"].isin(involved)), of_involved, _texts(squashed, of_involved)),
+        candidates,
+        overrides,
+    )
     new_ids = set(new_measures["measure_id"].tolist())
-    if ({d: k for d, k in docs.duplicate_of.items() if d in state.doc_keys} != state.documents.duplicate_of
-            or {m: k for m, k in docs.measure_links.items() if m not in new_ids and k not in new_ids} != state.documents.measure_links):
+    if {d: k for d, k in docs.duplicate_of.items() if d in state.doc_keys} != state.documents.duplicate_of or {
+        m: k for m, k in docs.measure_links.items() if m not in new_ids and k not in new_ids
+    } != state.documents.measure_links:
         return None  # an added document changed what an earlier one is a copy of
-    clusters = _grow_clusters(state, measures, _with_copies(documents, docs), docs, new_measures, new_ids, overrides, squashed,
-                              PairVerdicts(known, MIN_RATIO, MAX_CONTENT_CHARS, workers))
+    clusters = _grow_clusters(
+        state,
+        measures,
+        _with_copies(documents, docs),
+        docs,
+        new_measures,
+        new_ids,
+        overrides,
+        squashed,
+        PairVerdicts(known, MIN_RATIO, MAX_CONTENT_CHARS, workers),
+    )
     state.doc_keys.update({d: doc_keys[d] for d in added})
     state.documents, state.frame = docs, clusters.frame
     return Deduplicated(docs, clusters, state, incremental=True)
 
 
-def _grow_clusters(state: DedupState, measures: pd.DataFrame, documents: pd.DataFrame, docs: DocumentDuplicates,
-                   new_measures: pd.DataFrame, new_ids: set[str], overrides: Overrides, squashed: pd.Series,
-                   verdicts: PairVerdicts) -> Clusters:
+def _grow_clusters(
+    state: DedupState,
+    measures: pd.DataFrame,
+    documents: pd.DataFrame,
+    docs: DocumentDuplicates,
+    new_measures: pd.DataFrame,
+    new_ids: set[str],
+    overrides: Overrides,
+    squashed: pd.Series,
+    verdicts: PairVerdicts,
+) -> Clusters:
     """The added measures joined to last build's clusters (each old cluster one node) and to each other; the clusters
     they touch get their representative and similarities again, the others keep their rows."""
     old = state.frame
@@ -157,8 +214,9 @@ def _grow_clusters(state: DedupState, measures: pd.DataFrame, documents: pd.Data
             parent[max(ra, rb)] = min(ra, rb)
 
     present = new_ids | cluster_at.keys()
-    for a, b in [(m, k) for m, k in docs.measure_links.items() if m in new_ids or k in new_ids] + \
-                [p for p in overrides.measures_same if (p[0] in new_ids or p[1] in new_ids) and p[0] in present and p[1] in present]:
+    for a, b in [(m, k) for m, k in docs.measure_links.items() if m in new_ids or k in new_ids] + [
+        p for p in overrides.measures_same if (p[0] in new_ids or p[1] in new_ids) and p[0] in present and p[1] in present
+    ]:
         union(a, b)
     masked = {m: mask_numbers(text) for m, text in sorted(_texts(squashed, new_measures).items())}
     entries, fresh = state.search.entry_of_text, []
@@ -190,8 +248,10 @@ def _grow_clusters(state: DedupState, measures: pd.DataFrame, documents: pd.Data
     kept = rows_where(old, ~old["cluster_id"].isin(merged)) if merged else old
     frame = pd.concat([kept, pd.DataFrame(rows, columns=CLUSTER_COLUMNS)], ignore_index=True)
     # sorted in Arrow (pandas factorizes both string keys of every row first: 0.8 s at 10,000 plans)
-    order = pc.sort_indices(pa.table({"cluster_id": pa.array(frame["cluster_id"].array), "measure_id": pa.array(frame["measure_id"].array)}),
-                            sort_keys=[("cluster_id", "ascending"), ("measure_id", "ascending")])
+    order = pc.sort_indices(
+        pa.table({"cluster_id": pa.array(frame["cluster_id"].array), "measure_id": pa.array(frame["measure_id"].array)}),
+        sort_keys=[("cluster_id", "ascending"), ("measure_id", "ascending")],
+    )
     frame = frame.iloc[order.to_numpy()].reset_index(drop=True)
     return Clusters(frame, len(pairs), verified, {**verdicts.known, **verdicts.seen}, state.search)
 

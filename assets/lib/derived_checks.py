@@ -1,6 +1,7 @@
 """The derived `check_*` columns some expectations read: facts about a row that need other rows or tables (does a
 foreign key exist, does a provision's text stand at its offsets in its document, does its number follow the previous
 one), computed here in pandas and Arrow and checked by great-expectations as plain column values."""
+
 import re
 
 import duckdb
@@ -12,12 +13,13 @@ import pyarrow.compute as pc
 from .expectations import GROWTH_OR_REDUCTION, fk_check_column
 from .per_document import rows_at
 from .row_memo import RowMemo
-from .store import hashed_rows
 from .schema import TABLES
+from .store import hashed_rows
 
 
-def check_frames(frames: dict[str, pd.DataFrame], memo: RowMemo | None = None,
-                 hashes: dict[str, np.ndarray] | None = None) -> dict[str, pd.DataFrame]:
+def check_frames(
+    frames: dict[str, pd.DataFrame], memo: RowMemo | None = None, hashes: dict[str, np.ndarray] | None = None
+) -> dict[str, pd.DataFrame]:
     """Each table with the derived `check_*` columns its suite looks at (computed here, in plain pandas). With a
     `memo` (and the row hashes of each table), span verdicts it holds are taken from it: only rows whose values or
     document text no earlier validation saw are looked up in the texts."""
@@ -70,8 +72,9 @@ def _exists(values: pd.Series, keys: pd.Series, con: duckdb.DuckDBPyConnection |
         with duckdb.connect() as own:
             return _exists(values, keys, own)
     arrow, key_set = _same_type(_arrow(values), _arrow(keys))
-    exists = _found(con, {"checked": pa.table({"v": arrow}), "keys": pa.table({"k": key_set})},
-                    "SELECT position FROM checked SEMI JOIN keys ON v = k")
+    exists = _found(
+        con, {"checked": pa.table({"v": arrow}), "keys": pa.table({"k": key_set})}, "SELECT position FROM checked SEMI JOIN keys ON v = k"
+    )
     return pd.Series(np.where(values.isna().to_numpy(), None, exists), index=values.index, dtype=object)
 
 
@@ -118,13 +121,17 @@ def _named_after_member(clusters: pd.DataFrame, con: duckdb.DuckDBPyConnection) 
     cluster (a cluster is named after its representative): a semi-join of the table with itself in DuckDB (0.1 s for
     477,000 rows; Arrow's index_in 0.2–0.5 s)."""
     rows = pa.table({"cluster_id": _arrow(clusters["cluster_id"]), "measure_id": _arrow(clusters["measure_id"])})
-    named = _found(con, {"c": rows, "m": rows}, "SELECT position FROM c SEMI JOIN m "
-                                               "ON m.measure_id = substr(c.cluster_id, 3) AND m.cluster_id = c.cluster_id")
+    named = _found(
+        con,
+        {"c": rows, "m": rows},
+        "SELECT position FROM c SEMI JOIN m ON m.measure_id = substr(c.cluster_id, 3) AND m.cluster_id = c.cluster_id",
+    )
     return pd.Series(named, index=clusters.index, dtype=bool)
 
 
-def _spans(rows: pd.DataFrame, texts: pd.DataFrame, strict: bool, table: str, memo: RowMemo | None,
-           hashes: dict[str, np.ndarray] | None) -> list[bool] | np.ndarray:
+def _spans(
+    rows: pd.DataFrame, texts: pd.DataFrame, strict: bool, table: str, memo: RowMemo | None, hashes: dict[str, np.ndarray] | None
+) -> list[bool] | np.ndarray:
     """`_spans_ok` of the rows of `table`; with a memo, computed only for rows it holds no verdict on, by key: the
     row's hash with the hash of its document's text row."""
     if memo is None:

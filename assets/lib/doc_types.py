@@ -1,4 +1,5 @@
 """What kind of document a title names (plan, measures, opinion, regulation, notice) and whether it is a draft."""
+
 import csv
 import re
 from functools import lru_cache

@@ -1,4 +1,5 @@
 """One raw file → one normalized document with metadata, and its provisions as `measures` rows."""
+
 import datetime as dt
 import hashlib
 from collections import Counter
@@ -59,8 +60,12 @@ def read_document(raw: RawFile) -> NormalizedDocument:
     data = read_regular(raw.path, MAX_BYTES)
     sha256 = hashlib.sha256(data).hexdigest()
     if sha256 != raw.sha256:  # what is parsed must be what was hashed: the hash keys the cache and is published
-        raise InputError("inventory", f"changed while the build was reading it (hashed as {raw.sha256[:12]}, read as "
-                                      f"{sha256[:12]}); not published by this build, read again by the next", transient=True)
+        raise InputError(
+            "inventory",
+            f"changed while the build was reading it (hashed as {raw.sha256[:12]}, read as "
+            f"{sha256[:12]}); not published by this build, read again by the next",
+            transient=True,
+        )
     source = read_source(raw.source_file, data)
     normalized = normalize_text(source.text)
     if not normalized.text.strip():
@@ -93,12 +98,18 @@ def extract_outline(doc: NormalizedDocument) -> Outline:
     outline = parse_outline(doc.text)
     if not outline.provisions:
         lines = doc.text.split("\n")
-        raise InputError("outline", f"no provisions found in {len(lines)} line(s) of text: tried numbering labels (一、 （一） 1. （1） ① "
-                                    "第X条 一是, also behind debris and run together on one line) and unnumbered paragraphs ending in a "
-                                    f"responsibility annotation; the text starts {lines[0][:40]!r}")
+        raise InputError(
+            "outline",
+            f"no provisions found in {len(lines)} line(s) of text: tried numbering labels (一、 （一） 1. （1） ① "
+            "第X条 一是, also behind debris and run together on one line) and unnumbered paragraphs ending in a "
+            f"responsibility annotation; the text starts {lines[0][:40]!r}",
+        )
     if len(outline.provisions) > MAX_PROVISIONS:
-        raise InputError("outline", f"{len(outline.provisions)} numbered provisions, more than the {MAX_PROVISIONS} "
-                                    "a single plan can plausibly hold: not a policy plan, or several documents in one file")
+        raise InputError(
+            "outline",
+            f"{len(outline.provisions)} numbered provisions, more than the {MAX_PROVISIONS} "
+            "a single plan can plausibly hold: not a policy plan, or several documents in one file",
+        )
     return outline
 
 
@@ -117,12 +128,29 @@ class DocumentProvisions:
 
 LONG_STRING = pa.large_string()  # pandas' Arrow-backed strings: taken over as they are, not converted
 SECTION_PATH = pa.list_(LONG_STRING)
-MEASURE_SCHEMA = pa.schema([
-    ("measure_id", LONG_STRING), ("doc_id", LONG_STRING), ("seq", pa.int64()), ("kind", LONG_STRING), ("number", pa.int64()),
-    ("label", LONG_STRING), ("section_path", SECTION_PATH), ("title", LONG_STRING), ("text", LONG_STRING),
-    ("cluster_id", LONG_STRING), ("repeated_text_removed", pa.bool_()), ("char_start", pa.int64()), ("char_end", pa.int64()),
-    ("responsibility_text", LONG_STRING), ("section_responsibility_text", LONG_STRING),
-    ("page_start", pa.int64()), ("page_end", pa.int64()), ("table_number", pa.int64()), ("table_row", pa.int64())])
+MEASURE_SCHEMA = pa.schema(
+    [
+        ("measure_id", LONG_STRING),
+        ("doc_id", LONG_STRING),
+        ("seq", pa.int64()),
+        ("kind", LONG_STRING),
+        ("number", pa.int64()),
+        ("label", LONG_STRING),
+        ("section_path", SECTION_PATH),
+        ("title", LONG_STRING),
+        ("text", LONG_STRING),
+        ("cluster_id", LONG_STRING),
+        ("repeated_text_removed", pa.bool_()),
+        ("char_start", pa.int64()),
+        ("char_end", pa.int64()),
+        ("responsibility_text", LONG_STRING),
+        ("section_responsibility_text", LONG_STRING),
+        ("page_start", pa.int64()),
+        ("page_end", pa.int64()),
+        ("table_number", pa.int64()),
+        ("table_row", pa.int64()),
+    ]
+)
 
 
 def document_provisions(doc: NormalizedDocument) -> DocumentProvisions:
@@ -189,29 +217,35 @@ def measure_rows(doc_id: str, outline: Outline, origins: tuple[Origin, ...] = ()
         measure_id = f"{doc_id}-{p.kind}-{p.number:03d}" + (f"-{occurrence}" if occurrence > 1 else "")
         own = [p.annotation] if p.annotation else []
         text, repeated = remove_repetition(p.text)
-        rows.append({
-            "measure_id": measure_id,
-            "doc_id": doc_id,
-            "seq": p.seq,
-            "kind": p.kind,
-            "number": p.number,
-            "label": p.label,
-            "section_path": list(p.section_path),
-            "title": p.title,
-            "text": text,
-            "cluster_id": measure_id,
-            "repeated_text_removed": repeated,
-            "char_start": p.char_start,
-            "char_end": p.char_end,
-            "responsibility_text": "\n".join(own + list(p.annotation_lines)) or None,
-            "section_responsibility_text": "\n".join(p.section_annotation_lines) or None,
-            **_provenance(origins, p.char_start, p.char_end),
-        })
+        rows.append(
+            {
+                "measure_id": measure_id,
+                "doc_id": doc_id,
+                "seq": p.seq,
+                "kind": p.kind,
+                "number": p.number,
+                "label": p.label,
+                "section_path": list(p.section_path),
+                "title": p.title,
+                "text": text,
+                "cluster_id": measure_id,
+                "repeated_text_removed": repeated,
+                "char_start": p.char_start,
+                "char_end": p.char_end,
+                "responsibility_text": "\n".join(own + list(p.annotation_lines)) or None,
+                "section_responsibility_text": "\n".join(p.section_annotation_lines) or None,
+                **_provenance(origins, p.char_start, p.char_end),
+            }
+        )
     return rows
 
 
 def _provenance(origins: tuple[Origin, ...], start: int, end: int) -> dict:
     """The PDF pages a provision's text runs over and the task-table row it was rendered from (None where not known)."""
     row = row_of(origins, start)
-    return {"page_start": page_of(origins, start), "page_end": page_of(origins, max(start, end - 1)),
-            "table_number": row.table if row else None, "table_row": row.row if row else None}
+    return {
+        "page_start": page_of(origins, start),
+        "page_end": page_of(origins, max(start, end - 1)),
+        "table_number": row.table if row else None,
+        "table_row": row.row if row else None,
+    }

@@ -1,5 +1,6 @@
 """A Word (.docx) file → its text: paragraphs and tables in document order (python-docx); task tables rendered by
 `task_tables`, other tables one cell per line."""
+
 import io
 import zipfile
 

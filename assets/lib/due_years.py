@@ -1,10 +1,13 @@
 """The year a target is due by when its own text names none: the end of the plan's period as its title states it
 (`2022年度…工作方案`, `三年（2022—2024）攻坚行动方案`), else the latest year its goal section sets (`到2025年，…`).
 Kept apart from `targets.year`, which only holds years the text states for the target."""
+
 import re
 
 PERIOD = re.compile(r"(?P<y1>(?:19|20)\d{2})\s*年?\s*(?:[—\-－~～至到]\s*(?P<y2>(?:19|20)\d{2}))?\s*(?:年度?)?")
-GOAL_YEAR = re.compile(r"(?:^|[到至于。；\n，]|——)\s*(?P<y1>(?:19|20)\d{2})(?:\s*[—\-－~至到]\s*(?P<y2>(?:19|20)\d{2}))?\s*年(?!代|以来|来)")
+GOAL_YEAR = re.compile(
+    r"(?:^|[到至于。；\n，]|——)\s*(?P<y1>(?:19|20)\d{2})(?:\s*[—\-－~至到]\s*(?P<y2>(?:19|20)\d{2}))?\s*年(?!代|以来|来)"
+)
 
 
 def plan_period_end(title: str | None) -> int | None:

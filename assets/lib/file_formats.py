@@ -4,6 +4,7 @@ The extension table is data (`data/file_formats.csv`: format, read or not, what 
 first bytes of a file override its extension where they are unambiguous (a PDF saved as `.txt` is read as a PDF,
 a password-protected `.docx` is an OLE2 container, not a ZIP).
 """
+
 import csv
 import glob
 import io
@@ -59,18 +60,26 @@ def sniffed_format(data: bytes, declared: FileFormat) -> FileFormat:
         return _by_extension()[".pdf"]
     if head.startswith(OLE2):
         if declared.format == "docx":
-            return FileFormat("docx", False, "password-protected (encrypted) Word document: remove the password in Word or "
-                                             "LibreOffice and save it again as .docx")
+            return FileFormat(
+                "docx",
+                False,
+                "password-protected (encrypted) Word document: remove the password in Word or LibreOffice and save it again as .docx",
+            )
         if declared.read:
-            return FileFormat("ole2", False, "is a legacy Microsoft Office or WPS file (OLE2), not "
-                                             f"{declared.format}: open it in LibreOffice and save it as .docx or plain text")
+            return FileFormat(
+                "ole2",
+                False,
+                "is a legacy Microsoft Office or WPS file (OLE2), not "
+                f"{declared.format}: open it in LibreOffice and save it as .docx or plain text",
+            )
         return declared
     if head.startswith(b"PK\x03\x04"):
         if _is_word(data):
             return _by_extension()[".docx"]
         if declared.read:
-            return FileFormat("zip", False, f"is a ZIP archive, not {declared.format}: unpack it into RAW_DIR so each document "
-                                            "is a file of its own")
+            return FileFormat(
+                "zip", False, f"is a ZIP archive, not {declared.format}: unpack it into RAW_DIR so each document is a file of its own"
+            )
         return declared
     if declared.read and head.startswith(IMAGE_MAGIC):
         return _by_extension()[".png"]

@@ -3,6 +3,7 @@
 divisions.csv is the official list (see benchmarks/make_divisions.py for its source and date); the names texts use
 beyond the official ones are derived by rule (自治州 without its peoples: 湘西州, 湘西自治州, 湘西) or listed in
 region_aliases.csv (巴州, 文号 abbreviations such as 鄂) and zones.csv (functional zones such as 广州开发区)."""
+
 import csv
 import re
 from dataclasses import dataclass
@@ -13,10 +14,63 @@ DATA = Path(__file__).resolve().parent / "data"
 LEVELS = ("province", "prefecture", "county")
 MUNICIPALITY = "直辖市"
 # The 55 minority peoples' names as they appear inside the names of autonomous divisions (湘西土家族苗族自治州).
-PEOPLES = ("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣",
-           "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗",
-           "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固",
-           "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺")
+PEOPLES = (
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "高山",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+)
 # Suffixes that make a name a division's (longest first), and what the bare stem before them may be completed with.
 SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "省", "市", "盟", "州", "县", "旗", "区")
 
@@ -110,8 +164,7 @@ def gazetteer() -> Gazetteer:
     divisions = {}
     former: dict[str, set[str]] = {}
     for row in _read("divisions.csv"):
-        d = Division(row["region_code"], row["name"], row["level"], row["kind"], row["parent_code"] or None,
-                     row["listed_until"] or None)
+        d = Division(row["region_code"], row["name"], row["level"], row["kind"], row["parent_code"] or None, row["listed_until"] or None)
         divisions[d.code] = d
         for old in filter(None, row["former_names"].split("|")):
             former.setdefault(old, set()).add(d.code)
@@ -138,15 +191,33 @@ def gazetteer() -> Gazetteer:
     unknown = {c for codes in [*names.values(), *abbreviations.values()] for c in codes} - set(divisions)
     if unknown:
         raise ValueError(f"assets/lib/data: region codes {sorted(unknown)} are not in divisions.csv")
-    return Gazetteer(divisions, {k: frozenset(v) for k, v in names.items()}, zones, {k: frozenset(v) for k, v in stems.items()},
-                     {k: frozenset(v) for k, v in abbreviations.items()}, generic, organ_tokens, cues, max(map(len, names)),
-                     re.compile("[" + re.escape("".join(sorted({n[-1] for n in names}))) + "]"),
-                     {stem_of(d.name) or d.name: d.code for d in divisions.values() if d.level == "province" and not d.listed_until})
+    return Gazetteer(
+        divisions,
+        {k: frozenset(v) for k, v in names.items()},
+        zones,
+        {k: frozenset(v) for k, v in stems.items()},
+        {k: frozenset(v) for k, v in abbreviations.items()},
+        generic,
+        organ_tokens,
+        cues,
+        max(map(len, names)),
+        re.compile("[" + re.escape("".join(sorted({n[-1] for n in names}))) + "]"),
+        {stem_of(d.name) or d.name: d.code for d in divisions.values() if d.level == "province" and not d.listed_until},
+    )
 
 
 def region_rows() -> list[dict]:
     """The `regions` table: every division of the list, with its province's name."""
     gaz = gazetteer()
-    return [{"region_code": d.code, "name": d.name, "level": d.level, "kind": d.kind, "parent_code": d.parent_code,
-             "province": gaz.lineage(d.code)[0].name, "listed_until": int(d.listed_until) if d.listed_until else None}
-            for d in sorted(gaz.divisions.values(), key=lambda d: d.code)]
+    return [
+        {
+            "region_code": d.code,
+            "name": d.name,
+            "level": d.level,
+            "kind": d.kind,
+            "parent_code": d.parent_code,
+            "province": gaz.lineage(d.code)[0].name,
+            "listed_until": int(d.listed_until) if d.listed_until else None,
+        }
+        for d in sorted(gaz.divisions.values(), key=lambda d: d.code)
+    ]

@@ -1,6 +1,7 @@
 """A saved web page → the article's text: trafilatura finds the main content (navigation, share buttons and footer
 dropped); page chrome it keeps (当前位置, 发布时间/浏览次数) is dropped by the patterns in `data/web_page_chrome.csv`;
 the title is the article's, not `<title>`'s site suffix; task tables are rendered by `task_tables` first."""
+
 import csv
 import re
 from functools import lru_cache
@@ -30,7 +31,8 @@ def is_chrome(line: str) -> bool:
 def read_html(data: bytes) -> SourceText:
     """The article of a saved web page as text, with its task tables' rows located in it."""
     import trafilatura  # imported here: only folders with web pages pay for it
-    from lxml import etree, html as lxml_html
+    from lxml import etree
+    from lxml import html as lxml_html
 
     decoded = decode_bytes(data)
     try:
@@ -50,8 +52,10 @@ def read_html(data: bytes) -> SourceText:
             etree.SubElement(block, "p").text = line
         table.getparent().replace(table, block)
         rows += [(rendered.lines[first], rendered.lines[end - 1], tables, row) for first, end, row in rendered.rows]
-    extracted = trafilatura.extract(tree, include_tables=True, favor_recall=True, include_comments=False,
-                                    include_images=False, deduplicate=False) or ""
+    extracted = (
+        trafilatura.extract(tree, include_tables=True, favor_recall=True, include_comments=False, include_images=False, deduplicate=False)
+        or ""
+    )
     lines = [line.strip() for line in extracted.split("\n")]
     lines = [line for line in lines if line and not is_chrome(line)]
     title = _title(tree)
@@ -68,8 +72,11 @@ def _title(tree) -> str | None:
     """The article's title: the longest heading (h1-h3, or an element whose class or id says title) that the page's
     <title> also holds (sites write `article_site name`), else the first <h1>, else the longest part of <title>."""
     page_title = _squeezed(" ".join(t.text_content() for t in tree.iter("title")))
-    candidates = [_squeezed(node.text_content()) for node in tree.iter("h1", "h2", "h3", "div", "p", "span", "td")
-                  if node.tag in ("h1", "h2", "h3") or "title" in (node.get("class", "") + node.get("id", "")).lower()]
+    candidates = [
+        _squeezed(node.text_content())
+        for node in tree.iter("h1", "h2", "h3", "div", "p", "span", "td")
+        if node.tag in ("h1", "h2", "h3") or "title" in (node.get("class", "") + node.get("id", "")).lower()
+    ]
     candidates = [c for c in candidates if 4 <= len(c) <= 150]
     in_title = [c for c in candidates if c in page_title]
     if in_title:

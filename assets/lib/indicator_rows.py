@@ -1,5 +1,6 @@
 """Rows of `measure_indicators`, `indicators`, `comparable_metrics`, `unit_conversions`, and the indicator
 and comparable metric of each target."""
+
 import pandas as pd
 
 from .comparable import conversion_table, metric_code, metric_table
@@ -13,8 +14,15 @@ def measure_indicator_rows(measures: pd.DataFrame) -> pd.DataFrame:
     columns = (measures[c].tolist() for c in ("measure_id", "kind", "title", "text"))
     for measure_id, kind, title, text in zip(*columns):
         for n, match in enumerate(tag_provision(kind, title, text)):
-            rows.append({"measure_id": measure_id, "indicator_code": match.indicator, "score": match.score,
-                         "is_primary": n == 0, "evidence": match.evidence})
+            rows.append(
+                {
+                    "measure_id": measure_id,
+                    "indicator_code": match.indicator,
+                    "score": match.score,
+                    "is_primary": n == 0,
+                    "evidence": match.evidence,
+                }
+            )
     return pd.DataFrame(rows, columns=TABLES["measure_indicators"].column_names)
 
 

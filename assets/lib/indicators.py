@@ -6,6 +6,7 @@ three times its weight, in the body once, and only half when it is one item of a
 (`市场准入、产业发展、政府采购、招标投标等`), where it is named in passing. An indicator is tagged when
 its score reaches TAG_SCORE; a provision with none is `other`.
 """
+
 import bisect
 import csv
 import re
@@ -113,6 +114,7 @@ def _list_item_test(text: str):
         left = bisect.bisect_left(positions, start) - 1
         right = bisect.bisect_left(positions, end)
         return (left >= 0 and marks[left][1] == "、") or (right < len(marks) and marks[right][1] == "、")
+
     return is_item
 
 
@@ -153,7 +155,7 @@ def tag_provision(kind: str, title: str, text: str) -> list[Match]:
     leading indicator's score: a plan on tax that names 政务服务 once is not also about government services."""
     if kind in NO_TOPIC_KINDS:
         return [Match(OTHER, 0.0, f"kind:{kind}")]
-    body = text[len(title):] if text.startswith(title) else text
+    body = text[len(title) :] if text.startswith(title) else text
     order = taxonomy_order()
     scores = {code: s for code, s in score_indicators(title, body).items() if s.score >= TAG_SCORE and s.topical}
     top = max((s.score for s in scores.values()), default=0.0)

@@ -1,5 +1,6 @@
 """The raw files of a build: every document under RAW_DIR at any depth (`file_formats`: text, web pages, Word, PDF, and
 formats that are listed only to be quarantined), hashed, with its manifest row."""
+
 import hashlib
 import os
 import stat

@@ -1,5 +1,6 @@
 """Keywords per provision: jieba's TF-IDF (extract_tags' weighting) with the inverse document frequency computed from
 this corpus's own provisions instead of jieba's general-language table, which knows nothing of 容缺受理 or 拿地即开工."""
+
 import csv
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +32,8 @@ def keyword_rows(tokens: pd.DataFrame, counted: list[str], per_measure: int = KE
         con.register("tokens", tokens[["measure_id", "token", "word_tf"]])
         con.register("counted", pd.DataFrame({"measure_id": pd.Series(counted, dtype=object)}))
         con.register("stopwords", pd.DataFrame({"word": pd.Series(stopwords(), dtype=object)}))
-        return con.execute("""
+        return con.execute(
+            """
             WITH candidates AS (
                 SELECT measure_id, token AS keyword, word_tf FROM tokens
                 WHERE word_tf > 0 AND length(token) >= 2 AND regexp_matches(token, '\\p{L}')
@@ -47,4 +49,6 @@ def keyword_rows(tokens: pd.DataFrame, counted: list[str], per_measure: int = KE
                    row_number() OVER (PARTITION BY measure_id ORDER BY weight DESC, keyword) AS rank
             FROM weighted WHERE weight > 0
             QUALIFY rank <= ?
-            ORDER BY measure_id, rank""", [per_measure]).df()
+            ORDER BY measure_id, rank""",
+            [per_measure],
+        ).df()

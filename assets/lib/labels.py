@@ -3,6 +3,7 @@
 Shared by the normalizer (to break run-on lines into paragraphs) and the outline parser.
 Patterns expect normalized text: full-width brackets `（）`, ASCII digits and `.`.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ def match_label(line: str, pos: int = 0) -> Label | None:
     if number is None:
         return None
     end = m.end()
-    rest = line[end:end + 1]
+    rest = line[end : end + 1]
     if not rest or rest in "，。；：、）" or (style == "cn_dun" and rest.isdigit()):
         return None  # a label must be followed by text, not punctuation or a number
     return Label(style, number, m.group(0), end - pos)

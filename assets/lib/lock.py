@@ -5,6 +5,7 @@ An advisory `flock` on `WAREHOUSE_DIR/.lock`, which the kernel releases when the
 second writer gets. Within one process the lock is re-entrant: `make build` takes it before it starts the run, and the
 run's resource, which takes it for runs started elsewhere (the Dagster UI, a sensor), finds it held already.
 """
+
 import datetime as dt
 import fcntl
 import json
@@ -42,14 +43,21 @@ def acquire(warehouse_dir: Path, what: str, wait: float = 0.0, on_wait=None) -> 
             holder = _holder(fd)
             if time.monotonic() >= deadline:
                 os.close(fd)
-                raise WarehouseBusy(f"{warehouse_dir} is being written by {holder}; {what} not started. Run it again when "
-                                    "that one has finished (or set WAREHOUSE_LOCK_WAIT=<seconds> to wait for it)") from None
+                raise WarehouseBusy(
+                    f"{warehouse_dir} is being written by {holder}; {what} not started. Run it again when "
+                    "that one has finished (or set WAREHOUSE_LOCK_WAIT=<seconds> to wait for it)"
+                ) from None
             if not waited and on_wait is not None:
                 on_wait(f"waiting for {holder} to finish writing {warehouse_dir}")
             waited = True
             time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
-    info = {"pid": os.getpid(), "host": socket.gethostname(), "what": what, "command": " ".join(sys.argv)[:200],
-            "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    info = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "what": what,
+        "command": " ".join(sys.argv)[:200],
+        "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
     os.ftruncate(fd, 0)
     os.pwrite(fd, json.dumps(info).encode(), 0)
     _held[path] = [fd, 1]
@@ -87,7 +95,9 @@ def _holder(fd: int) -> str:
     """Who holds the lock, as its file says."""
     try:
         info = json.loads(os.pread(fd, 4096, 0) or b"{}")
-        return (f"{info.get('what', 'another process')} (process {info.get('pid')} on {info.get('host')}, since "
-                f"{info.get('since')}: {info.get('command')})")
+        return (
+            f"{info.get('what', 'another process')} (process {info.get('pid')} on {info.get('host')}, since "
+            f"{info.get('since')}: {info.get('command')})"
+        )
     except (OSError, ValueError):
         return "another process"

@@ -1,4 +1,5 @@
 """The optional sources manifest (`sources.csv` in RAW_DIR): per-file metadata that overrides inference."""
+
 import csv
 import datetime as dt
 import hashlib
@@ -13,8 +14,20 @@ from .normalize import unify_width
 from .plausibility import implausible_date_reason, plausible_date
 
 MANIFEST_NAME = "sources.csv"
-COLUMNS = ("file", "title", "issuer", "region", "region_code", "admin_level", "issue_date", "doc_number", "format", "source_note",
-           "source_url", "retrieved_on")
+COLUMNS = (
+    "file",
+    "title",
+    "issuer",
+    "region",
+    "region_code",
+    "admin_level",
+    "issue_date",
+    "doc_number",
+    "format",
+    "source_note",
+    "source_url",
+    "retrieved_on",
+)
 DATE_COLUMNS = ("issue_date", "retrieved_on")
 VERBATIM = ("file", "source_note", "source_url")  # not width-unified
 
@@ -70,19 +83,25 @@ def read_manifest(raw_dir: Path) -> Manifest:
                 try:
                     clean[column] = dt.date.fromisoformat(clean[column])
                 except ValueError:
-                    manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): {column} {clean[column]!r} is not YYYY-MM-DD; ignored")
+                    manifest.problems.append(
+                        f"{MANIFEST_NAME} line {line_no} ({name}): {column} {clean[column]!r} is not YYYY-MM-DD; ignored"
+                    )
                     clean[column] = ""
                     continue
                 if not plausible_date(clean[column]):
-                    manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): {implausible_date_reason(clean[column], column)}; ignored")
+                    manifest.problems.append(
+                        f"{MANIFEST_NAME} line {line_no} ({name}): {implausible_date_reason(clean[column], column)}; ignored"
+                    )
                     clean[column] = ""
         if clean.get("source_url") and not re.match(r"^https?://\S+$", clean["source_url"]):
-            manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): source_url {clean['source_url']!r} is not an "
-                                     "http(s) address; ignored")
+            manifest.problems.append(
+                f"{MANIFEST_NAME} line {line_no} ({name}): source_url {clean['source_url']!r} is not an http(s) address; ignored"
+            )
             clean["source_url"] = ""
         if clean.get("region_code") and not re.fullmatch(r"\d{6}", clean["region_code"]):
-            manifest.problems.append(f"{MANIFEST_NAME} line {line_no} ({name}): region_code {clean['region_code']!r} is not "
-                                     "six digits; ignored")
+            manifest.problems.append(
+                f"{MANIFEST_NAME} line {line_no} ({name}): region_code {clean['region_code']!r} is not six digits; ignored"
+            )
             clean["region_code"] = ""
         if name in manifest.rows:
             manifest.problems.append(f"{MANIFEST_NAME} line {line_no}: {name} listed twice; the first row is used")

@@ -1,4 +1,5 @@
 """Document metadata read from the text itself: title, issuer, date of issue, doc number (文号), where it was issued."""
+
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
@@ -22,8 +23,10 @@ _NAME = rf"[《〈](?P<title>[^《》〈〉]{{4,80}}?(?:{PLAN_WORDS}){TITLE_STAT
 PUBLISHED = (re.compile(rf"现将{_NAME}"), re.compile(rf"^{_NAME}(?:已经|已于|经)"))
 # … and how a preamble names the document it introduces (`特制定《X》`); other 《》 in a preamble cite other documents.
 NAMED = re.compile(rf"(?:特制定|制定了?|出台){_NAME}")
-FIELD_NAMES = (r"文号|发文字号|发文号|签发单位|发文机关|发布机构|发文单位|签发时间|签发日期|成文日期|发文日期|印发日期|发布日期|发布时间"
-               r"|成文时间|名称|标题|索引号|分类|主题词|主题分类|来源|时间|浏览次数|浏览量|有效性|生效日期|失效日期")
+FIELD_NAMES = (
+    r"文号|发文字号|发文号|签发单位|发文机关|发布机构|发文单位|签发时间|签发日期|成文日期|发文日期|印发日期|发布日期|发布时间"
+    r"|成文时间|名称|标题|索引号|分类|主题词|主题分类|来源|时间|浏览次数|浏览量|有效性|生效日期|失效日期"
+)
 LABELED = re.compile(rf"(?P<field>{FIELD_NAMES})\s*[：:]\s*")
 # Dates of signing or issue; 发布日期/发布时间 on a web page are when it was posted, not when the document was issued.
 DATE_FIELDS = ("成文日期", "成文时间", "发文日期", "印发日期", "签发时间", "签发日期")
@@ -31,9 +34,13 @@ ISSUER_FIELDS = ("发文机关", "签发单位", "发文单位", "发布机构")
 NUMBER_FIELDS = ("文号", "发文字号", "发文号")
 TITLE_FIELDS = ("标题", "名称")
 # A regulation's line of adoption: `2020年3月27日北京市第十五届人民代表大会常务委员会第二十次会议通过`.
-ADOPTED = re.compile(r"^[（(]?(?P<date>(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日)"
-                     r".{2,80}?(?:会议|常务会议|常委会)(?:审议)?(?:通过|批准)")
-CN_DATE = re.compile(r"^[（(]?(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})年(?P<m>[\d一二三四五六七八九十]{1,3})月(?P<d>[\d一二三四五六七八九十]{1,3})日[）)]?$")
+ADOPTED = re.compile(
+    r"^[（(]?(?P<date>(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日)"
+    r".{2,80}?(?:会议|常务会议|常委会)(?:审议)?(?:通过|批准)"
+)
+CN_DATE = re.compile(
+    r"^[（(]?(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})年(?P<m>[\d一二三四五六七八九十]{1,3})月(?P<d>[\d一二三四五六七八九十]{1,3})日[）)]?$"
+)
 ISO_DATE = re.compile(r"^(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 ORGAN = re.compile(r"(?:人民政府|办公室|办公厅|委员会|领导小组|管委会|局|委|厅|部|院|中心)$")
 ADMIN = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:自治区|自治州|自治县|地区|省|市|盟|州|县|旗|区)")
@@ -55,13 +62,16 @@ class Metadata:
     def overridden_by(self, manifest: dict[str, object]) -> "Metadata":
         """This metadata with every non-empty manifest value taking precedence (a manifest region or region_code
         replaces the whole placement)."""
-        fields = {k: v for k, v in manifest.items()
-                  if k in self.__dataclass_fields__ and k not in ("inferred", "place") and v not in (None, "")}
+        fields = {
+            k: v for k, v in manifest.items() if k in self.__dataclass_fields__ and k not in ("inferred", "place") and v not in (None, "")
+        }
         placed = bool(manifest.get("region") or manifest.get("region_code"))
         given = set(fields) | ({"region"} if placed else set())
         merged = replace(self, **fields, inferred=tuple(f for f in self.inferred if f not in given))
         if placed:
-            merged = replace(merged, place=placement_named(str(manifest.get("region") or ""), str(manifest.get("region_code") or "") or None))
+            merged = replace(
+                merged, place=placement_named(str(manifest.get("region") or ""), str(manifest.get("region_code") or "") or None)
+            )
         return merged
 
 
@@ -74,7 +84,12 @@ def infer_metadata(text: str, file_name: str | None = None) -> Metadata:
     title = _title(head, labeled, file_name)
     issuer = next((labeled[f] for f in ISSUER_FIELDS if f in labeled), None) or _signature_issuer(head + tail) or title.issuer
     issue_date = next((d for d in (parse_date(labeled[f]) for f in DATE_FIELDS if f in labeled) if d), None)
-    issue_date = issue_date or _signature_date(head + tail) or _adoption_date(head) or next((d for d in map(parse_date, head + tail) if d and _is_cn_date(d, head + tail)), None)
+    issue_date = (
+        issue_date
+        or _signature_date(head + tail)
+        or _adoption_date(head)
+        or next((d for d in map(parse_date, head + tail) if d and _is_cn_date(d, head + tail)), None)
+    )
     doc_number = next((_doc_number(labeled[f]) for f in NUMBER_FIELDS if f in labeled and _doc_number(labeled[f])), None)
     doc_number = doc_number or next((m.group(0) for m in map(OWN_DOC_NUMBER.match, head[:12]) if m), None) or title.doc_number
     title_in_text = _title(head, labeled, None).title  # never placed by the file name
@@ -94,7 +109,7 @@ def labeled_fields(head: list[str]) -> dict[str, str]:
         if not matches or matches[0].start() > 0:
             continue
         for m, nxt in zip(matches, matches[1:] + [None]):
-            value = line[m.end(): nxt.start() if nxt else len(line)].strip(" ，,；;")
+            value = line[m.end() : nxt.start() if nxt else len(line)].strip(" ，,；;")
             if not value and nxt is None and i + 1 < len(head) and not LABELED.match(head[i + 1]):
                 value = head[i + 1]  # a table cell split from its label (`成文时间： | 2024-06-25`)
             if value:
@@ -125,8 +140,10 @@ def _title(head: list[str], labeled: dict[str, str], file_name: str | None) -> _
     published = next((m.group("title") for line in head for m in (p.search(line) for p in PUBLISHED) if m), None)
     if published:
         return _Title(published, issuer, None)
-    own = next(((line, number) for line, number in candidates if PLAN_TITLE.match(line) and not NOTICE_TITLE.match(line)
-                and "印发" not in line), None)
+    own = next(
+        ((line, number) for line, number in candidates if PLAN_TITLE.match(line) and not NOTICE_TITLE.match(line) and "印发" not in line),
+        None,
+    )
     if own:
         return _Title(own[0], issuer, own[1])
     if notice:
@@ -150,7 +167,7 @@ def _joined_lines(head: list[str]) -> list[str]:
     out = []
     for i, line in enumerate(head):
         for k in (3, 2):
-            pieces = head[i:i + k]
+            pieces = head[i : i + k]
             if len(pieces) < k or not all(TITLE_PIECE.match(p) and not ORGAN_LINE.match(p) for p in pieces[1:]):
                 continue
             if not TITLE_PIECE.match(pieces[0]) and not re.search("关于", pieces[0]):
@@ -170,7 +187,7 @@ def _split_number(line: str) -> tuple[str, str | None]:
     """A title line that ends with its 文号 in brackets (`…实施意见（池政〔2017〕101号）`): (title, number)."""
     m = TRAILING_DOC_NUMBER.search(line)
     if m and m.start() > 0:
-        return line[:m.start()], re.sub(r"\s+", "", m.group("number"))
+        return line[: m.start()], re.sub(r"\s+", "", m.group("number"))
     return line, None
 
 

@@ -2,6 +2,7 @@
 
 Each step is a small function so tests can pin its rule; `normalize_text` runs them in order.
 """
+
 import csv
 import html
 import re
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .labels import LABEL_RE, match_label
+from .labels import match_label
 from .numerals import to_int
 from .parts import part_kind
 from .role_fields import FIELD_LINE
@@ -132,7 +133,7 @@ def drop_sprinkled_symbols(text: str) -> str:
     """Symbols a site sprinkles between characters against copying (`第@@一@@条`): a symbol whose runs are frequent
     and mostly sit between two Chinese characters or punctuation marks goes everywhere (an e-mail's `@` stays)."""
     for symbol in SPRINKLE_SYMBOLS:
-        runs = [(text[m.start() - 1:m.start()], text[m.end():m.end() + 1]) for m in re.finditer(f"{re.escape(symbol)}+", text)]
+        runs = [(text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]) for m in re.finditer(f"{re.escape(symbol)}+", text)]
         if len(runs) < 10:
             continue
         inside = sum(1 for a, b in runs if a and b and not a.isascii() and not b.isascii())
@@ -149,8 +150,8 @@ BULLET = re.compile(r"^[●•·■□◆◇▪▫►▶★☆※➢➤✓√>*\
 def strip_bullet(line: str) -> str:
     """A bullet in front of a numbering label (`● 1.`, `■（一）`) is dropped; bullets before plain text stay."""
     m = BULLET.match(line)
-    if m and match_label(line[m.end():]):
-        return line[m.end():]
+    if m and match_label(line[m.end() :]):
+        return line[m.end() :]
     return line
 
 
@@ -241,7 +242,7 @@ def _inline_item_starts(line: str) -> list[int]:
         if number != 1:
             continue
         run, expected = [start], 2
-        for other_start, other_style, other_number in found[i + 1:]:
+        for other_start, other_style, other_number in found[i + 1 :]:
             if other_style == style and other_number == expected:
                 run.append(other_start)
                 expected += 1
@@ -321,7 +322,7 @@ _HALF_PUNCT = re.compile("[" + re.escape("".join(_TO_FULL)) + "]")
 
 def _widened(text: str, i: int) -> str:
     """The ASCII punctuation mark at `text[i]`, full-width unless its neighbours say it is part of a number or URL."""
-    ch, prev, nxt = text[i], text[i - 1:i], text[i + 1:i + 2]
+    ch, prev, nxt = text[i], text[i - 1 : i], text[i + 1 : i + 2]
     if ch in ",:" and prev.isdigit() and nxt.isdigit():
         return ch
     if ch == ":" and text.startswith("//", i + 1):
@@ -354,15 +355,15 @@ def drop_repeated_title(lines: list[str], removed: list[str]) -> list[str]:
     title = lines[first].strip()
     if not (4 <= len(title) <= 100):
         return lines
-    out = lines[:first + 1]
-    for line in lines[first + 1:]:
+    out = lines[: first + 1]
+    for line in lines[first + 1 :]:
         stripped = line.strip()
         if stripped == title:
             removed.append(stripped)
             continue
-        if stripped.startswith(title) and re.match(HSPACE, stripped[len(title):len(title) + 1]):
+        if stripped.startswith(title) and re.match(HSPACE, stripped[len(title) : len(title) + 1]):
             removed.append(title)
-            stripped = stripped[len(title):].strip()
+            stripped = stripped[len(title) :].strip()
         out.append(stripped)
     return out
 
@@ -385,8 +386,10 @@ def split_run_on_lines(lines: list[str], min_breaks: int = 3) -> list[str]:
         if len(line) * 2 < total:
             out.append(line)
             continue
-        cuts = sorted({m.end() for m in _BREAK.finditer(line) if _label_at(line, m.end())}
-                      | {m.end() for m in _SPACE_RUN.finditer(line) if _ends_paragraph(line[max(0, m.start() - 12):m.start()])})
+        cuts = sorted(
+            {m.end() for m in _BREAK.finditer(line) if _label_at(line, m.end())}
+            | {m.end() for m in _SPACE_RUN.finditer(line) if _ends_paragraph(line[max(0, m.start() - 12) : m.start()])}
+        )
         if len(cuts) < min_breaks:
             out.append(line)
             continue
@@ -405,19 +408,21 @@ def _ends_paragraph(before: str) -> bool:
     return bool(PARAGRAPH_END.search(before)) and not _BARE_LABEL.search(_SPACE_RUN.sub("", before[-12:]))
 
 
-_BARE_LABEL = re.compile(r"(?:[（(][\d一二三四五六七八九十百]+[）)]|[\d一二三四五六七八九十百]+[）)、.．]|第[\d一二三四五六七八九十百]+[条章节])$")
+_BARE_LABEL = re.compile(
+    r"(?:[（(][\d一二三四五六七八九十百]+[）)]|[\d一二三四五六七八九十百]+[）)、.．]|第[\d一二三四五六七八九十百]+[条章节])$"
+)
 
 
 def _label_at(line: str, pos: int):
-    return match_label(_SPACE_RUN.sub("", line[pos:pos + 24]))
+    return match_label(_SPACE_RUN.sub("", line[pos : pos + 24]))
 
 
 def _split_part_heading(paragraph: str) -> list[str]:
     label = _label_at(paragraph, 0)
     if label is None:
         return [paragraph]
-    head = _SPACE_RUN.sub("", paragraph[:24])[label.end:]
-    m = _HEADING_THEN_BODY.match(paragraph[len(label.text):].lstrip()) if paragraph.startswith(label.text) else None
+    head = _SPACE_RUN.sub("", paragraph[:24])[label.end :]
+    m = _HEADING_THEN_BODY.match(paragraph[len(label.text) :].lstrip()) if paragraph.startswith(label.text) else None
     if m and part_kind(m.group(1)) and head.startswith(m.group(1)):
         cut = paragraph.index(m.group(1), len(label.text)) + len(m.group(1))
         return [paragraph[:cut], paragraph[cut:].strip()]
@@ -432,8 +437,8 @@ def remove_spurious_spaces(line: str) -> str:
     line = line.strip(" \t\u00a0\u3000")
 
     def keep(m: re.Match) -> str:
-        a = line[m.start() - 1:m.start()]
-        b = line[m.end():m.end() + 1]
+        a = line[m.start() - 1 : m.start()]
+        b = line[m.end() : m.end() + 1]
         return " " if (a.isascii() and a.isalnum() and b.isascii() and b.isalnum()) else ""
 
     return _SPACE_RUN.sub(keep, line)

@@ -5,6 +5,7 @@ Normalization only drops characters (spaces, line breaks, debris lines, a repeat
 (full width, Traditional script), so the normalized text's characters are found in order in the reader's text: each
 line is located by its opening characters, then its characters are matched one by one from there.
 """
+
 import bisect
 import unicodedata
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ def _alignment(source: str, normalized: str) -> tuple[list[int], list[int]]:
             continue
         if line_start:
             line_start = False
-            anchor = "".join(c for c in normalized[i:i + ANCHOR * 2] if not c.isspace())[:ANCHOR]
+            anchor = "".join(c for c in normalized[i : i + ANCHOR * 2] if not c.isspace())[:ANCHOR]
             found = _find_spaced(source, anchor, j)
             if found >= 0:
                 j = found
@@ -111,7 +112,6 @@ def _width_table() -> dict[int, int]:
         if len(folded) == 1 and folded != chr(cp) and folded.isascii():
             table[cp] = ord(folded)
     return table
-
 
 
 def page_of(origins: tuple[Origin, ...], offset: int) -> int | None:

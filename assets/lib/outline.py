@@ -6,6 +6,7 @@ appear (the usual `一、` → `（一）` → `1.` → `（1）`), so any nesti
 In regulations the article (`第X条`) is always the provision: items numbered inside it are its text.
 Paragraphs without a label that end in a responsibility annotation are measures too, numbered in order.
 """
+
 import re
 from dataclasses import dataclass, field
 
@@ -15,7 +16,9 @@ from .numerals import to_int
 from .parts import implicit_article_kind, part_kind
 
 ANNEX = re.compile(r"^附件\s*\d*\s*(?:[:：]|$)|^附件\s*\d+\s*\S{0,40}$|^附表\s*\d*\s*[:：]")
-CLOSING = re.compile(r"^本(?:[\u4e00-\u9fff]{0,12})(?:自|从).{0,30}(?:施行|实施|执行)|^本(?:[\u4e00-\u9fff]{0,12})由.{0,30}(?:负责)?(?:解释|解读)")
+CLOSING = re.compile(
+    r"^本(?:[\u4e00-\u9fff]{0,12})(?:自|从).{0,30}(?:施行|实施|执行)|^本(?:[\u4e00-\u9fff]{0,12})由.{0,30}(?:负责)?(?:解释|解读)"
+)
 DATE_LINE = re.compile(r"^(?:\d{4}|[二〇○零一三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
 # Styles that structure a regulation; any other label inside an article is an item of its text.
 ARTICLE_LEVELS = ("chapter", "subchapter", "article")
@@ -39,7 +42,7 @@ class Node:
     def heading(self) -> str:
         """The node's heading: its head up to the first `。`, or the whole head line."""
         cut = self.head.find("。")
-        return self.head[:cut + 1] if cut >= 0 else self.head
+        return self.head[: cut + 1] if cut >= 0 else self.head
 
     @property
     def annotation_lines(self) -> list[str]:
@@ -134,11 +137,11 @@ def _build_tree(text: str) -> tuple[list[Node], Node, str | None]:
             rank = ARTICLE_LEVELS.index(label.style)
             below = [i for i, style in enumerate(styles) if style in ARTICLE_LEVELS and ARTICLE_LEVELS.index(style) >= rank]
             if below:
-                del stack[below[0]:]
+                del stack[below[0] :]
         elif label.style in styles:
-            del stack[styles.index(label.style):]
+            del stack[styles.index(label.style) :]
         parent = stack[-1] if stack else None
-        head = line[label.end:].lstrip("、.． ")
+        head = line[label.end :].lstrip("、.． ")
         node = Node(label, line_no, head, offset + len(line) - len(head), len(stack), parent)
         (parent.children if parent else roots).append(node)
         stack.append(node)
@@ -152,8 +155,7 @@ def _lift_section_blocks(nodes: list[Node]) -> None:
     for node in nodes:
         _lift_section_blocks(node.children)
         children = node.children
-        if children and children[-1].fields and not children[-1].children \
-                and not any(child.fields for child in children[:-1]):
+        if children and children[-1].fields and not children[-1].children and not any(child.fields for child in children[:-1]):
             node.fields.extend(children[-1].fields)
             children[-1].fields.clear()
 
@@ -206,10 +208,10 @@ def _enumerated_measures(node: Node) -> list[Node]:
     children = []
     for (offset, m), end in zip(found, ends):
         line_start, line = next((start, line) for start, line in pieces if start <= offset < start + len(line) + 1)
-        segment = line[offset - line_start:min(end, line_start + len(line)) - line_start]
+        segment = line[offset - line_start : min(end, line_start + len(line)) - line_start]
         label = Label("cn_shi", to_int(m.group(1)), m.group(0), len(m.group(0)))
         rest = [(start, text) for start, text in pieces if offset < start < end]
-        children.append(Node(label, -1, segment[label.end:], offset + label.end, 1, node, body=rest))
+        children.append(Node(label, -1, segment[label.end :], offset + label.end, 1, node, body=rest))
     last = children[-1]
     last.fields = list(node.fields)
     return children
@@ -268,8 +270,11 @@ def _kinds(leaves: list[Node]) -> list[str]:
     article on entry into force (so the end is really there, not an excerpt's cut), that article is `principle` and
     the articles on liability, complaints and supervision among the last quarter before it `safeguard`."""
     kinds = [_named_part(node) for node in leaves]
-    unplaced = [i for i, node in enumerate(leaves)
-                if kinds[i] is None and node.label.style == "article" and not any(a.label.style == "chapter" for a in _ancestors(node))]
+    unplaced = [
+        i
+        for i, node in enumerate(leaves)
+        if kinds[i] is None and node.label.style == "article" and not any(a.label.style == "chapter" for a in _ancestors(node))
+    ]
     for i in unplaced:
         kind = implicit_article_kind(_full_text(leaves[i]), at_start=True)
         if kind is None:
@@ -277,7 +282,7 @@ def _kinds(leaves: list[Node]) -> list[str]:
         kinds[i] = kind
     closing = [i for i in unplaced[::-1] if kinds[i] is None]
     if closing and implicit_article_kind(_full_text(leaves[closing[0]]), at_start=False) == "principle":
-        for i in closing[:max(3, len(unplaced) // 4) + 1]:
+        for i in closing[: max(3, len(unplaced) // 4) + 1]:
             kinds[i] = implicit_article_kind(_full_text(leaves[i]), at_start=False) or kinds[i]
     return [kind or "measure" for kind in kinds]
 
@@ -303,7 +308,7 @@ def _provision(node: Node, seq: int, kind: str) -> Provision:
     char_end = pieces[-1][0] + len(pieces[-1][1]) if pieces else node.head_start
     title_source = head if head else text
     cut = title_source.find("。")
-    title = title_source[:cut + 1] if cut >= 0 else title_source
+    title = title_source[: cut + 1] if cut >= 0 else title_source
     if annotation and title.endswith(annotation):
         title = title[: -len(annotation)].rstrip()
     section_lines = tuple(line for a in ancestors for line in a.annotation_lines)

@@ -1,4 +1,5 @@
 """Run one pure function over many items on several cores (forked worker processes), keeping the items' order."""
+
 import gc
 import multiprocessing
 import sys

@@ -4,6 +4,7 @@ A PDF holds lines, not paragraphs: a line that runs to the right edge of the tex
 indented continues into it, also across a page break; page numbers at the top or bottom of a page are dropped. A
 PDF without a text layer (a scan) or with a password is named as such, not published empty.
 """
+
 import io
 import re
 import statistics
@@ -14,8 +15,10 @@ from .decode import InputError
 from .origins import Origin
 from .source_text import SourceText
 
-PAGE_NUMBER = re.compile(r"^(?:[-—－–]\s*\d{1,3}\s*[-—－–]|\d{1,3}|\d{1,3}\s*/\s*\d{1,3}"
-                         r"|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?)$")
+PAGE_NUMBER = re.compile(
+    r"^(?:[-—－–]\s*\d{1,3}\s*[-—－–]|\d{1,3}|\d{1,3}\s*/\s*\d{1,3}"
+    r"|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?)$"
+)
 MIN_TEXT_PAGES = 0.5  # below this share of pages with a text layer, the PDF is taken as a scan
 
 
@@ -33,11 +36,17 @@ def read_pdf(data: bytes) -> SourceText:
     pages = _page_lines(data)
     with_text = sum(1 for lines in pages if lines)
     if with_text == 0:
-        raise InputError("read", f"scanned PDF: none of its {len(pages)} page(s) has a text layer; OCR it first "
-                                 "(e.g. ocrmypdf -l chi_sim) or put a text version in RAW_DIR")
+        raise InputError(
+            "read",
+            f"scanned PDF: none of its {len(pages)} page(s) has a text layer; OCR it first "
+            "(e.g. ocrmypdf -l chi_sim) or put a text version in RAW_DIR",
+        )
     if with_text < MIN_TEXT_PAGES * len(pages):
-        raise InputError("read", f"partly scanned PDF: only {with_text} of its {len(pages)} pages have a text layer; "
-                                 "OCR it first (e.g. ocrmypdf -l chi_sim --skip-text) or put a text version in RAW_DIR")
+        raise InputError(
+            "read",
+            f"partly scanned PDF: only {with_text} of its {len(pages)} pages have a text layer; "
+            "OCR it first (e.g. ocrmypdf -l chi_sim --skip-text) or put a text version in RAW_DIR",
+        )
     paragraphs, page_starts = _paragraphs([line for lines in pages for line in lines])
     text = "\n".join(paragraphs)
     origins = []

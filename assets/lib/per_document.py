@@ -1,4 +1,5 @@
 """Run a per-document computation over a corpus frame through the stage's snapshot, keeping the frame's order."""
+
 from collections import namedtuple
 from functools import lru_cache
 from typing import Callable, Iterator
@@ -11,9 +12,15 @@ from .cache import StageSnapshot, derived_key
 from .decode import InputError
 
 
-def tables_by_document(frame: pd.DataFrame, keys: dict[str, str | None], snapshot: StageSnapshot, stage: str,
-                       compute: Callable[[str, pd.DataFrame], dict[str, pd.DataFrame]], columns: dict[str, list[str]],
-                       workers: int = 1) -> dict[str, pd.DataFrame]:
+def tables_by_document(
+    frame: pd.DataFrame,
+    keys: dict[str, str | None],
+    snapshot: StageSnapshot,
+    stage: str,
+    compute: Callable[[str, pd.DataFrame], dict[str, pd.DataFrame]],
+    columns: dict[str, list[str]],
+    workers: int = 1,
+) -> dict[str, pd.DataFrame]:
     """`compute(doc_id, rows of that document)` for each document of `frame` (in order of first appearance), which
     returns tables of rows (named as in `columns`); each table combined over the documents, in that order, as one
     Arrow table would hold them (a column's type unified over the documents: one that is empty in some or whole
@@ -27,19 +34,28 @@ def tables_by_document(frame: pd.DataFrame, keys: dict[str, str | None], snapsho
         doc_id, at = positions[i]
         return {name: owned_table(table) for name, table in compute(doc_id, rows_at(frame, at)).items()}, None
 
-    combined = snapshot.combined([derived_key(keys.get(doc_id), stage) for doc_id, _ in positions], make, list(columns), workers,
-                                 progress=stage)
+    combined = snapshot.combined(
+        [derived_key(keys.get(doc_id), stage) for doc_id, _ in positions], make, list(columns), workers, progress=stage
+    )
     for extra in combined.extras:
         if isinstance(extra, InputError):
             raise extra
     return {name: frame_of(combined.tables[name], names) for name, names in columns.items()}
 
 
-def by_document(frame: pd.DataFrame, keys: dict[str, str | None], snapshot: StageSnapshot, stage: str,
-                compute: Callable[[str, pd.DataFrame], pd.DataFrame], columns: list[str], workers: int = 1) -> pd.DataFrame:
+def by_document(
+    frame: pd.DataFrame,
+    keys: dict[str, str | None],
+    snapshot: StageSnapshot,
+    stage: str,
+    compute: Callable[[str, pd.DataFrame], pd.DataFrame],
+    columns: list[str],
+    workers: int = 1,
+) -> pd.DataFrame:
     """`tables_by_document` for computations that return one table."""
-    return tables_by_document(frame, keys, snapshot, stage, lambda doc_id, rows: {"rows": compute(doc_id, rows)},
-                              {"rows": columns}, workers)["rows"]
+    return tables_by_document(
+        frame, keys, snapshot, stage, lambda doc_id, rows: {"rows": compute(doc_id, rows)}, {"rows": columns}, workers
+    )["rows"]
 
 
 def owned_table(frame: pd.DataFrame) -> pa.Table:

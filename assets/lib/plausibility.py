@@ -1,6 +1,7 @@
 """Values that cannot be right (an issue date before 1990, a share of 150%, a target due in 1800): each is left out of
 the published tables with a parse warning naming its file, so one implausible value flags its own document instead of
 failing a critical expectation for the whole corpus. The bounds are those the expectations check (expectations.py)."""
+
 import datetime as dt
 
 import pandas as pd
@@ -47,8 +48,10 @@ def screened_targets(targets: pd.DataFrame, source_files: dict[str, str]) -> tup
         "a share (%) outside 0–100 that is not a growth or reduction": share & ((value < 0) | (value > 100)),
         "a negative value": value < 0,
         f"a year outside {FIRST_YEAR}–{LAST_YEAR}": year.notna() & ((year < FIRST_YEAR) | (year > LAST_YEAR)),
-        "a range whose upper bound is not above its lower one (or a bound without a range)":
-            (has_max != targets["comparator"].eq("range").fillna(False)) | (has_max & ~(value_max > value)),
+        "a range whose upper bound is not above its lower one (or a bound without a range)": (
+            has_max != targets["comparator"].eq("range").fillna(False)
+        )
+        | (has_max & ~(value_max > value)),
     }
     bad = pd.Series(False, index=targets.index)
     why = pd.Series("", index=targets.index, dtype=object)
@@ -61,8 +64,14 @@ def screened_targets(targets: pd.DataFrame, source_files: dict[str, str]) -> tup
     warnings = []
     for row, reason in zip(targets[bad].itertuples(index=False), why[bad].tolist()):
         shown = f"{row.value:g}{row.unit or ''}" if pd.notna(row.value) else ""
-        warnings.append({"source_file": source_files.get(row.doc_id, row.doc_id), "doc_id": row.doc_id, "stage": STAGE,
-                         "message": f"target {row.target_id} ({shown}, \"{str(row.text)[:60]}\") left out: {reason}"})
+        warnings.append(
+            {
+                "source_file": source_files.get(row.doc_id, row.doc_id),
+                "doc_id": row.doc_id,
+                "stage": STAGE,
+                "message": f'target {row.target_id} ({shown}, "{str(row.text)[:60]}") left out: {reason}',
+            }
+        )
     return targets[~bad].reset_index(drop=True), warnings
 
 

@@ -5,6 +5,7 @@ someone else wrote can at worst hold wrong values, which its SHA-256 shows when 
 A file: the line `policy-measures values 1`, a JSON header line (`sha256` of what follows, the JSON's length, each
 binary part's length), then the JSON and the binary parts (Arrow IPC tables and schemas, numpy arrays, bytes).
 """
+
 import base64
 import dataclasses
 import datetime as dt
@@ -96,7 +97,7 @@ def read_values(path: Path):
         raise DamagedFile(path, "not a values file (no header)")
     end = data.find(b"\n", len(MAGIC))
     try:
-        header = json.loads(data[len(MAGIC):end])
+        header = json.loads(data[len(MAGIC) : end])
         start = end + 1
         body = memoryview(data)[start:]
         if len(body) != header["json"] + sum(header["parts"]):
@@ -105,9 +106,9 @@ def read_values(path: Path):
             raise DamagedFile(path, "checksum differs: the file was changed or damaged after it was written")
         blobs, at = [], header["json"]
         for size in header["parts"]:
-            blobs.append(body[at:at + size])
+            blobs.append(body[at : at + size])
             at += size
-        return _decode(json.loads(bytes(body[:header["json"]])), blobs)
+        return _decode(json.loads(bytes(body[: header["json"]])), blobs)
     except DamagedFile:
         raise
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, pa.ArrowException) as exc:
@@ -156,8 +157,7 @@ def _encode(value, blobs: list[bytes]):
     if name in _CUSTOM:
         return {TAG: name, "c": _encode(_CUSTOM[name][1](value), blobs)}
     if name in _CLASSES:
-        fields = ({f.name: getattr(value, f.name) for f in dataclasses.fields(value)} if dataclasses.is_dataclass(value)
-                  else vars(value))
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)} if dataclasses.is_dataclass(value) else vars(value)
         return {TAG: name, "f": {k: _encode(v, blobs) for k, v in fields.items()}}
     raise TypeError(f"a value of type {name} cannot be stored (not a plain value nor a registered class)")
 

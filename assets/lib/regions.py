@@ -7,6 +7,7 @@ province-level text the province of the places it names (人民银行X分行). A
 the place written before it, then by the other places the text names, then by that level; when nothing settles it, or
 the text names no place, the region stays empty and `warning` says why (a lower-level text whose named places all lie
 in one province keeps that province)."""
+
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -18,18 +19,31 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 # Characters that turn a division's name into another word: 市场, 区域, 县域, 省份.
 NOT_AFTER = {"市": "场民值", "区": "域间别块位划", "县": "域", "省": "份", "州": ""}
 # Kinds of division a text speaks of when it says 全市, 本县, 市X局 ...
-LEVEL_KINDS = {"省": {"省"}, "市": {"地级市", "县级市", MUNICIPALITY}, "县": {"县", "自治县"},
-               "区": {"市辖区", "自治区", "地区", "林区", "特区"}, "州": {"自治州"}, "旗": {"旗", "自治旗"}, "盟": {"盟"}}
+LEVEL_KINDS = {
+    "省": {"省"},
+    "市": {"地级市", "县级市", MUNICIPALITY},
+    "县": {"县", "自治县"},
+    "区": {"市辖区", "自治区", "地区", "林区", "特区"},
+    "州": {"自治州"},
+    "旗": {"旗", "自治旗"},
+    "盟": {"盟"},
+}
 LEVEL_CHARS = "".join(LEVEL_KINDS)
 # A responsible body named with its level's prefix: （牵头单位：省市场监管局）, 、市财政局.
-UNIT_PREFIX = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff]))([{LEVEL_CHARS}])(?=[\u4e00-\u9fff]{{1,10}}?(?:局|厅|委|办|院|中心|部|所|队|会)(?:[^\u4e00-\u9fff]|$))",
-                         re.M)
-ORGAN_AFTER = re.compile(r"(?:中共)?(?:人民政府|政府|党委|委员会|[省市县区州旗盟]?委|人大|政协|办公|管委会|管理委员会|行政公署|行署|关于|印发)")
+UNIT_PREFIX = re.compile(
+    rf"(?:^|(?<=[^\u4e00-\u9fff]))([{LEVEL_CHARS}])(?=[\u4e00-\u9fff]{{1,10}}?(?:局|厅|委|办|院|中心|部|所|队|会)(?:[^\u4e00-\u9fff]|$))",
+    re.M,
+)
+ORGAN_AFTER = re.compile(
+    r"(?:中共)?(?:人民政府|政府|党委|委员会|[省市县区州旗盟]?委|人大|政协|办公|管委会|管理委员会|行政公署|行署|关于|印发)"
+)
 ORGAN_NAME = re.compile(r"\s*[\u4e00-\u9fff]{0,14}?(?:局|委员会|办公室|办公厅|管委会|管理委员会|政府|常委会|领导小组)")
 LINE_LABEL = re.compile(r"^(?:来源|信息来源|发布机构|发文机关|发文单位|签发单位|发布单位|名称|标题)\s*[:：]\s*")
 LEADING_NOISE = re.compile(r"^(?:中共|中国共产党|\d{4}(?:[-—–]\d{4})?年度?)")
-ZONE_SUFFIX = re.compile(r"(?:国家级)?(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|开发区|新区|工业园区|"
-                         r"综合保税区|保税区|自由贸易试验区|自贸区)")
+ZONE_SUFFIX = re.compile(
+    r"(?:国家级)?(?:高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|开发区|新区|工业园区|"
+    r"综合保税区|保税区|自由贸易试验区|自贸区)"
+)
 MIN_LEVEL_CUES = 2  # a level read from one 全省 alone is too weak to place a document by
 QUOTED = re.compile(r"《[^《》]*》")
 
@@ -83,7 +97,7 @@ def mentions(text: str, gaz: Gazetteer | None = None) -> list[Mention]:
 
 def _name_at(text: str, start: int, gaz: Gazetteer) -> Mention | None:
     for length in range(min(gaz.max_name, len(text) - start), 1, -1):
-        surface = text[start:start + length]
+        surface = text[start : start + length]
         codes = gaz.names.get(surface)
         if codes and not (start + length < len(text) and text[start + length] in NOT_AFTER.get(surface[-1], "")):
             zone = gaz.zones.get(surface)
@@ -111,7 +125,7 @@ def _with_zones(text: str, found: list[Mention], gaz: Gazetteer) -> list[Mention
     for m in found:
         z = ZONE_SUFFIX.match(text, m.end)
         if z and not m.zone:
-            out.append(Mention(m.start, z.end(), text[m.start:z.end()], m.codes, text[m.start:z.end()]))
+            out.append(Mention(m.start, z.end(), text[m.start : z.end()], m.codes, text[m.start : z.end()]))
         else:
             out.append(m)
     return out
@@ -145,7 +159,7 @@ def _leading(text: str, gaz: Gazetteer) -> tuple[list[Mention], str]:
             break
         z = ZONE_SUFFIX.match(text, m.end) if not m.zone else None
         if z:
-            m = Mention(m.start, z.end(), text[m.start:z.end()], m.codes, text[m.start:z.end()])
+            m = Mention(m.start, z.end(), text[m.start : z.end()], m.codes, text[m.start : z.end()])
         chain.append(m)
         pos = m.end
     return chain, text
@@ -153,14 +167,19 @@ def _leading(text: str, gaz: Gazetteer) -> tuple[list[Mention], str]:
 
 def _bare_at(text: str, pos: int, gaz: Gazetteer, first: bool) -> Mention | None:
     for length in range(min(6, len(text) - pos), 1, -1):
-        surface = text[pos:pos + length]
+        surface = text[pos : pos + length]
         codes = gaz.stems.get(surface)
         if not codes:
             continue
-        rest = text[pos + length:]
+        rest = text[pos + length :]
         followed = ORGAN_AFTER.match(rest) or ZONE_SUFFIX.match(rest) or _name_at(text, pos + length, gaz)
-        if followed or (first and any(gaz.divisions[c].level != "county" for c in codes) and rest[:1] and HAN.match(rest[:1])
-                        and not _name_at(text, pos + length - 1, gaz)):
+        if followed or (
+            first
+            and any(gaz.divisions[c].level != "county" for c in codes)
+            and rest[:1]
+            and HAN.match(rest[:1])
+            and not _name_at(text, pos + length - 1, gaz)
+        ):
             top = min(LEVELS.index(gaz.divisions[c].level) for c in codes)  # a bare 西安 is 西安市, not a 西安区
             return Mention(pos, pos + length, surface, frozenset(c for c in codes if LEVELS.index(gaz.divisions[c].level) == top))
     return None
@@ -268,7 +287,7 @@ def self_cues(body: str, found: list[Mention], gaz: Gazetteer) -> list[Mention]:
         if meaning != "self":
             continue
         before, _, after = template.partition("{place}")
-        own += [m for m in found if body.startswith(after, m.end) and body[:m.start].endswith(before)]
+        own += [m for m in found if body.startswith(after, m.end) and body[: m.start].endswith(before)]
     return sorted(own, key=lambda m: m.start)
 
 
@@ -286,7 +305,7 @@ def branch_places(text: str, gaz: Gazetteer) -> set[str]:
         at = text.find(after)
         while at >= 0:
             for length in range(min(8, at), 1, -1):
-                name = text[at - length:at]
+                name = text[at - length : at]
                 found = gaz.names.get(name) or gaz.stems.get(name)
                 if found:
                     codes |= found
@@ -358,20 +377,33 @@ def place_document(title: str | None, issuer: str | None, doc_number: str | None
         spoken = {c for m in body_found if len(m.codes) == 1 for c in m.codes if gaz.divisions[c].kind in kinds}
         if len(spoken) == 1:
             code = next(iter(spoken))
-            chosen = (code, f"body: {gaz.divisions[code].name}, the only {level_char}-level place named where the text speaks as a {level_char}", None, False)
+            chosen = (
+                code,
+                f"body: {gaz.divisions[code].name}, the only {level_char}-level place named where the text speaks as a {level_char}",
+                None,
+                False,
+            )
         elif level_char == "省" and not spoken:
             provinces = {gaz.province_of(c) for c in context}
             if len(provinces) == 1:
                 code = next(iter(provinces))
-                chosen = (code, f"body: speaks as a province (省X局, 全省) and names places only in {gaz.divisions[code].name}", None, False)
+                chosen = (
+                    code,
+                    f"body: speaks as a province (省X局, 全省) and names places only in {gaz.divisions[code].name}",
+                    None,
+                    False,
+                )
     if chosen is None:
         warning = _why_not(header, doc_number, level_char)
         provinces = {gaz.province_of(c) for c in context}
         if len(provinces) == 1 and level_char != "省":
             province = gaz.divisions[provinces.pop()].name
-            return Placement(province=province, zone=zone, evidence=f"body: names places only in {province} (province only)",
-                             warning=warning.replace("; left empty", f"; only its province, {province}, is known (every place "
-                                                                     "it names lies there)"))
+            return Placement(
+                province=province,
+                zone=zone,
+                evidence=f"body: names places only in {province} (province only)",
+                warning=warning.replace("; left empty", f"; only its province, {province}, is known (every place it names lies there)"),
+            )
         return Placement(zone=zone, warning=warning)
     code, evidence, chosen_zone, in_zone = chosen
     if in_zone:
@@ -383,9 +415,13 @@ def _lying_in(code: str, zone: str | None, evidence: str, gaz: Gazetteer) -> Pla
     """A document issued by a zone that is no division (南昌经开区, 苏州工业园区): no region, the province and prefecture it
     lies in, and a warning."""
     where = placement_of(code, gaz)
-    return Placement(province=where.province, prefecture=where.prefecture, zone=zone, evidence=evidence,
-                     warning=f"region: issued by {zone}, a zone lying in {where.region}, not an administrative division; "
-                             "region left empty")
+    return Placement(
+        province=where.province,
+        prefecture=where.prefecture,
+        zone=zone,
+        evidence=evidence,
+        warning=f"region: issued by {zone}, a zone lying in {where.region}, not an administrative division; region left empty",
+    )
 
 
 def _parts(text: str | None) -> list[str]:
@@ -403,8 +439,9 @@ def _zone_for(zone: str | None, code: str, gaz: Gazetteer) -> str | None:
 def _why_not(header: list[tuple[str, list[Mention]]], doc_number: str | None, level_char: str | None) -> str:
     named = [m.text for _, chain in header for m in chain]
     if named:
-        return (f"region: {'、'.join(dict.fromkeys(named))} could be more than one division and nothing else in the text "
-                "says which; left empty")
+        return (
+            f"region: {'、'.join(dict.fromkeys(named))} could be more than one division and nothing else in the text says which; left empty"
+        )
     said = f" (it speaks as a {level_char}-level body)" if level_char else ""
     number = f"; its 文号 {doc_number} names no known place" if doc_number else ""
     return f"region: the text names no administrative division in its title, issuer, head or body{said}{number}; left empty"
@@ -419,9 +456,16 @@ def placement_of(code: str, gaz: Gazetteer | None = None, zone: str | None = Non
     prefecture = by_level.get("prefecture")
     if prefecture is None and division.level == "county" and lineage[0].kind == MUNICIPALITY:
         prefecture = lineage[0]
-    return Placement(division.name, division.code, division.level, lineage[0].name,
-                     prefecture.name if prefecture and division.level != "province" else None,
-                     by_level["county"].name if "county" in by_level else None, zone, evidence)
+    return Placement(
+        division.name,
+        division.code,
+        division.level,
+        lineage[0].name,
+        prefecture.name if prefecture and division.level != "province" else None,
+        by_level["county"].name if "county" in by_level else None,
+        zone,
+        evidence,
+    )
 
 
 def placement_named(name: str, code: str | None = None) -> Placement:
@@ -434,17 +478,24 @@ def placement_named(name: str, code: str | None = None) -> Placement:
             codes, zone, _ = deepest(chain, gaz)
     if code:
         if code not in gaz.divisions:
-            return Placement(region=name or None, warning=f"sources.csv: region_code {code} is not a GB/T 2260 code of "
-                                                           "divisions.csv; region kept as written, without a code")
+            return Placement(
+                region=name or None,
+                warning=f"sources.csv: region_code {code} is not a GB/T 2260 code of divisions.csv; region kept as written, without a code",
+            )
         placement = placement_of(code, gaz, zone=zone, evidence="sources.csv")
         if name and code not in codes:
-            return replace(placement, warning=f"sources.csv: region {name!r} is not the division of region_code {code} "
-                                               f"({placement.region}); the code is used")
+            return replace(
+                placement,
+                warning=f"sources.csv: region {name!r} is not the division of region_code {code} ({placement.region}); the code is used",
+            )
         return placement
     if len(codes) == 1:
         return placement_of(next(iter(codes)), gaz, zone=zone, evidence="sources.csv")
-    return Placement(region=name, level=level_of_name(name), warning=f"sources.csv: region {name!r} is not one division of "
-                                                                     "divisions.csv; kept as written, without a code")
+    return Placement(
+        region=name,
+        level=level_of_name(name),
+        warning=f"sources.csv: region {name!r} is not one division of divisions.csv; kept as written, without a code",
+    )
 
 
 def level_of_name(name: str) -> str | None:
@@ -452,7 +503,7 @@ def level_of_name(name: str) -> str | None:
     stem = stem_of(name)
     if stem is None:
         return None
-    suffix = name[len(stem):]
+    suffix = name[len(stem) :]
     if suffix in ("省", "自治区", "特别行政区"):
         return "province"
     if suffix in ("自治州", "地区", "盟", "州"):

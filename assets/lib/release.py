@@ -3,6 +3,7 @@
 A release is a folder `releases/<version>/` that never changes after it is cut, plus
 `releases/<version>.tar.gz` beside it, an entry in `releases/index.json`, and the `latest` link.
 """
+
 import csv
 import datetime as dt
 import gzip
@@ -27,8 +28,16 @@ from .views import VIEWS
 DATASET_NAME = "china-business-environment-policy-measures"
 TITLE = "China local business-environment (优化营商环境) policy measures"
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
-FRICTIONLESS_TYPES = {"string": "string", "large_string": "string", "int64": "integer", "int32": "integer",
-                      "double": "number", "float": "number", "date32[day]": "date", "bool": "boolean"}
+FRICTIONLESS_TYPES = {
+    "string": "string",
+    "large_string": "string",
+    "int64": "integer",
+    "int32": "integer",
+    "double": "number",
+    "float": "number",
+    "date32[day]": "date",
+    "bool": "boolean",
+}
 CITATION_FILE = Path(__file__).resolve().parents[2] / "CITATION.cff"
 ACCURACY_FILE = Path(__file__).parent / "data" / "measured_accuracy.json"  # written by benchmarks/accuracy.py
 DELTA_TABLES = {"documents": "doc_id", "measures": "measure_id", "units": "unit_id", "targets": "target_id"}
@@ -87,9 +96,15 @@ def cut_release(build: Path, releases: Path, today: dt.date | None = None, sourc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     archive = _archive(final, releases / f"{version}.tar.gz")
-    entry = {"version": version, "schema_version": SCHEMA_VERSION, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-             "archive": archive.name, "archive_sha256": _sha256(archive), "sha256sums_sha256": _sha256(final / "SHA256SUMS"),
-             "row_counts": json.loads((final / "datapackage.json").read_text(encoding="utf-8"))["row_counts"]}
+    entry = {
+        "version": version,
+        "schema_version": SCHEMA_VERSION,
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "archive": archive.name,
+        "archive_sha256": _sha256(archive),
+        "sha256sums_sha256": _sha256(final / "SHA256SUMS"),
+        "row_counts": json.loads((final / "datapackage.json").read_text(encoding="utf-8"))["row_counts"],
+    }
     index["releases"].append(entry)
     _atomic_write(releases / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
     link = releases / f".latest-{uuid.uuid4().hex[:6]}"
@@ -142,9 +157,22 @@ def _write_csv(table, path: Path) -> None:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(table.column_names)
         for row in table.to_pylist():
-            writer.writerow(["" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, list)
-                             else v.isoformat() if isinstance(v, dt.date) else repr(v) if isinstance(v, float) and v != v
-                             else spreadsheet_safe(v) if isinstance(v, str) else _number(v) for v in row.values()])
+            writer.writerow(
+                [
+                    ""
+                    if v is None
+                    else json.dumps(v, ensure_ascii=False)
+                    if isinstance(v, list)
+                    else v.isoformat()
+                    if isinstance(v, dt.date)
+                    else repr(v)
+                    if isinstance(v, float) and v != v
+                    else spreadsheet_safe(v)
+                    if isinstance(v, str)
+                    else _number(v)
+                    for v in row.values()
+                ]
+            )
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -187,68 +215,121 @@ def _datapackage(version: str, counts: dict[str, int], sources: list[dict]) -> d
         fks = [{"fields": [c], "reference": {"resource": ref, "fields": [rc]}} for c, ref, rc in spec.foreign_keys]
         if fks:
             table_schema["foreignKeys"] = fks
-        resources.append({"name": name, "path": f"csv/{name}.csv", "profile": "tabular-data-resource", "format": "csv",
-                          "mediatype": "text/csv", "encoding": "utf-8-sig", "description": spec.description,
-                          "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True}, "schema": table_schema})
-    return {"name": DATASET_NAME, "title": TITLE, "version": version, "schema_version": SCHEMA_VERSION,
-            "profile": "tabular-data-package", "licenses": [LICENSE], "row_counts": counts,
-            "sources": sources or [{"title": "Local government business-environment action plans (see documents.csv)"}],
-            "resources": resources}
+        resources.append(
+            {
+                "name": name,
+                "path": f"csv/{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "description": spec.description,
+                "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True},
+                "schema": table_schema,
+            }
+        )
+    return {
+        "name": DATASET_NAME,
+        "title": TITLE,
+        "version": version,
+        "schema_version": SCHEMA_VERSION,
+        "profile": "tabular-data-package",
+        "licenses": [LICENSE],
+        "row_counts": counts,
+        "sources": sources or [{"title": "Local government business-environment action plans (see documents.csv)"}],
+        "resources": resources,
+    }
 
 
 def _data_dictionary(version: str, counts: dict[str, int], report: dict) -> str:
-    lines = [f"# {TITLE}", "", f"Release **{version}** (schema {SCHEMA_VERSION}). Licence: {LICENSE['name']}.", "",
-             "Numbered measures of local Chinese 优化营商环境 action plans as tables: who leads and cooperates on each measure,",
-             "and the quantitative targets they promise. Made by the open pipeline in this repository from the raw texts",
-             "listed in `documents` (decoded, normalized, parsed, validated by "
-             f"{len(report['results'])} expectations; {report['warnings']} warning(s) in `validation_report.json`).", "",
-             "## Files", "", "| file | what |", "|---|---|",
-             "| `data/<table>.parquet` | the tables, typed (Parquet) |", "| `csv/<table>.csv` | the same tables as CSV, UTF-8 with BOM (opens in Excel); see below for text that starts like a formula |",
-             f"| `{DB_NAME}` | the same tables in one DuckDB database, with comments on every table and column |",
-             "| `datapackage.json` | Frictionless Data Package: schemas, keys, licence |",
-             "| `validation_report.json` | the validation report of the build this release came from |",
-             "| `CHANGELOG.md`, `changes.json` | what changed since the previous release, by stable ID |",
-             "| `SHA256SUMS` | checksums of every file: `sha256sum -c SHA256SUMS` |",
-             "| `index.html` | this release at a glance, offline: counts, charts, a searchable table of measures, downloads |", "",
-             f"Counted once (copies of the same document left out): {counts['unique_documents']} documents, "
-             f"{counts['unique_measures']} provisions. Copies stay in the tables, marked by `documents.duplicate_of` and "
-             "`measures.duplicate_of`; the DuckDB views `unique_documents`, `unique_measures` and `unique_targets` leave them out.",
-             "", "## Tables", ""]
+    lines = [
+        f"# {TITLE}",
+        "",
+        f"Release **{version}** (schema {SCHEMA_VERSION}). Licence: {LICENSE['name']}.",
+        "",
+        "Numbered measures of local Chinese 优化营商环境 action plans as tables: who leads and cooperates on each measure,",
+        "and the quantitative targets they promise. Made by the open pipeline in this repository from the raw texts",
+        "listed in `documents` (decoded, normalized, parsed, validated by "
+        f"{len(report['results'])} expectations; {report['warnings']} warning(s) in `validation_report.json`).",
+        "",
+        "## Files",
+        "",
+        "| file | what |",
+        "|---|---|",
+        "| `data/<table>.parquet` | the tables, typed (Parquet) |",
+        "| `csv/<table>.csv` | the same tables as CSV, UTF-8 with BOM (opens in Excel); see below for text that starts like a formula |",
+        f"| `{DB_NAME}` | the same tables in one DuckDB database, with comments on every table and column |",
+        "| `datapackage.json` | Frictionless Data Package: schemas, keys, licence |",
+        "| `validation_report.json` | the validation report of the build this release came from |",
+        "| `CHANGELOG.md`, `changes.json` | what changed since the previous release, by stable ID |",
+        "| `SHA256SUMS` | checksums of every file: `sha256sum -c SHA256SUMS` |",
+        "| `index.html` | this release at a glance, offline: counts, charts, a searchable table of measures, downloads |",
+        "",
+        f"Counted once (copies of the same document left out): {counts['unique_documents']} documents, "
+        f"{counts['unique_measures']} provisions. Copies stay in the tables, marked by `documents.duplicate_of` and "
+        "`measures.duplicate_of`; the DuckDB views `unique_documents`, `unique_measures` and `unique_targets` leave them out.",
+        "",
+        "## Tables",
+        "",
+    ]
     for name, spec in TABLES.items():
         key = f" Primary key: `{', '.join(spec.primary_key)}`." if spec.primary_key else ""
         lines += [f"### `{name}` ({counts[name]} rows)", "", spec.description + key, "", "| column | type | meaning |", "|---|---|---|"]
-        lines += [f"| `{c.name}` | {c.type}{'' if not c.nullable else ', nullable'} | {c.description.replace('|', '/')} |" for c in spec.columns]
+        lines += [
+            f"| `{c.name}` | {c.type}{'' if not c.nullable else ', nullable'} | {c.description.replace('|', '/')} |" for c in spec.columns
+        ]
         lines.append("")
-    lines += ["## CSV files and spreadsheets", "",
-              "A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a formula by Excel",
-              "or LibreOffice: in `csv/` such a cell is written with an apostrophe in front (`'=…`), which spreadsheets show as",
-              "text. Only the CSV files are escaped: the Parquet files and the DuckDB database hold every value as it is, so",
-              "remove one leading apostrophe from such cells when reading the CSV files with a program other than a spreadsheet.", ""]
+    lines += [
+        "## CSV files and spreadsheets",
+        "",
+        "A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a formula by Excel",
+        "or LibreOffice: in `csv/` such a cell is written with an apostrophe in front (`'=…`), which spreadsheets show as",
+        "text. Only the CSV files are escaped: the Parquet files and the DuckDB database hold every value as it is, so",
+        "remove one leading apostrophe from such cells when reading the CSV files with a program other than a spreadsheet.",
+        "",
+    ]
     lines += ["## Views (in the DuckDB file)", ""]
     lines += [f"- `{view.name}`: {view.description}" for view in VIEWS]
     lines += ["", "Their columns are documented in the file: `SELECT table_name, column_name, comment FROM duckdb_columns()`.", ""]
-    lines += ["## How the data were made", "",
-              "Each raw text is decoded, normalized (script, punctuation width, PDF spacing, scrape debris), and parsed into its",
-              "numbered outline; responsibility annotations become `units`/`measure_units`; numeric promises become `targets`.",
-              "Files that cannot be read are listed in `quarantine` with the reason. The rules are documented in the",
-              "repository's README.", "", "## Known limitations", "",
-              "- Only texts with numbered provisions are covered; tables and images inside the original documents are not.",
-              "- `targets` prefers precision: numbers whose role is unclear are left out. `metric` and `scope` are read by",
-              "  rule from the words around the number; `year_inferred` (plan period or goal section) is a guess, `year` is not.",
-              "- Indicators (`measure_indicators`) are tagged by keyword rules, not read by people: on a hand-labelled sample",
-              "  precision and recall are about 0.93-0.95 (see the repository's README); check `evidence` before relying on a tag.",
-              "- Unit names are completed by rule (level prefixes, shared suffixes); abbreviations stay as written.",
-              "- `documents.region` is read from the text by rule (issuer, title, 文号 abbreviation, body; `region_evidence` says",
-              "  where) unless the sources manifest gives it; a document whose text does not say is left unplaced, with a",
-              "  `parse_warnings` row. Divisions are those of GB/T 2260 (table `regions`).",
-              "- Measure clusters (`measure_clusters`) join provisions that say the same thing by rule (numbers, places and function",
-              "  words may differ, a content keyword may not); reworded copies can stay apart.", "",
-              *measured_accuracy(),
-              "## How to cite", "", citation(version), "", "The repository's `CITATION.cff` says the same for citation managers.", "",
-              "## Example query", "", "```sql", f"-- duckdb {DB_NAME}",
-              "SELECT d.region, t.metric, t.value, t.unit, t.comparator, t.year",
-              "FROM targets t JOIN measures m USING (measure_id) JOIN documents d ON d.doc_id = m.doc_id",
-              "WHERE t.unit = '工作日' ORDER BY t.value;", "```", ""]
+    lines += [
+        "## How the data were made",
+        "",
+        "Each raw text is decoded, normalized (script, punctuation width, PDF spacing, scrape debris), and parsed into its",
+        "numbered outline; responsibility annotations become `units`/`measure_units`; numeric promises become `targets`.",
+        "Files that cannot be read are listed in `quarantine` with the reason. The rules are documented in the",
+        "repository's README.",
+        "",
+        "## Known limitations",
+        "",
+        "- Only texts with numbered provisions are covered; tables and images inside the original documents are not.",
+        "- `targets` prefers precision: numbers whose role is unclear are left out. `metric` and `scope` are read by",
+        "  rule from the words around the number; `year_inferred` (plan period or goal section) is a guess, `year` is not.",
+        "- Indicators (`measure_indicators`) are tagged by keyword rules, not read by people: on a hand-labelled sample",
+        "  precision and recall are about 0.93-0.95 (see the repository's README); check `evidence` before relying on a tag.",
+        "- Unit names are completed by rule (level prefixes, shared suffixes); abbreviations stay as written.",
+        "- `documents.region` is read from the text by rule (issuer, title, 文号 abbreviation, body; `region_evidence` says",
+        "  where) unless the sources manifest gives it; a document whose text does not say is left unplaced, with a",
+        "  `parse_warnings` row. Divisions are those of GB/T 2260 (table `regions`).",
+        "- Measure clusters (`measure_clusters`) join provisions that say the same thing by rule (numbers, places and function",
+        "  words may differ, a content keyword may not); reworded copies can stay apart.",
+        "",
+        *measured_accuracy(),
+        "## How to cite",
+        "",
+        citation(version),
+        "",
+        "The repository's `CITATION.cff` says the same for citation managers.",
+        "",
+        "## Example query",
+        "",
+        "```sql",
+        f"-- duckdb {DB_NAME}",
+        "SELECT d.region, t.metric, t.value, t.unit, t.comparator, t.year",
+        "FROM targets t JOIN measures m USING (measure_id) JOIN documents d ON d.doc_id = m.doc_id",
+        "WHERE t.unit = '工作日' ORDER BY t.value;",
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -265,13 +346,17 @@ def citation(version: str) -> str:
 def measured_accuracy() -> list[str]:
     """README lines: precision and recall of the parser on the labelled samples, as benchmarks/accuracy.py measured them."""
     measured = json.loads(ACCURACY_FILE.read_text(encoding="utf-8"))
-    lines = ["## Measured accuracy", "",
-             f"How well the pipeline reads texts, scored against hand-labelled samples by `{measured['scorer']}` "
-             f"(`benchmarks/accuracy.py`, {measured['measured']}, code {measured['commit']}). Structure: provisions found "
-             "(kind and number); units: lead and cooperating units per measure; targets: value, unit and measure; metadata: "
-             "share of documents whose field is right.", "",
-             "| sample | documents | structure P / R | units P / R | targets P / R | metadata right: title, date, 文号, region |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "## Measured accuracy",
+        "",
+        f"How well the pipeline reads texts, scored against hand-labelled samples by `{measured['scorer']}` "
+        f"(`benchmarks/accuracy.py`, {measured['measured']}, code {measured['commit']}). Structure: provisions found "
+        "(kind and number); units: lead and cooperating units per measure; targets: value, unit and measure; metadata: "
+        "share of documents whose field is right.",
+        "",
+        "| sample | documents | structure P / R | units P / R | targets P / R | metadata right: title, date, 文号, region |",
+        "|---|---|---|---|---|---|",
+    ]
     for sample in measured["samples"]:
         scores = sample["scores"]
 
@@ -286,8 +371,10 @@ def measured_accuracy() -> list[str]:
 
 def _row_hashes(path: Path, key: str) -> dict[str, str]:
     table = pq.read_table(path)
-    return {str(row[key]): hashlib.sha256(json.dumps(row, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
-            for row in table.to_pylist()}
+    return {
+        str(row[key]): hashlib.sha256(json.dumps(row, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+        for row in table.to_pylist()
+    }
 
 
 def _delta(new: Path, previous: Path | None) -> dict:
@@ -295,8 +382,11 @@ def _delta(new: Path, previous: Path | None) -> dict:
     for name, key in DELTA_TABLES.items():
         now = _row_hashes(new / "data" / f"{name}.parquet", key)
         before = _row_hashes(previous / "data" / f"{name}.parquet", key) if previous else {}
-        delta[name] = {"added": sorted(set(now) - set(before)), "removed": sorted(set(before) - set(now)),
-                       "changed": sorted(k for k in set(now) & set(before) if now[k] != before[k])}
+        delta[name] = {
+            "added": sorted(set(now) - set(before)),
+            "removed": sorted(set(before) - set(now)),
+            "changed": sorted(k for k in set(now) & set(before) if now[k] != before[k]),
+        }
     return delta
 
 
@@ -416,8 +506,10 @@ def _against_index(folder: Path) -> list[str]:
     if not entry:
         return [f"index.json: lists no release {Path(folder).resolve().name}; SHA256SUMS cannot be checked against it"]
     if _sha256(folder / "SHA256SUMS") != entry.get("sha256sums_sha256"):
-        return ["SHA256SUMS: its sha256 differs from the one index.json recorded when the release was cut "
-                "(the release was changed and its checksums recomputed)"]
+        return [
+            "SHA256SUMS: its sha256 differs from the one index.json recorded when the release was cut "
+            "(the release was changed and its checksums recomputed)"
+        ]
     return []
 
 
@@ -449,5 +541,6 @@ def _validate_datapackage(folder: Path) -> list[str]:
         report = Package(str(folder / "datapackage.json")).validate()
     if report.valid:
         return []
-    return [f"datapackage.json: {error.message}" for task in report.tasks for error in task.errors][:20] + \
-        [f"datapackage.json: {error.message}" for error in report.errors][:20]
+    return [f"datapackage.json: {error.message}" for task in report.tasks for error in task.errors][:20] + [
+        f"datapackage.json: {error.message}" for error in report.errors
+    ][:20]

@@ -1,23 +1,36 @@
 """Read a measure's responsibility annotation: who leads, cooperates, is responsible; deadline; supervisors."""
+
 import re
 from dataclasses import dataclass, field
 
 from .role_fields import FIELD, ROLE_OF_FIELD
 from .unit_names import complete_names, split_names, split_outside_brackets
 
-DEADLINE = re.compile(r"^(?:(?:\d{4}|[二〇一]{4})年|\d{1,2}月|[一二三四]季度|年底|年内|长期|持续|每年|常态)"
-                      r".{0,16}(?:完成|前|底|内|坚持|推进|开展|落实)?$")
+DEADLINE = re.compile(
+    r"^(?:(?:\d{4}|[二〇一]{4})年|\d{1,2}月|[一二三四]季度|年底|年内|长期|持续|每年|常态)"
+    r".{0,16}(?:完成|前|底|内|坚持|推进|开展|落实)?$"
+)
 PHRASE = re.compile(r"^(?P<names>.+?)(?P<verb>牵头负责|牵头|配合|协助|按职责分工负责|分工负责|负责落实|负责)$")
-ROLE_OF_VERB = {"牵头负责": "lead", "牵头": "lead", "配合": "cooperating", "协助": "cooperating",
-                "按职责分工负责": "responsible", "分工负责": "responsible", "负责落实": "responsible", "负责": "responsible"}
+ROLE_OF_VERB = {
+    "牵头负责": "lead",
+    "牵头": "lead",
+    "配合": "cooperating",
+    "协助": "cooperating",
+    "按职责分工负责": "responsible",
+    "分工负责": "responsible",
+    "负责落实": "responsible",
+    "负责": "responsible",
+}
 BRACKETS = "（）()〔〕[]【】"
 PHRASE_SEPARATORS = re.compile(r"[，；,;。]")
 RULE_WORDS = re.compile(r"下同|不再(?:一一)?(?:列出|分工|做分工|重复)|以下(?:均|各项)|均涉及|均需")
 NAME_END = re.compile(r"(?:局|委|办|部|院|中心|会|行|司|处|所|队|站|府|门|位|厅|公司|集团|处室|机构|分局|支行)$")
 # A document's own rule that the first unit named as responsible leads (`（第一责任单位为牵头单位，下同）`,
 # `排在第一位的为牵头单位`): stated once, it holds for this measure and those after it.
-LEAD_RULE = re.compile(r"[（(]?[^（）()、，,；;：:]{0,8}?(?:第一|首位|首个|排名第一|排在第一位|排在首位|列第一位|排第一)"
-                       r"[^（）()、，,；;]{0,10}?为牵头(?:单位|部门)?(?:[，,；;]\s*下同)?[）)]?")
+LEAD_RULE = re.compile(
+    r"[（(]?[^（）()、，,；;：:]{0,8}?(?:第一|首位|首个|排名第一|排在第一位|排在首位|列第一位|排第一)"
+    r"[^（）()、，,；;]{0,10}?为牵头(?:单位|部门)?(?:[，,；;]\s*下同)?[）)]?"
+)
 
 
 @dataclass
@@ -51,9 +64,9 @@ def _read_chunk(body: str, result: Responsibility, prefix: str) -> str:
     if not fields:
         return _read_phrases(body, result, prefix)
     if fields[0].start() > 0:
-        prefix = _read_phrases(body[:fields[0].start()].strip(" ，；。"), result, prefix)
+        prefix = _read_phrases(body[: fields[0].start()].strip(" ，；。"), result, prefix)
     for m, nxt in zip(fields, fields[1:] + [None]):
-        value = body[m.end(): nxt.start() if nxt else len(body)].strip(" ，,；;。")
+        value = body[m.end() : nxt.start() if nxt else len(body)].strip(" ，,；;。")
         value, _, rest = value.partition("。")  # the list ends with its sentence; a rule may follow (`…。以下均需…`)
         name = m.group("field")
         role = ROLE_OF_FIELD[name]

@@ -1,5 +1,6 @@
 """The names of responsibility fields (`牵头单位：`, `配合单位：`, `完成时限：` …) and what each says, from
 data/responsibility_fields.csv: one vocabulary for the normalizer, the annotation finder and the reader."""
+
 import csv
 import re
 from pathlib import Path

@@ -9,6 +9,7 @@ versions), so a change of any of them starts from an empty memo. It holds the ve
 it does not grow with history. Two different rows sharing a hash would share a verdict; among the few million rows of
 10,000 plans that happens with a probability of about 10⁻⁷ per build.
 """
+
 import hashlib
 import json
 import re
@@ -27,8 +28,14 @@ from .portable import file_digest
 
 # Expectation types whose verdict on a row depends on that row alone (when they carry no `mostly`, `row_condition` or
 # `$PARAMETER`): great-expectations' other column-map types may read the whole column (uniqueness).
-ROW_WISE_TYPES = frozenset({"expect_column_values_to_not_be_null", "expect_column_values_to_match_regex",
-                            "expect_column_values_to_be_in_set", "expect_column_values_to_be_between"})
+ROW_WISE_TYPES = frozenset(
+    {
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_be_between",
+    }
+)
 LIBRARIES = ("great_expectations", "pandas", "pyarrow", "duckdb")
 FAILED, EXAMPLES = "failed.npz", "examples.json"  # in a memo folder: each check's rejected rows, the values reported
 CHECKSUMS = "checksums.json"  # in a memo folder: the SHA-256 of each of its other files, checked when it is loaded
@@ -38,8 +45,9 @@ MEMO_NAME = re.compile(r"[0-9a-f]{16}|\.(tmp|old)-[0-9a-f]{32}")  # a memo folde
 def is_row_wise(expectation: dict) -> bool:
     """True when the expectation's verdict on a row depends on that row's values alone."""
     kwargs = expectation.get("kwargs", {})
-    return (expectation["type"] in ROW_WISE_TYPES and not {"mostly", "row_condition"} & kwargs.keys()
-            and "$PARAMETER" not in json.dumps(kwargs))
+    return (
+        expectation["type"] in ROW_WISE_TYPES and not {"mostly", "row_condition"} & kwargs.keys() and "$PARAMETER" not in json.dumps(kwargs)
+    )
 
 
 def memo_key(suites: dict[str, dict]) -> str:
@@ -56,8 +64,12 @@ class RowMemo:
     """The verdicts a previous validation left (`load`) and those this one gathers, which `save` writes: only the
     verdicts on rows of this build's tables, so removed rows leave the memo."""
 
-    def __init__(self, seen: dict[str, np.ndarray] | None = None, failed: dict[str, tuple[np.ndarray, list]] | None = None,
-                 spans: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
+    def __init__(
+        self,
+        seen: dict[str, np.ndarray] | None = None,
+        failed: dict[str, tuple[np.ndarray, list]] | None = None,
+        spans: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    ):
         self._seen = seen or {}  # table → hashes of the rows whose row-wise verdicts are known
         self._failed = failed or {}  # check → (hashes of the rows it rejected, the value reported for each)
         self._spans = spans or {}  # table → (span keys, each once, and the verdict of each)
@@ -73,8 +85,9 @@ class RowMemo:
         """These rows' row-wise verdicts are all known now: the memo this validation saves holds them."""
         self.next_seen[table] = np.asarray(hashes)  # repeats and all: a lookup needs no unique values
 
-    def verdicts(self, check: str, hashes: np.ndarray, unseen: np.ndarray, new_failures: dict[int, object],
-                 where: list[int] | None = None) -> tuple[int, list]:
+    def verdicts(
+        self, check: str, hashes: np.ndarray, unseen: np.ndarray, new_failures: dict[int, object], where: list[int] | None = None
+    ) -> tuple[int, list]:
         """How many of the rows (by hash, in table order) `check` rejects and the values reported for the first five:
         for rows checked before, the remembered failures; for the `unseen` rows, checked now, `new_failures` (hash →
         value reported). `where`, when given, receives the positions of the rejected rows."""
@@ -111,8 +124,9 @@ class RowMemo:
             np.save(tmp / f"seen.{table}.npy", hashes)
         # the rejected rows of all checks in one file (a file per check: 330 files read and written by every build)
         np.savez(tmp / FAILED, **{check: hashes for check, (hashes, _) in self.next_failed.items()})
-        (tmp / EXAMPLES).write_text(json.dumps({check: examples for check, (_, examples) in self.next_failed.items()},
-                                               ensure_ascii=False), encoding="utf-8")
+        (tmp / EXAMPLES).write_text(
+            json.dumps({check: examples for check, (_, examples) in self.next_failed.items()}, ensure_ascii=False), encoding="utf-8"
+        )
         for table, (keys, ok) in self.next_spans.items():
             np.save(tmp / f"span_keys.{table}.npy", keys)
             np.save(tmp / f"span_ok.{table}.npy", ok)

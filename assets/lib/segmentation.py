@@ -5,6 +5,7 @@ Search mode (`search_tokens`) yields each word and the dictionary words inside i
 jieba's `cut_for_search`; `words` yields the words alone. Tokens are lower-cased; tokens without a letter or digit
 (punctuation, spaces) are dropped. The segmenter is made on first use, never at import.
 """
+
 import csv
 import re
 from collections import Counter
@@ -81,8 +82,9 @@ def token_rows(measures: pd.DataFrame) -> pd.DataFrame:
     occurs in search mode, `word_tf` times it occurs as a whole word of the text (0 when only inside longer words or
     only in the annotation, so that keywords say what a provision is about, not who carries it out)."""
     rows = []
-    for measure_id, text, annotation in zip(measures["measure_id"].tolist(), measures["text"].tolist(),
-                                            measures["responsibility_text"].tolist()):
+    for measure_id, text, annotation in zip(
+        measures["measure_id"].tolist(), measures["text"].tolist(), measures["responsibility_text"].tolist()
+    ):
         counts, whole_words = Counter(search_tokens(text if not annotation else f"{text}\n{annotation}")), Counter(words(text))
         rows += [(measure_id, token, n, whole_words.get(token, 0)) for token, n in sorted(counts.items())]
     return pd.DataFrame(rows, columns=TOKEN_COLUMNS)

@@ -1,6 +1,7 @@
 """Do two provisions say the same thing? Shingles for candidate search, and a verification that looks at
 what differs: numbers, level prefixes, place names and function words may differ; a content keyword may not
 (`用电报装…3个工作日` and `用水报装…3个工作日` are different promises)."""
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,17 +29,41 @@ def squash(text: str) -> str:
 def _removed_whatever_the_form(ch: str) -> bool:
     """A punctuation or space character whose NFKC form is punctuation or space too, and that takes no part in
     composing characters (it decomposes to starters only): dropping it before or after NFKC gives the same text."""
-    return (PUNCT_OR_SPACE.fullmatch(ch) is not None and PUNCT_OR_SPACE.fullmatch(unicodedata.normalize("NFKC", ch)) is not None
-            and all(unicodedata.combining(c) == 0 for c in unicodedata.normalize("NFKD", ch)))
+    return (
+        PUNCT_OR_SPACE.fullmatch(ch) is not None
+        and PUNCT_OR_SPACE.fullmatch(unicodedata.normalize("NFKC", ch)) is not None
+        and all(unicodedata.combining(c) == 0 for c in unicodedata.normalize("NFKD", ch))
+    )
 
 
 # Texts of CJK ideographs, ASCII letters and digits (which NFKC leaves alone and which never compose with their
 # neighbours) and such punctuation: most provisions. NFKC of a whole text cost 80% of `squash`, 32 s of the
 # workers' time at 10,000 plans.
-_PLAIN = re.compile("[\u4e00-\u9fffA-Za-z0-9" + re.escape("".join(
-    ch for ch in map(chr, [*range(0x20, 0x7F), *range(0x2000, 0x2070), *range(0x3000, 0x3040), *range(0xFE30, 0xFE70),
-                           *range(0xFF00, 0xFF66), 0x09, 0x0A, 0x0D, 0xA0, 0xB7])
-    if not ch.isalnum() and _removed_whatever_the_form(ch))) + "]*")
+_PLAIN = re.compile(
+    "[\u4e00-\u9fffA-Za-z0-9"
+    + re.escape(
+        "".join(
+            ch
+            for ch in map(
+                chr,
+                [
+                    *range(0x20, 0x7F),
+                    *range(0x2000, 0x2070),
+                    *range(0x3000, 0x3040),
+                    *range(0xFE30, 0xFE70),
+                    *range(0xFF00, 0xFF66),
+                    0x09,
+                    0x0A,
+                    0x0D,
+                    0xA0,
+                    0xB7,
+                ],
+            )
+            if not ch.isalnum() and _removed_whatever_the_form(ch)
+        )
+    )
+    + "]*"
+)
 
 
 def masked(text: str) -> str:
@@ -57,7 +82,7 @@ def shingles(text: str, k: int = 3) -> set[str]:
 
 def masked_shingles(m: str, k: int = 3) -> set[str]:
     """Character k-grams of an already masked text."""
-    return {m[i:i + k] for i in range(max(1, len(m) - k + 1))}
+    return {m[i : i + k] for i in range(max(1, len(m) - k + 1))}
 
 
 @dataclass(frozen=True)
@@ -96,7 +121,7 @@ def _place_like(text: str, start: int, end: int) -> bool:
     """A short changed segment right before a level character (`乌鲁木齐|市`, `天山|区`, `我|区`): a place or level change."""
     if end - start > 5:
         return False
-    following = text[end:end + 3]
+    following = text[end : end + 3]
     return end == start or any(ch in LEVEL_CHARS for ch in text[start:end]) or any(ch in "省市州区县旗盟" for ch in following)
 
 

@@ -4,6 +4,7 @@ Readers per format (`html_reader`, `docx_reader`, `pdf_reader`) are imported onl
 folder of plain texts never loads trafilatura, python-docx or pdfplumber. A plain text's task tables (tab- or
 pipe-separated, one cell per line) are rendered here; everything after this step is the same for every format.
 """
+
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -10,6 +10,7 @@ whose content changed are deleted and inserted (found by each row's key and a ha
 per build in `row_hashes/`). Writing every table again cost 5–7 s at 10,000 plans however little had
 changed. Its tables then hold the same rows as a database written whole, not in the same physical order.
 """
+
 import datetime as dt
 import hashlib
 import json
@@ -66,14 +67,16 @@ def _column(series: pd.Series, type_: pa.DataType) -> pa.Array:
         return pa.array(values, type=type_)
 
 
-def publish(tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path, info: dict | None = None,
-            extra_files: dict[str, Path] | None = None) -> Path:
+def publish(
+    tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path, info: dict | None = None, extra_files: dict[str, Path] | None = None
+) -> Path:
     """Write every table to a new build folder and switch `current` to it; return the build folder."""
     return switch_to(stage_build(tables, warehouse_dir, info), warehouse_dir, extra_files)
 
 
-def stage_build(tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path, info: dict | None = None,
-                hashes: dict[str, np.ndarray] | None = None) -> Path:
+def stage_build(
+    tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path, info: dict | None = None, hashes: dict[str, np.ndarray] | None = None
+) -> Path:
     """Write every table (Parquet, DuckDB, build_info.json) to a new staging folder under WAREHOUSE_DIR/builds/, not
     yet visible to anyone; return it. Staging folders a killed or failed build left behind are removed first.
     `hashes`: each table's `row_hashes`, when the caller has them already."""
@@ -85,8 +88,12 @@ def stage_build(tables: dict[str, pd.DataFrame | pa.Table], warehouse_dir: Path,
     (staging / "tables").mkdir(parents=True)
     base = _updatable_build(Path(warehouse_dir), tables)
     counts, database = _write_tables(staging, tables, base, hashes or {})
-    (staging / "build_info.json").write_text(json.dumps({"build_id": build_id, "row_counts": counts, **(info or {}), "database": database},
-                                                        ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    (staging / "build_info.json").write_text(
+        json.dumps(
+            {"build_id": build_id, "row_counts": counts, **(info or {}), "database": database}, ensure_ascii=False, indent=2, default=str
+        ),
+        encoding="utf-8",
+    )
     return staging
 
 
@@ -112,8 +119,9 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _write_tables(staging: Path, frames: dict[str, pd.DataFrame | pa.Table], base: Path | None,
-                  known_hashes: dict[str, np.ndarray]) -> tuple[dict[str, int], dict]:
+def _write_tables(
+    staging: Path, frames: dict[str, pd.DataFrame | pa.Table], base: Path | None, known_hashes: dict[str, np.ndarray]
+) -> tuple[dict[str, int], dict]:
     """Each table to Parquet and into the DuckDB file, one table at a time (a DataFrame is converted to Arrow when its
     turn comes, so only one converted copy is alive); its Parquet file is written in a second thread while DuckDB takes
     the same table in (both release the GIL: on two cores this takes the longer of the two, not their sum). The database is `base`'s copied and updated
@@ -123,9 +131,11 @@ def _write_tables(staging: Path, frames: dict[str, pd.DataFrame | pa.Table], bas
     (staging / ROW_HASHES).mkdir()
     if base is not None:
         shutil.copyfile(base / DB_NAME, staging / DB_NAME)
-    with duckdb.connect(str(staging / DB_NAME), config={"memory_limit": DUCKDB_MEMORY}) as con, \
-            ThreadPoolExecutor(1, thread_name_prefix="parquet") as parquet, \
-            (_transaction(con) if base is not None else nullcontext()):
+    with (
+        duckdb.connect(str(staging / DB_NAME), config={"memory_limit": DUCKDB_MEMORY}) as con,
+        ThreadPoolExecutor(1, thread_name_prefix="parquet") as parquet,
+        _transaction(con) if base is not None else nullcontext(),
+    ):
         writing = None
         for name, frame in frames.items():
             if writing:
@@ -146,13 +156,22 @@ def _write_tables(staging: Path, frames: dict[str, pd.DataFrame | pa.Table], bas
         if base is None and set(TABLES) <= set(frames):
             _create_views(con)
     file = (staging / DB_NAME).stat()
-    database = {"layout": database_layout(), "file_size": file.st_size, "file_mtime_ns": file.st_mtime_ns,
-                "row_hashes": {path.stem: file_digest(path) for path in sorted((staging / ROW_HASHES).iterdir())}}
+    database = {
+        "layout": database_layout(),
+        "file_size": file.st_size,
+        "file_mtime_ns": file.st_mtime_ns,
+        "row_hashes": {path.stem: file_digest(path) for path in sorted((staging / ROW_HASHES).iterdir())},
+    }
     if base is None:
         return counts, {**database, "written": "whole", "updated_in_place": 0}
     previous = json.loads((base / "build_info.json").read_text(encoding="utf-8"))["database"]
-    return counts, {**database, "written": f"in place, from build {base.name}", "updated_in_place": previous["updated_in_place"] + 1,
-                    "rows_deleted": {n: d for n, (d, _) in changed.items()}, "rows_inserted": {n: i for n, (_, i) in changed.items()}}
+    return counts, {
+        **database,
+        "written": f"in place, from build {base.name}",
+        "updated_in_place": previous["updated_in_place"] + 1,
+        "rows_deleted": {n: d for n, (d, _) in changed.items()},
+        "rows_inserted": {n: i for n, (_, i) in changed.items()},
+    }
 
 
 def database_layout() -> str:
@@ -173,18 +192,23 @@ def _updatable_build(warehouse_dir: Path, frames: dict) -> Path | None:
         file = (current / DB_NAME).stat()
     except (OSError, ValueError):
         return None
-    usable = (database.get("layout") == database_layout() and database.get("updated_in_place", MAX_IN_PLACE_UPDATES) < MAX_IN_PLACE_UPDATES
-              and (database.get("file_size"), database.get("file_mtime_ns")) == (file.st_size, file.st_mtime_ns)
-              and not current.joinpath(DB_NAME + ".wal").exists()
-              and all((current / ROW_HASHES / f"{name}.arrow").is_file() for name, spec in TABLES.items() if spec.primary_key))
+    usable = (
+        database.get("layout") == database_layout()
+        and database.get("updated_in_place", MAX_IN_PLACE_UPDATES) < MAX_IN_PLACE_UPDATES
+        and (database.get("file_size"), database.get("file_mtime_ns")) == (file.st_size, file.st_mtime_ns)
+        and not current.joinpath(DB_NAME + ".wal").exists()
+        and all((current / ROW_HASHES / f"{name}.arrow").is_file() for name, spec in TABLES.items() if spec.primary_key)
+    )
     if not usable:
         return None
     recorded = database.get("row_hashes") or {}
     for name, spec in TABLES.items():
         path = current / ROW_HASHES / f"{name}.arrow"
         if spec.primary_key and file_digest(path) != recorded.get(name):
-            _log.warning(f"damaged build file: {path.resolve()}: checksum differs from build_info.json; the database is written "
-                         "whole instead of updated from it")
+            _log.warning(
+                f"damaged build file: {path.resolve()}: checksum differs from build_info.json; the database is written "
+                "whole instead of updated from it"
+            )
             return None
     return current.resolve()
 
@@ -194,8 +218,9 @@ def row_hashes(con: duckdb.DuckDBPyConnection, table: pa.Table, key: tuple[str, 
     (DuckDB keeps insertion order): what the tables' fingerprint hashes and what the next build compares rows with."""
     con.register("hashed", table)
     try:
-        return con.sql(f"SELECT {_names(key) + ', ' if key else ''}hash({_names(table.schema.names)}) AS row_hash FROM hashed"
-                       ).to_arrow_table()
+        return con.sql(
+            f"SELECT {_names(key) + ', ' if key else ''}hash({_names(table.schema.names)}) AS row_hash FROM hashed"
+        ).to_arrow_table()
     finally:
         con.unregister("hashed")
 
@@ -257,8 +282,9 @@ def _update_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, ha
     con.execute(f"CREATE TEMP TABLE added AS SELECT {key} FROM new_hashes ANTI JOIN old_hashes USING ({key}, row_hash)")
     matches = " AND ".join(f"t.{k} = gone.{k}" for k in _quoted(TABLES[name].primary_key))
     deleted = con.execute(f"DELETE FROM {_names([name])} AS t USING gone WHERE {matches}").fetchone()[0]
-    inserted = con.execute(f"INSERT INTO {_names([name])} SELECT incoming.* FROM incoming SEMI JOIN added USING ({key}) "
-                           f"ORDER BY {key}").fetchone()[0]
+    inserted = con.execute(
+        f"INSERT INTO {_names([name])} SELECT incoming.* FROM incoming SEMI JOIN added USING ({key}) ORDER BY {key}"
+    ).fetchone()[0]
     con.execute("DROP TABLE gone")
     con.execute("DROP TABLE added")
     for view in ("incoming", "new_hashes", "old_hashes"):
@@ -281,7 +307,7 @@ def _add_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> No
     con.unregister("incoming")
     spec = TABLES[name]
     with _transaction(con):  # one commit for all comments, not one each (1 s per build)
-        con.execute(f"COMMENT ON TABLE \"{name}\" IS {_sql_literal(spec.description)}")
+        con.execute(f'COMMENT ON TABLE "{name}" IS {_sql_literal(spec.description)}')
         for column in spec.columns:
             con.execute(f'COMMENT ON COLUMN "{name}"."{column.name}" IS {_sql_literal(column.description)}')
 
@@ -293,8 +319,12 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
         for view in VIEWS:
             con.execute(f'CREATE VIEW "{view.name}" AS {view.query}')
             con.execute(f'COMMENT ON VIEW "{view.name}" IS {_sql_literal(view.description)}')
-            columns = [row[0] for row in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index",
-                                                     [view.name]).fetchall()]
+            columns = [
+                row[0]
+                for row in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [view.name]
+                ).fetchall()
+            ]
             for column in columns:
                 description = column_description(view, column)
                 if not description:

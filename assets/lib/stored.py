@@ -5,6 +5,7 @@ changed once written, so a step's output can name the slices it consists of and 
 folder: adding one document then writes one document's text, not the corpus's, three times over (once per step that
 handed the texts on).
 """
+
 import os
 import shutil
 from dataclasses import dataclass, replace

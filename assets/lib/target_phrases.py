@@ -4,6 +4,7 @@ scope (the class of cases the value applies to: `低压居民`, `社会投资小
 The words come from assets/lib/data/target_words.csv (heads that end a metric, verbs of the promise, class nouns and
 named classes, action verbs, legal parameters); the grammar that uses them is here.
 """
+
 import csv
 import re
 from dataclasses import dataclass
@@ -11,14 +12,33 @@ from functools import lru_cache
 from pathlib import Path
 
 WORDS_FILE = Path(__file__).parent / "data" / "target_words.csv"
-KINDS = ("time_head", "rate_head", "count_head", "amount_head", "lead_verb", "trail_word", "change_verb", "merge_verb",
-         "scope_class", "generic_class", "scope_term", "kept_class", "legal_parameter", "penalty", "action_verb", "amount_attribute", "actor")
+KINDS = (
+    "time_head",
+    "rate_head",
+    "count_head",
+    "amount_head",
+    "lead_verb",
+    "trail_word",
+    "change_verb",
+    "merge_verb",
+    "scope_class",
+    "generic_class",
+    "scope_term",
+    "kept_class",
+    "legal_parameter",
+    "penalty",
+    "action_verb",
+    "amount_attribute",
+    "actor",
+)
 PARENTHESES = re.compile(r"（[^（）]*）|\([^()]*\)|〔[^〕]*〕|\[[^\]]*\]")
 CLAUSE_STOPS = "，。；：！？\n,;:!?"
 LABEL_STOPS = CLAUSE_STOPS + "（）()〔〕"
 RELATIVE_TIME = r"(?:\d+|[一二两三四五六七八九十]+)(?:个)?(?:年|月|周|日|天|工作日)(?:内|以内|之内)"
-LEADING_DEADLINE = re.compile(r"^(?:到|至|于|在|截至|截止)?(?:(?:(?:19|20)\d{2}(?:[—\-－至](?:19|20)\d{2})?年(?:\d{1,2}月)?|\d{1,2}月)"
-                              r"(?:底|末|上半年|下半年)?|年底|年末|年内|今年|明年|当年|" + RELATIVE_TIME + r")(?:前|以前|之前)?[，,]?")
+LEADING_DEADLINE = re.compile(
+    r"^(?:到|至|于|在|截至|截止)?(?:(?:(?:19|20)\d{2}(?:[—\-－至](?:19|20)\d{2})?年(?:\d{1,2}月)?|\d{1,2}月)"
+    r"(?:底|末|上半年|下半年)?|年底|年末|年内|今年|明年|当年|" + RELATIVE_TIME + r")(?:前|以前|之前)?[，,]?"
+)
 DEADLINE_INSIDE = re.compile(r"(?:于|在|到|至)?(?:(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?|\d{1,2}月(?:底|末)?|年底|年末)(?:前|以前|之前)")
 COMPARISON = re.compile(r"(?:较|与|(?<![占对无])比(?![例重率较]))(?:于)?[^，。；]+$")
 PLACE_THEN_VERB = re.compile(r"^在[^，。；]{1,20}?(?:部署|设置|布设|投放|建设|新建|新增|建成|打造|开设|设立|推广)")
@@ -29,7 +49,9 @@ SINCE_TAIL = re.compile(r"(?:(?:自|从|于|在)[^，。；]*?(?:之日起|起|�
 AVERAGE_TAIL = re.compile(r"(?:平均|(?<![平年人户日月])均|至|到|于|在)$")
 ENUMERATION_SPLIT = re.compile(r"[、和及与]")
 DIGIT = re.compile(r"\d")
-LABEL_CUT = re.compile(r"(?<!合)并|(?<![予可加所足得用难借据])以(?![上下内])|从而|进而|同时|常态化|(?:和|及|与)(?=\d|[一二两三四五六七八九十]+[个项家所处条座])")
+LABEL_CUT = re.compile(
+    r"(?<!合)并|(?<![予可加所足得用难借据])以(?![上下内])|从而|进而|同时|常态化|(?:和|及|与)(?=\d|[一二两三四五六七八九十]+[个项家所处条座])"
+)
 
 
 @lru_cache(maxsize=None)
@@ -55,7 +77,9 @@ def _alternation(kind: str) -> str:
 def _pattern(name: str) -> re.Pattern:
     if name == "lead":
         verbs = _alternation("lead_verb")
-        return re.compile(rf"^(?:[、，,]|(?:并且|并|且|和|及|与)(?={verbs})|(?:{verbs})|在?全?[区市县州省镇旗]?范围内|(?:对|针对)(?=[^，]*的))")
+        return re.compile(
+            rf"^(?:[、，,]|(?:并且|并|且|和|及|与)(?={verbs})|(?:{verbs})|在?全?[区市县州省镇旗]?范围内|(?:对|针对)(?=[^，]*的))"
+        )
     if name == "trail":
         return re.compile(rf"(?:{_alternation('trail_word')}|的)$")
     if name == "merge":
@@ -137,7 +161,7 @@ def clean_subject(raw: str) -> str:
     for m in DEADLINE_INSIDE.finditer(phrase):
         deadline = m
     if deadline is not None:
-        phrase = phrase[deadline.end():]
+        phrase = phrase[deadline.end() :]
     phrase = strip_lead(phrase)
     since = SINCE.sub("", phrase)
     phrase = strip_lead(since) if since != phrase and len(since) >= 2 else phrase
@@ -151,7 +175,7 @@ def strip_lead(phrase: str) -> str:
         m = LEADING_DEADLINE.match(phrase) or _pattern("lead").match(phrase) or PLACE_THEN_VERB.match(phrase)
         if not m or not m.group(0):
             break
-        phrase = phrase[m.end():].lstrip("、，, ")
+        phrase = phrase[m.end() :].lstrip("、，, ")
     return phrase
 
 
@@ -246,7 +270,7 @@ def label_after(text: str, end: int) -> tuple[str, int]:
         words_after = re.split(r"和|及|与", words_after, maxsplit=1)[0] or words_after
     cut = LABEL_CUT.search(words_after)
     if cut and cut.start() > 0:
-        words_after = words_after[:cut.start()]
+        words_after = words_after[: cut.start()]
     return words_after, end + len(words_after)
 
 
@@ -328,7 +352,7 @@ def change_verb(raw: str) -> tuple[str, str | None]:
     m = _pattern("change").search(raw.rstrip())
     if not m:
         return raw, None
-    return raw[:m.start()], m.group("verb")
+    return raw[: m.start()], m.group("verb")
 
 
 def distribute_items(head: str) -> tuple[str | None, list[str]]:

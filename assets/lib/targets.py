@@ -5,14 +5,32 @@ names, quotes, dates, hotlines, service labels and scope conditions are not. Whe
 rules prefer precision. `分别`/`均` constructions are distributed over their metrics and years. What is measured and
 for whom (metric and scope) is read by target_phrases.py.
 """
+
 import re
 from dataclasses import dataclass
 
 from .quantities import Quantity, find_quantities
-from .target_phrases import (DIGIT, Phrase, amount_attribute_before, change_verb, class_scope, clause_start,
-                             clean_subject, compose, distribute_items, is_class, label_after, lead_length,
-                             names_legal_parameter, names_penalty, split_scope, strip_trailing_merge, term_scope,
-                             without_actor, words)
+from .target_phrases import (
+    DIGIT,
+    Phrase,
+    amount_attribute_before,
+    change_verb,
+    class_scope,
+    clause_start,
+    clean_subject,
+    compose,
+    distribute_items,
+    is_class,
+    label_after,
+    lead_length,
+    names_legal_parameter,
+    names_penalty,
+    split_scope,
+    strip_trailing_merge,
+    term_scope,
+    without_actor,
+    words,
+)
 
 PROTECTED = re.compile(r"“[^”]{0,80}”|《[^》]{0,120}》|「[^」]{0,80}」|〈[^〉]{0,80}〉|\"[^\"]{0,80}\"")
 SENTENCE_END = "。！？\n"
@@ -20,25 +38,101 @@ CLAUSE_END = SENTENCE_END + "；"
 SENTENCE_ENDS, CLAUSE_ENDS = (re.compile("[" + re.escape(ends) + "]") for ends in (SENTENCE_END, CLAUSE_END))
 YEAR = re.compile(r"(?P<y1>(?:19|20)\d{2})(?:\s*[—\-－~至到]\s*(?P<y2>(?:19|20)\d{2}))?\s*年(?!代)")
 COMPARISON_BEFORE_YEAR = re.compile(r"(?:较|比|相比|同比|与|对比|比照)$")
-OPENING_YEAR = re.compile(r"[\s—]*(?:到|至|在|于|力争|争取|确保|计划)?\s*(?P<y1>(?:19|20)\d{2})(?:\s*[—\-－~至到]\s*(?P<y2>(?:19|20)\d{2}))?"
-                          r"\s*年(?!代|以来|来|以前|之前)")
+OPENING_YEAR = re.compile(
+    r"[\s—]*(?:到|至|在|于|力争|争取|确保|计划)?\s*(?P<y1>(?:19|20)\d{2})(?:\s*[—\-－~至到]\s*(?P<y2>(?:19|20)\d{2}))?"
+    r"\s*年(?!代|以来|来|以前|之前)"
+)
 
 SUFFIX = re.compile(r"^(?:及以下|以下|以内|之内|内|及以上|以上|左右|上下)")
-SUFFIX_COMPARATOR = {"及以下": "<=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
-                     "及以上": ">=", "以上": ">=", "左右": "~", "上下": "~"}
-LE_WORDS = ("最长不超过", "最多不超过", "不得超过", "不得多于", "不得长于", "不超过", "不高于", "不多于", "不大于", "少于", "低于", "控制在", "压缩至", "压缩到", "压减至", "压减到", "缩短至",
-            "缩短到", "缩减至", "缩减到", "降至", "降到", "降低至", "降低到", "减少至", "减少到", "减至", "短至", "下降至", "压降至",
-            "上限", "最多", "≤", "<")
-GE_WORDS = ("不得少于", "不得低于", "不低于", "不少于", "不小于", "达到", "达", "提升至", "提升到", "提高至", "提高到", "增加到", "增加至", "增至", "增长",
-            "超过", "突破", "至少", "扩大至", "扩大到", "提升", "≥", ">")
-VERB_BEFORE = re.compile("(?:" + "|".join(sorted(map(re.escape, LE_WORDS + GE_WORDS + ("为", "压缩", "压减", "缩减", "缩短", "减少", "降低")),
-                                                 key=len, reverse=True)) + r")\s*$")
+SUFFIX_COMPARATOR = {
+    "及以下": "<=",
+    "以下": "<=",
+    "以内": "<=",
+    "之内": "<=",
+    "内": "<=",
+    "及以上": ">=",
+    "以上": ">=",
+    "左右": "~",
+    "上下": "~",
+}
+LE_WORDS = (
+    "最长不超过",
+    "最多不超过",
+    "不得超过",
+    "不得多于",
+    "不得长于",
+    "不超过",
+    "不高于",
+    "不多于",
+    "不大于",
+    "少于",
+    "低于",
+    "控制在",
+    "压缩至",
+    "压缩到",
+    "压减至",
+    "压减到",
+    "缩短至",
+    "缩短到",
+    "缩减至",
+    "缩减到",
+    "降至",
+    "降到",
+    "降低至",
+    "降低到",
+    "减少至",
+    "减少到",
+    "减至",
+    "短至",
+    "下降至",
+    "压降至",
+    "上限",
+    "最多",
+    "≤",
+    "<",
+)
+GE_WORDS = (
+    "不得少于",
+    "不得低于",
+    "不低于",
+    "不少于",
+    "不小于",
+    "达到",
+    "达",
+    "提升至",
+    "提升到",
+    "提高至",
+    "提高到",
+    "增加到",
+    "增加至",
+    "增至",
+    "增长",
+    "超过",
+    "突破",
+    "至少",
+    "扩大至",
+    "扩大到",
+    "提升",
+    "≥",
+    ">",
+)
+VERB_BEFORE = re.compile(
+    "(?:"
+    + "|".join(sorted(map(re.escape, LE_WORDS + GE_WORDS + ("为", "压缩", "压减", "缩减", "缩短", "减少", "降低")), key=len, reverse=True))
+    + r")\s*$"
+)
 SHARE_OF = re.compile("(?:" + "|".join(sorted(map(re.escape, LE_WORDS + GE_WORDS), key=len, reverse=True)) + r")[^，。；、\d]{1,12}的\s*$")
-BASELINE_GAP = re.compile(r"^\s*(?:个|个工作日)?\s*(?:缩短|压缩|压减|减少|降低|下降|降|短|提高|提升|增加|增长|扩大|调整|缩减)?(?:至|到|为)\s*$")
+BASELINE_GAP = re.compile(
+    r"^\s*(?:个|个工作日)?\s*(?:缩短|压缩|压减|减少|降低|下降|降|短|提高|提升|增加|增长|扩大|调整|缩减)?(?:至|到|为)\s*$"
+)
 NAME_AFTER = re.compile(r"^[^，。；、：]{0,3}?(?:措施|清单|举措|条例|意见|规定|政策|方面|制度|行动|工程|攻坚|计划|规划)")
 CONTEXT_BEFORE = re.compile(r"(?:基于|立足|围绕|依托|按照|根据|对照|结合|针对|参照|对于|已经|已有|已形成|已建成|已实现|已)[^，。；]{0,12}$")
-TARGET_VERB_BEFORE = re.compile(r"(?:新增|新建|建成|建设|培育|引进|打造|完成|实现|达到|达|不少于|不低于|增加|增至|提高到|提升至|至少|再)\s*$")
-LABEL_AFTER = re.compile(r"^(?:以内|内)?[\u4e00-\u9fff]{0,8}?(?:服务圈|办事圈|生活圈|圈|机制|热线|专窗|窗口|不打烊|在线|值守|响应机制)(?![\u4e00-\u9fff]{0,2}[，、；。]?\d)")
+TARGET_VERB_BEFORE = re.compile(
+    r"(?:新增|新建|建成|建设|培育|引进|打造|完成|实现|达到|达|不少于|不低于|增加|增至|提高到|提升至|至少|再)\s*$"
+)
+LABEL_AFTER = re.compile(
+    r"^(?:以内|内)?[\u4e00-\u9fff]{0,8}?(?:服务圈|办事圈|生活圈|圈|机制|热线|专窗|窗口|不打烊|在线|值守|响应机制)(?![\u4e00-\u9fff]{0,2}[，、；。]?\d)"
+)
 DISTRIBUTE = re.compile(r"分别|(?<![平人年户日月])均(?=[达为压缩控不实在超提降须应要能可已])")
 CONDITION_END = re.compile(r"[^；。！？\n]*的\s*(?:[；。！？\n]|$)|[^，；。！？\n]*的\s*[，,]")  # its clause or sentence part
 # ends in 的: the number is part of a condition
@@ -76,8 +170,21 @@ def extract_targets(text: str) -> list[Target]:
     for start, end in _spans(text, SENTENCE_ENDS):
         carried = next((year for at, year in reversed(governing) if at < start), None)
         for t in _sentence_targets(text[start:end], carried):
-            targets.append(Target(t.value, t.value_max, t.unit, t.comparator, t.baseline, t.year, t.metric, t.text,
-                                  t.start + start, t.end + start, t.scope))
+            targets.append(
+                Target(
+                    t.value,
+                    t.value_max,
+                    t.unit,
+                    t.comparator,
+                    t.baseline,
+                    t.year,
+                    t.metric,
+                    t.text,
+                    t.start + start,
+                    t.end + start,
+                    t.scope,
+                )
+            )
     return targets
 
 
@@ -126,12 +233,12 @@ def _years_before(text: str, pos: int, protected) -> tuple[int, ...] | None:
     start, _ = _sentence(text, pos)
     last = None
     for m in YEAR.finditer(text, start, pos):
-        if _inside(protected, m.start()) or COMPARISON_BEFORE_YEAR.search(text[max(start, m.start() - 2):m.start()]):
+        if _inside(protected, m.start()) or COMPARISON_BEFORE_YEAR.search(text[max(start, m.start() - 2) : m.start()]):
             continue
-        if text[m.end():m.end() + 1] == "内" or text[m.start() - 1:m.start()].isdigit():
+        if text[m.end() : m.end() + 1] == "内" or text[m.start() - 1 : m.start()].isdigit():
             continue
         y1, y2 = int(m.group("y1")), int(m.group("y2") or m.group("y1"))
-        if y2 != y1 and "；" in text[m.end():pos]:
+        if y2 != y1 and "；" in text[m.end() : pos]:
             continue  # a range of years belongs to its own clause (`2022—2024年，…分别…；…`)
         last = tuple(range(y1, y2 + 1)) if y2 >= y1 else (y1,)
     return last
@@ -153,11 +260,11 @@ def _excluded(text: str, q: Quantity, protected, quantities) -> bool:
     """Why a number with a unit is not a promise: names, quotes, dates, labels, conditions."""
     if q.unit is None or _inside(protected, q.start):
         return True
-    before, after = text[max(0, q.start - 12):q.start], text[q.end:q.end + 16]
+    before, after = text[max(0, q.start - 12) : q.start], text[q.end : q.end + 16]
     prev, nxt = before[-1:], after[:1]
     if prev and (prev.isascii() and prev.isalpha() or prev in "×*第.·") or nxt and nxt in "×*":
         return True
-    written = text[q.start:q.end]
+    written = text[q.start : q.end]
     if q.chinese and (q.value == 1 and q.written_unit not in STATED_DURATIONS or re.match(r"^[千百万](?!分之)", written)):
         return True  # 一次办, 一件事, 千家万户: words, not counts (一个工作日 is a time limit)
     if q.category == "time" and names_legal_parameter(_clause_before(text, q.start)):
@@ -193,28 +300,28 @@ def _in_scope_clause(text: str, q: Quantity) -> bool:
     """`对…的，` / `凡…的，`: a clause that says to what a rule applies, not what is promised."""
     start = max(text.rfind(ch, 0, q.start) for ch in CLAUSE_END + "，") + 1
     ends = [i for i in (text.find(ch, q.end) for ch in CLAUSE_END + "，") if i >= 0]
-    clause = text[start:min(ends) if ends else len(text)]
+    clause = text[start : min(ends) if ends else len(text)]
     return bool(re.match(r"^(?:对|对于|凡|凡是|针对)", clause)) and clause.endswith("的")
 
 
 def _clause_around(text: str, q: Quantity) -> str:
     start = max(text.rfind(ch, 0, q.start) for ch in CLAUSE_END + "，") + 1
     ends = [i for i in (text.find(ch, q.end) for ch in CLAUSE_END + "，") if i >= 0]
-    return text[start:min(ends) if ends else len(text)]
+    return text[start : min(ends) if ends else len(text)]
 
 
 def _clause_before(text: str, pos: int) -> str:
     start = max(text.rfind(ch, 0, pos) for ch in CLAUSE_END + "，")
-    return text[start + 1:pos]
+    return text[start + 1 : pos]
 
 
 def _is_condition(text: str, q: Quantity, quantities) -> bool:
     """`建筑面积不大于3000平方米的厂房`, `年产值达20亿元以上大型企业3户`: the number qualifies a noun
     (followed by 的, or by a short noun phrase and then the count that is the promise)."""
-    rest = text[q.end:]
+    rest = text[q.end :]
     m = SUFFIX.match(rest)
-    rest = rest[m.end():] if m else rest
-    if rest.startswith("的") and q.category == "money" and amount_attribute_before(text[:q.start]):
+    rest = rest[m.end() :] if m else rest
+    if rest.startswith("的") and q.category == "money" and amount_attribute_before(text[: q.start]):
         return False  # 总规模1亿元的引导基金: the size of what is set up
     if rest.startswith("的") or re.match(r"^[\u4e00-\u9fff]{1,4}?(?:及以下|以下|以内|及以上|以上)的", rest):
         return True
@@ -230,9 +337,9 @@ def _baseline(text: str, quantities: list[Quantity], i: int) -> float | None:
     if i == 0:
         return None
     prev, q = quantities[i - 1], quantities[i]
-    if not BASELINE_GAP.match(text[prev.end:q.start]):
+    if not BASELINE_GAP.match(text[prev.end : q.start]):
         return None
-    lead = text[max(_sentence(text, prev.start)[0], prev.start - 24):prev.start]
+    lead = text[max(_sentence(text, prev.start)[0], prev.start - 24) : prev.start]
     if not re.search(r"[由从][^，。；]*$", lead):
         return None
     if prev.unit not in (None, q.unit, "个") and prev.category != q.category:
@@ -243,12 +350,12 @@ def _baseline(text: str, quantities: list[Quantity], i: int) -> float | None:
 def _comparator(text: str, q: Quantity, baseline: float | None) -> tuple[str, int]:
     """(comparator, end of the suffix word) from the words after and before the number."""
     if q.value_max is not None:
-        m = SUFFIX.match(text[q.end:])
+        m = SUFFIX.match(text[q.end :])
         return "range", q.end + (m.end() if m else 0)
-    m = SUFFIX.match(text[q.end:])
+    m = SUFFIX.match(text[q.end :])
     if m:
         return SUFFIX_COMPARATOR[m.group(0)], q.end + m.end()
-    before = text[max(0, q.start - 8):q.start]
+    before = text[max(0, q.start - 8) : q.start]
     verb = VERB_BEFORE.search(before)
     if verb:
         word = verb.group(0).strip()
@@ -261,14 +368,29 @@ def _comparator(text: str, q: Quantity, baseline: float | None) -> tuple[str, in
     return {"time": "<=", "rate": ">="}.get(q.category or "", "="), q.end
 
 
-def _simple_target(text: str, q: Quantity, baseline: float | None, protected, carried_year: int | None,
-                   previous: Phrase | None) -> tuple[Target, Phrase]:
+def _simple_target(
+    text: str, q: Quantity, baseline: float | None, protected, carried_year: int | None, previous: Phrase | None
+) -> tuple[Target, Phrase]:
     comparator, end = _comparator(text, q, baseline)
     phrase = _phrase(text, q, end, previous)
     years = _years_before(text, q.start, protected)
     year = years[-1] if years else carried_year
-    return (Target(q.value, q.value_max, q.unit, comparator, baseline, year, phrase.metric, text[phrase.start:phrase.end],
-                   phrase.start, phrase.end, phrase.scope), phrase)
+    return (
+        Target(
+            q.value,
+            q.value_max,
+            q.unit,
+            comparator,
+            baseline,
+            year,
+            phrase.metric,
+            text[phrase.start : phrase.end],
+            phrase.start,
+            phrase.end,
+            phrase.scope,
+        ),
+        phrase,
+    )
 
 
 def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase:
@@ -279,19 +401,19 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     6个工作日`) takes the previous item's subject, and its class when it names none."""
     in_list = previous is not None and previous.end <= q.start and _same_clause(text, previous.end, q.start)
     start = clause_start(text, q.start, previous.end if in_list else 0)
-    raw = text[start:q.start]
+    raw = text[start : q.start]
     if in_list:  # a list item: its own words start after the last `、` (`…6个、审批用时不超过20个工作日`)
-        raw = raw[raw.rfind("、") + 1:]
+        raw = raw[raw.rfind("、") + 1 :]
         start = q.start - len(raw)
     verb = VERB_BEFORE.search(raw) or SHARE_OF.search(raw)
-    raw_subject = raw[:verb.start()] if verb else raw
+    raw_subject = raw[: verb.start()] if verb else raw
     word = verb.group(0).strip() if verb else ""
     change = word if q.category == "rate" and word in words()["change_verb"] else None
     if q.category == "rate" and not verb:
         raw_subject, change = change_verb(raw_subject)
     subject = clean_subject(raw_subject)
     attribute = amount_attribute_before(raw_subject)
-    if attribute and text[end:end + 1] == "的":  # 总规模1亿元的引导基金 → 引导基金总规模
+    if attribute and text[end : end + 1] == "的":  # 总规模1亿元的引导基金 → 引导基金总规模
         label, label_end = label_after(text, end + 1)
         metric = label + attribute
         return Phrase(metric, None, metric, q.category, q.start - len(attribute), label_end)
@@ -323,7 +445,7 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     split, rest = split_scope(subject)
     if split:
         scope, subject = split, rest
-    metric = compose(subject, label, q.category, change, merged) or label or text[q.start:end]
+    metric = compose(subject, label, q.category, change, merged) or label or text[q.start : end]
     uses_label = bool(label) and (label[:2] in metric or not subject)
     span_start = start + lead_length(raw_subject) if raw_subject.strip() else q.start
     if not scope and q.category != "count":
@@ -333,8 +455,7 @@ def _phrase(text: str, q: Quantity, end: int, previous: Phrase | None) -> Phrase
     return Phrase(metric, scope, subject, q.category, min(span_start, q.start), label_end if uses_label else end)
 
 
-def _statutory_subject(text: str, start: int, end: int, raw_subject: str, subject: str,
-                       label: str) -> tuple[str, str, str | None]:
+def _statutory_subject(text: str, start: int, end: int, raw_subject: str, subject: str, label: str) -> tuple[str, str, str | None]:
     """(subject, label, scope) of a time limit in the forms of rules. The action may stand in the next clause
     (`…之日起五个工作日内，作出是否受理的决定`) or at the end of a list of limits (`报告书14个工作日内、报告表7个工作日内
     完成审批`); in a rule (`应当`) what is timed is that action, not who acts (`业务办理单位应当在…内联系核实`) nor what
@@ -342,11 +463,11 @@ def _statutory_subject(text: str, start: int, end: int, raw_subject: str, subjec
     (`通过邮寄方式提交申请的，`, `对实名差评事项，`) is its scope, or names it when nothing else does (`接入低压供电的，
     时间不超过八个工作日`)."""
     ruled = bool(MODAL.search(raw_subject))
-    if not label and text[end:end + 1] in "，,":
-        following = re.match(r"(?P<modal>[^，。；]*?(?:应当|应|须))?(?P<action>[^，。；]{2,24})(?=[，。；]|$)", text[end + 1:])
+    if not label and text[end : end + 1] in "，,":
+        following = re.match(r"(?P<modal>[^，。；]*?(?:应当|应|须))?(?P<action>[^，。；]{2,24})(?=[，。；]|$)", text[end + 1 :])
         if following and (ruled or following.group("modal")):
             label = following.group("action")
-    elif not label and text[end:end + 1] == "、":
+    elif not label and text[end : end + 1] == "、":
         shared = re.match(r"[^，。；]*(?:内|以内|之内)(?P<action>[^、，。；\d]{2,16})(?=[，。；]|$)", text[end:])
         label = shared.group("action") if shared else ""
     if label:
@@ -367,7 +488,7 @@ def _statutory_subject(text: str, start: int, end: int, raw_subject: str, subjec
 
 def _without_scope(subject: str, scope: str | None) -> str:
     """`政府投资项目审批时间` without its class `政府投资项目`: what a parallel class after it is measured by."""
-    return subject[len(scope):].lstrip("的") if scope and subject.startswith(scope) and len(subject) > len(scope) + 1 else subject
+    return subject[len(scope) :].lstrip("的") if scope and subject.startswith(scope) and len(subject) > len(scope) + 1 else subject
 
 
 def _same_clause(text: str, a: int, b: int) -> bool:
@@ -403,8 +524,8 @@ def _distributed(text, clause_start_, in_clause, quantities, protected, consumed
     comparator, end = _comparator(text, unit_q, None)
     if comparator == "range":
         return []
-    verb = VERB_BEFORE.search(text[word_at + len(m.group(0)):run[0].start])
-    if not SUFFIX.match(text[unit_q.end:]) and verb:
+    verb = VERB_BEFORE.search(text[word_at + len(m.group(0)) : run[0].start])
+    if not SUFFIX.match(text[unit_q.end :]) and verb:
         word = verb.group(0).strip()
         comparator = "<=" if word in LE_WORDS else ">=" if word in GE_WORDS else comparator
     span_start = head_start + lead_length(head)
@@ -424,8 +545,7 @@ def _distributed(text, clause_start_, in_clause, quantities, protected, consumed
     out = []
     for metric, year, q in rows:
         unit = q.unit if q.unit not in (None, "个") or unit_q.unit == "个" else unit_q.unit
-        out.append(Target(q.value, q.value_max, unit, comparator, None, year, metric, span, span_start, end,
-                          scope or term_scope(metric)))
+        out.append(Target(q.value, q.value_max, unit, comparator, None, year, metric, span, span_start, end, scope or term_scope(metric)))
     return out
 
 
@@ -433,7 +553,7 @@ def _list_run(text: str, values: list[Quantity], indices: list[int]) -> list[int
     """Indices of the numbers that follow one another separated only by `、` `和` `及` `与` `，`."""
     run: list[int] = []
     for q, i in zip(values, indices):
-        if run and not LIST_GAP.match(text[values[len(run) - 1].end:q.start]):
+        if run and not LIST_GAP.match(text[values[len(run) - 1].end : q.start]):
             break
         run.append(i)
     return run
@@ -442,7 +562,7 @@ def _list_run(text: str, values: list[Quantity], indices: list[int]) -> list[int
 def _groups(text: str, run: list[Quantity]) -> list[list[Quantity]]:
     groups = [[run[0]]]
     for prev, q in zip(run, run[1:]):
-        sep = LIST_GAP.match(text[prev.end:q.start]).group("sep")
+        sep = LIST_GAP.match(text[prev.end : q.start]).group("sep")
         if sep in "、，,":
             groups.append([q])
         else:

@@ -7,6 +7,7 @@ responsibility-field vocabulary of `role_fields`, and `data/task_table_columns.c
 names of unit and deadline columns. One renderer serves every form a table arrives in: a grid of cells (Word, web
 pages: merged cells repeat their text) and plain text (tab-separated, pipe-separated `| a | b |`, one cell per line).
 """
+
 import csv
 import re
 from dataclasses import dataclass, field
@@ -72,8 +73,11 @@ def read_header(cells: list[str]) -> Columns | None:
     measure = measures[-1]
     numbers = [i for i, role in enumerate(roles) if role == "number"]
     sections = tuple(i for i, role in enumerate(roles[:measure]) if role == "task")
-    fields = tuple((i, _field_name(cells[i], role)) for i, role in enumerate(roles)
-                   if i != measure and i not in sections and role != "number" and cells[i].strip())
+    fields = tuple(
+        (i, _field_name(cells[i], role))
+        for i, role in enumerate(roles)
+        if i != measure and i not in sections and role != "number" and cells[i].strip()
+    )
     return Columns(tuple(cells), numbers[0] if numbers else None, sections, measure, fields)
 
 
@@ -320,7 +324,7 @@ def _last_row_end(lines: list[str], start: int, end: int, columns: Columns, long
     last_role = header_role(columns.headers[-1])
     for stop in range(min(end, start + longest), start, -1):
         cell = lines[stop - 1].strip()
-        if (DEADLINE.match(cell) if last_role == "deadline" else bool(UNIT_LIST.search(cell))):
+        if DEADLINE.match(cell) if last_role == "deadline" else bool(UNIT_LIST.search(cell)):
             return stop
     return min(end, start + longest)
 
@@ -345,11 +349,11 @@ def _placed(cells: list[str], columns: Columns, number: str) -> list[str]:
     units = 0
     while units < len(others) and len(cells) - units > 1 and UNIT_LIST.search(cells[-1 - units]):
         units += 1
-    for column, value in zip(others, cells[len(cells) - units:]):
+    for column, value in zip(others, cells[len(cells) - units :]):
         placed[column] = value
-    del cells[len(cells) - units:]
+    del cells[len(cells) - units :]
     sections = [i for i in range(columns.measure) if i != columns.number]
-    if len(cells) > len(sections) and all(len(c) <= 30 and "。" not in c for c in cells[:len(sections)]):
+    if len(cells) > len(sections) and all(len(c) <= 30 and "。" not in c for c in cells[: len(sections)]):
         for column in sections:
             placed[column] = cells.pop(0)
     placed[columns.measure] = "\n".join(cells)

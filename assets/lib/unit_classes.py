@@ -1,4 +1,5 @@
 """What kind of body a unit is (`unit_type`) and what it does across regions (`function`), from data tables."""
+
 import csv
 import re
 from functools import lru_cache
@@ -10,8 +11,13 @@ LOCAL_GOVERNMENT = re.compile(r"人民政府$|街道(?:办事处)?$|乡镇(?:人
 
 # (unit_type, pattern) in priority order; the first that matches wins.
 UNIT_TYPES = (
-    ("collective", re.compile(r"^各|各有关|各相关|相关单位|有关单位|有关部门|各级|^[^、]{0,6}各(?:县|区|市|乡|街|镇|部门|单位|金融|银行)"
-                              r"|牵头单位$|成员单位$")),
+    (
+        "collective",
+        re.compile(
+            r"^各|各有关|各相关|相关单位|有关单位|有关部门|各级|^[^、]{0,6}各(?:县|区|市|乡|街|镇|部门|单位|金融|银行)"
+            r"|牵头单位$|成员单位$"
+        ),
+    ),
     ("court_or_procuratorate", re.compile(r"法院|检察院")),
     ("party_organ", re.compile(r"(?:^|[省市州区县旗])(?:党)?委(?!员会$)|党委|纪委|监委|政法委|组织部|宣传部|统战部|编办|巡察办|党校")),
     ("development_zone_committee", re.compile(r"管委会|管理委员会|开发区|园区")),

@@ -1,4 +1,5 @@
 """Names of responsible bodies as a reader reads them: split a list, complete each name from its neighbours."""
+
 import re
 
 from .metadata import ADMIN
@@ -94,7 +95,7 @@ def complete_names(names: list[str], prefix: str = "") -> tuple[list[str], str]:
         elif is_bare_department(name) and prefix:
             name = prefix + name
         elif _is_bare_place(name):
-            suffix = _shared_suffix(names[i + 1:])
+            suffix = _shared_suffix(names[i + 1 :])
             if suffix:
                 name += suffix
         if name not in done:
@@ -113,6 +114,6 @@ def _shared_suffix(following: list[str]) -> str | None:
             continue
         m = ADMIN.match(name)
         if m and m.end() < len(name):
-            return name[m.end():]
+            return name[m.end() :]
         return None
     return None

@@ -1,4 +1,5 @@
 """Responsibility annotations of all measures → `units`, `measure_units` and per-measure deadline/supervisors."""
+
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,9 +26,14 @@ def unit_id_for(region_key: str, name: str) -> str:
 
 def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame) -> ResponsibilityTables:
     coded = "region_code" in documents
-    docs = {d.doc_id: {"source_file": d.source_file, "region": _text(d.region),  # what a measure's units and warnings need
-                       "key": _text(d.region_code if coded else None) or _text(d.region)}  # two 鼓楼区 are two regions
-            for d in records(documents, ("doc_id", "source_file", "region") + (("region_code",) if coded else ()))}
+    docs = {
+        d.doc_id: {
+            "source_file": d.source_file,
+            "region": _text(d.region),  # what a measure's units and warnings need
+            "key": _text(d.region_code if coded else None) or _text(d.region),
+        }  # two 鼓楼区 are two regions
+        for d in records(documents, ("doc_id", "source_file", "region") + (("region_code",) if coded else ()))
+    }
     units: dict[str, dict] = {}
     links: dict[tuple[str, str, str], dict] = {}
     fields, warnings = [], []
@@ -51,8 +57,10 @@ def build_responsibility_tables(measures: pd.DataFrame, documents: pd.DataFrame)
             roles = apply_lead_rule(parsed.roles) if m.doc_id in lead_rule and source == "measure" else parsed.roles
             for role, name in roles:
                 uid = unit_id_for(region_key, name)
-                units.setdefault(uid, {"unit_id": uid, "name": name, "region": doc["region"],
-                                       "unit_type": unit_type(name), "function": unit_function(name)})
+                units.setdefault(
+                    uid,
+                    {"unit_id": uid, "name": name, "region": doc["region"], "unit_type": unit_type(name), "function": unit_function(name)},
+                )
                 links.setdefault((m.measure_id, uid, role), {"measure_id": m.measure_id, "unit_id": uid, "role": role, "source": source})
                 has_lead |= role == "lead"
         fields.append({"measure_id": m.measure_id, "deadline_text": deadline, "supervisors": "、".join(supervisors) or None})
@@ -81,8 +89,12 @@ def _text(value) -> str | None:
 
 def document_tables(tables: ResponsibilityTables) -> dict[str, pd.DataFrame]:
     """One document's responsibility tables by name, warnings as a table too: the form a stage snapshot keeps."""
-    return {"units": tables.units, "measure_units": tables.measure_units, "measure_fields": tables.measure_fields,
-            "warnings": pd.DataFrame(tables.warnings, columns=WARNING_COLUMNS)}
+    return {
+        "units": tables.units,
+        "measure_units": tables.measure_units,
+        "measure_fields": tables.measure_fields,
+        "warnings": pd.DataFrame(tables.warnings, columns=WARNING_COLUMNS),
+    }
 
 
 def combine_responsibility_tables(tables: dict[str, pd.DataFrame]) -> ResponsibilityTables:

@@ -1,4 +1,5 @@
 """The great-expectations run that checks a build's tables against the suites of `expectations.py`, and its report."""
+
 import datetime as dt
 import logging
 import math
@@ -15,8 +16,8 @@ from .derived_checks import check_frames
 from .expectations import CRITICAL, MAX_ROWS_PER_DOCUMENT, WARNING, check_names
 from .per_document import rows_at
 from .row_memo import RowMemo, is_row_wise
-from .store import hashed_rows
 from .schema import TABLES
+from .store import hashed_rows
 
 
 def parameters(frames: dict[str, pd.DataFrame]) -> dict:
@@ -56,22 +57,33 @@ class ValidationReport:
         return all(r.success for r in self.results if r.severity == CRITICAL)
 
     def to_json(self) -> dict:
-        return {"created": self.created, "passed": self.passed,
-                "critical_failures": sum(1 for r in self.results if not r.success and r.severity == CRITICAL),
-                "warnings": sum(1 for r in self.results if not r.success and r.severity == WARNING),
-                "rows_checked": self.rows_checked, "rows_remembered": self.rows_remembered,
-                "results": [_jsonable(r.__dict__) for r in self.results]}
+        return {
+            "created": self.created,
+            "passed": self.passed,
+            "critical_failures": sum(1 for r in self.results if not r.success and r.severity == CRITICAL),
+            "warnings": sum(1 for r in self.results if not r.success and r.severity == WARNING),
+            "rows_checked": self.rows_checked,
+            "rows_remembered": self.rows_remembered,
+            "results": [_jsonable(r.__dict__) for r in self.results],
+        }
 
 
 # Expectation types that read only the table's column names: run with the table-wide ones, no column values prepared.
-NAMES_ONLY = frozenset({"expect_table_columns_to_match_set", "expect_table_columns_to_match_ordered_list",
-                        "expect_table_column_count_to_equal", "expect_column_to_exist"})
+NAMES_ONLY = frozenset(
+    {
+        "expect_table_columns_to_match_set",
+        "expect_table_columns_to_match_ordered_list",
+        "expect_table_column_count_to_equal",
+        "expect_column_to_exist",
+    }
+)
 # Uniqueness expectations, checked on the rows whose key could repeat (`_repeated_keys`).
 UNIQUENESS = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"})
 
 
-def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: RowMemo | None = None,
-             hashes: dict[str, np.ndarray] | None = None) -> ValidationReport:
+def validate(
+    frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: RowMemo | None = None, hashes: dict[str, np.ndarray] | None = None
+) -> ValidationReport:
     """Run every suite on its table with great-expectations (in memory: an ephemeral context).
 
     Table-wide expectations (columns, row counts, uniqueness) read the whole table. Row-wise ones read only the rows
@@ -97,21 +109,27 @@ def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: Row
     def run(name: str, expectations: list[dict], frame: pd.DataFrame, result_format: str) -> list:
         suite = gx.ExpectationSuite(name=name, expectations=[dict(e) for e in expectations])
         if len(suite.expectations) != len(expectations):
-            raise ValueError(f"expectations/{name.split(':')[0]}.json: {len(expectations) - len(suite.expectations)} "
-                             "expectation(s) were not understood by great-expectations (misspelled type or arguments?)")
+            raise ValueError(
+                f"expectations/{name.split(':')[0]}.json: {len(expectations) - len(suite.expectations)} "
+                "expectation(s) were not understood by great-expectations (misspelled type or arguments?)"
+            )
         suite = context.suites.add(suite)
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-        return definition.run(batch_parameters={"dataframe": frame}, expectation_parameters=params,
-                              result_format={"result_format": result_format, "partial_unexpected_count": 5}).results
+        return definition.run(
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=params,
+            result_format={"result_format": result_format, "partial_unexpected_count": 5},
+        ).results
 
     results: list[CheckResult] = []
     checked_rows = remembered_rows = 0
     for name, spec in suites.items():
         frame = checked.pop(name)  # each checked table is released once its suite has run
         derived = [c for c in frame.columns if c not in frames[name].columns]
-        table_results, checked_now, remembered = _validate_table(name, spec["expectations"], frame, derived, hashes[name], memo,
-                                                                  run, severity, source_files)
+        table_results, checked_now, remembered = _validate_table(
+            name, spec["expectations"], frame, derived, hashes[name], memo, run, severity, source_files
+        )
         results += table_results
         checked_rows, remembered_rows = checked_rows + checked_now, remembered_rows + remembered
     order = {check: i for i, check in enumerate(severity)}
@@ -119,9 +137,17 @@ def validate(frames: dict[str, pd.DataFrame], suites: dict[str, dict], memo: Row
     return ValidationReport(results, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), checked_rows, remembered_rows)
 
 
-def _validate_table(name: str, expectations: list[dict], frame: pd.DataFrame, derived: list[str], hashes: np.ndarray,
-                    memo: RowMemo, run, severity: dict[str, str], source_files: dict[str, str] | None = None
-                    ) -> tuple[list[CheckResult], int, int]:
+def _validate_table(
+    name: str,
+    expectations: list[dict],
+    frame: pd.DataFrame,
+    derived: list[str],
+    hashes: np.ndarray,
+    memo: RowMemo,
+    run,
+    severity: dict[str, str],
+    source_files: dict[str, str] | None = None,
+) -> tuple[list[CheckResult], int, int]:
     """One table's results, and how many rows the row-wise expectations ran on and how many verdicts the memo gave.
     `run(name, expectations, frame, result_format)` runs great-expectations; `derived`: the `check_*` columns."""
     row_wise = [e for e in expectations if is_row_wise(e)]
@@ -156,14 +182,24 @@ def _validate_table(name: str, expectations: list[dict], frame: pd.DataFrame, de
         if r is not None and not complete:  # an expectation that raised: reported as great-expectations gave it
             results.append(_check_result(name, r, severity))
             continue
-        failures = {} if r is None else _failures(prepared, e["kwargs"]["column"], r.result["unexpected_index_list"],
-                                                  keys[new_rows])
+        failures = {} if r is None else _failures(prepared, e["kwargs"]["column"], r.result["unexpected_index_list"], keys[new_rows])
         rejected: list[int] = []
         count, examples = memo.verdicts(check, keys, unseen, failures, rejected)
-        results.append(CheckResult(table=name, check=check, expectation=e["type"], column=e["kwargs"].get("column"),
-                                   severity=severity[check], success=count == 0, unexpected_count=count, observed=None,
-                                   examples=examples, description=e["meta"]["description"],
-                                   files=_files_of(frame, rejected, source_files or {})))
+        results.append(
+            CheckResult(
+                table=name,
+                check=check,
+                expectation=e["type"],
+                column=e["kwargs"].get("column"),
+                severity=severity[check],
+                success=count == 0,
+                unexpected_count=count,
+                observed=None,
+                examples=examples,
+                description=e["meta"]["description"],
+                files=_files_of(frame, rejected, source_files or {}),
+            )
+        )
     return results, len(new_rows), len(keys) - len(new_rows) if row_wise else 0
 
 
@@ -215,11 +251,18 @@ def _is_null(value) -> bool:
 def _check_result(table: str, r, severity: dict[str, str]) -> CheckResult:
     """A great-expectations result as a CheckResult."""
     config, result = r.expectation_config, r.result or {}
-    return CheckResult(table=table, check=config.meta["check"], expectation=config.type, column=config.kwargs.get("column"),
-                       severity=severity[config.meta["check"]], success=bool(r.success),
-                       unexpected_count=result.get("unexpected_count"), observed=result.get("observed_value"),
-                       examples=[_jsonable(v) for v in (result.get("partial_unexpected_list") or [])[:5]],
-                       description=config.meta.get("description", ""))
+    return CheckResult(
+        table=table,
+        check=config.meta["check"],
+        expectation=config.type,
+        column=config.kwargs.get("column"),
+        severity=severity[config.meta["check"]],
+        success=bool(r.success),
+        unexpected_count=result.get("unexpected_count"),
+        observed=result.get("observed_value"),
+        examples=[_jsonable(v) for v in (result.get("partial_unexpected_list") or [])[:5]],
+        description=config.meta.get("description", ""),
+    )
 
 
 def _as_pandas_strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -272,8 +315,10 @@ def skip_batch_hashing() -> None:
     from great_expectations.execution_engine import pandas_execution_engine
 
     if not hasattr(pandas_execution_engine, "HASH_THRESHOLD"):
-        raise RuntimeError("great_expectations.execution_engine.pandas_execution_engine.HASH_THRESHOLD is gone: "
-                           "see how this great-expectations version decides to hash batches")
+        raise RuntimeError(
+            "great_expectations.execution_engine.pandas_execution_engine.HASH_THRESHOLD is gone: "
+            "see how this great-expectations version decides to hash batches"
+        )
     pandas_execution_engine.HASH_THRESHOLD = 0
 
 
@@ -294,7 +339,7 @@ def _for_validation(frame: pd.DataFrame, columns: set[str] | None = None) -> pd.
             out[column] = pd.Series(pd.array(arrow.combine_chunks(), dtype=out[column].dtype), index=out.index)
         present = out[column].notna().to_numpy()
         first = int(present.argmax()) if present.any() else None  # the first value, found without a loop in Python,
-        sample = out[column].iloc[first:first + 1].tolist()[0] if first is not None else None  # as iterating gives it
+        sample = out[column].iloc[first : first + 1].tolist()[0] if first is not None else None  # as iterating gives it
         if isinstance(sample, (list, tuple)) or hasattr(sample, "tolist") and not isinstance(sample, (str, int, float)):
             out[column] = out[column].map(lambda v: None if v is None else " › ".join(map(str, list(v))))
         elif isinstance(sample, dt.date):

@@ -1,4 +1,5 @@
 """Helpers shared by the adversarial tests: small plans, a build of a folder, a table read back."""
+
 import logging
 from pathlib import Path
 
@@ -13,8 +14,7 @@ def plan(title: str, *measures: str) -> str:
 
 
 GOOD = plan("某区优化营商环境实施方案", "优化企业开办。企业开办时间压缩至1个工作日以内。", "强化监管。检查率达到100%。")
-OTHER = plan("另一个县深化放管服改革工作方案", "推行并联审批。审批时间压缩至5个工作日。", "建设政务服务中心。",
-             "开展涉企收费清理。")
+OTHER = plan("另一个县深化放管服改革工作方案", "推行并联审批。审批时间压缩至5个工作日。", "建设政务服务中心。", "开展涉企收费清理。")
 
 
 def warnings_of(raw: Path, warehouse: Path) -> list[str]:

@@ -1,11 +1,12 @@
 """Case 1: a raw file replaced while a build runs is never published under the other version's hash."""
+
 import hashlib
 
 import pytest
 
 import assets.raw_files
-from assets.lib.documents import read_document
 from assets.lib.decode import InputError
+from assets.lib.documents import read_document
 from assets.lib.inventory import scan_raw_dir
 from tests.adversarial.common import GOOD, OTHER, build, by_file, table
 

@@ -1,4 +1,5 @@
 """Case 3: a Big5 file is read as Big5, not published as GB18030 mojibake; a decoding the detector doubts is flagged."""
+
 import opencc
 
 from assets.lib.decode import decode_bytes
@@ -31,7 +32,10 @@ def test_excerpts_of_the_bundled_plans_are_decoded_right_or_flagged_never_silent
         text = path.read_text(encoding="utf-8")
         for size in (20, 200):
             for start in range(0, len(text) - size, 211):
-                for encoding, excerpt in (("gb18030", text[start:start + size]), ("big5", TO_TRADITIONAL.convert(text[start:start + size]))):
+                for encoding, excerpt in (
+                    ("gb18030", text[start : start + size]),
+                    ("big5", TO_TRADITIONAL.convert(text[start : start + size])),
+                ):
                     try:
                         data = excerpt.encode(encoding)
                     except UnicodeEncodeError:  # a character Big5 lacks: no Big5 file holds it

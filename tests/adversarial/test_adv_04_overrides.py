@@ -1,5 +1,6 @@
 """Case 4: dedup overrides are validated: a self-reference is rejected, unknown names and conflicts are warned about,
 and no document or measure is ever published as its own duplicate."""
+
 import pandas as pd
 
 from assets.lib.dedup import OVERRIDES_NAME
@@ -31,8 +32,7 @@ def test_a_measure_named_on_both_sides_is_rejected(tmp_path):
 
 
 def test_overrides_naming_unknown_documents_or_measures_are_warned_about(tmp_path):
-    _, _, warnings = overrides_build(tmp_path, ["document,a.txt,missing.txt,different,",
-                                                "measure,000000000000-measure-001,a.txt,same,"])
+    _, _, warnings = overrides_build(tmp_path, ["document,a.txt,missing.txt,different,", "measure,000000000000-measure-001,a.txt,same,"])
     assert any("line 2" in w and "missing.txt" in w for w in warnings)
     assert any("line 3" in w and "000000000000-measure-001" in w for w in warnings)
 
@@ -48,9 +48,22 @@ def test_validation_rejects_a_document_or_measure_that_is_its_own_duplicate():
 
     frames = {name: pd.DataFrame(columns=spec.column_names) for name, spec in TABLES.items()}
     frames["documents"] = pd.DataFrame([{**dict.fromkeys(TABLES["documents"].column_names), "doc_id": "d1", "duplicate_of": "d1"}])
-    frames["measures"] = pd.DataFrame([{**dict.fromkeys(TABLES["measures"].column_names), "measure_id": "d1-measure-001",
-                                        "doc_id": "d1", "duplicate_of": "d1-measure-001", "text": "", "char_start": 0, "char_end": 0,
-                                        "seq": 1, "number": 1, "kind": "measure"}])
+    frames["measures"] = pd.DataFrame(
+        [
+            {
+                **dict.fromkeys(TABLES["measures"].column_names),
+                "measure_id": "d1-measure-001",
+                "doc_id": "d1",
+                "duplicate_of": "d1-measure-001",
+                "text": "",
+                "char_start": 0,
+                "char_end": 0,
+                "seq": 1,
+                "number": 1,
+                "kind": "measure",
+            }
+        ]
+    )
     checked = check_frames(frames)
     assert checked["documents"]["check_not_own_duplicate"].tolist() == [False]
     assert checked["measures"]["check_not_own_duplicate"].tolist() == [False]

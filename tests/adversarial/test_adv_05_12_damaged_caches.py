@@ -1,6 +1,8 @@
 """Cases 5 and 12: a cache or current-build file edited in place or damaged is dropped and recomputed with a warning
 naming it: never published, never a failure that repeats."""
+
 from tests.adversarial.common import build, table, warnings_of
+
 
 def cache_files(warehouse, pattern: str):
     return sorted((warehouse / "cache").rglob(pattern))
@@ -61,7 +63,7 @@ def test_a_damaged_row_hash_file_of_the_current_build_makes_the_database_written
 
     warehouse = tmp_path / "w"
     build(raw_copy, warehouse)
-    hashes = (warehouse / "current" / "row_hashes" / "measures.arrow")
+    hashes = warehouse / "current" / "row_hashes" / "measures.arrow"
     data = bytearray(hashes.read_bytes())
     data[len(data) // 2] ^= 0x01  # a flipped bit: still an Arrow file, one hash wrong
     hashes.chmod(0o644)

@@ -1,5 +1,6 @@
 """Issue 27, case 6: labels of four or more digits. A plan numbered 1.…5000. was read as 999 provisions, the last
 swallowing the remaining 4,001, and the 2,000-provision guard never fired."""
+
 import pytest
 
 from assets.lib.decode import InputError

@@ -1,5 +1,6 @@
 """Case 7: release CSVs never hand a spreadsheet a formula: text cells that would start one are escaped, in the CSV
 export only, with the rule in the release's README."""
+
 import csv
 import datetime as dt
 
@@ -14,7 +15,7 @@ TRIGGERS = ("=", "+", "-", "@")
 def test_cells_that_would_start_a_formula_are_escaped_in_csv_only(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
-    text = plan("=HYPERLINK(\"http://x\")优化营商环境方案", "@SUM(1+1)优化企业开办。时间压缩至1个工作日。", "-2+3强化监管。")
+    text = plan('=HYPERLINK("http://x")优化营商环境方案', "@SUM(1+1)优化企业开办。时间压缩至1个工作日。", "-2+3强化监管。")
     (raw / "=cmd|' calc'!A0.txt").write_text(text, encoding="utf-8")
     (raw / "sources.csv").write_text("file,title,source_note\n=cmd|' calc'!A0.txt,+1+1 方案,@note\n", encoding="utf-8")
     build(raw, tmp_path / "w")
@@ -26,8 +27,11 @@ def test_cells_that_would_start_a_formula_are_escaped_in_csv_only(tmp_path):
             header = next(reader)
             types = pq.read_schema(release / "data" / f"{path.stem}.parquet")
             for row in reader:
-                starts += [(path.name, column, cell) for column, cell in zip(header, row)
-                           if cell.startswith(TRIGGERS) and "string" in str(types.field(column).type)]
+                starts += [
+                    (path.name, column, cell)
+                    for column, cell in zip(header, row)
+                    if cell.startswith(TRIGGERS) and "string" in str(types.field(column).type)
+                ]
     assert starts == []
     documents = pq.read_table(release / "data" / "documents.parquet").to_pylist()
     assert documents[0]["source_file"] == "=cmd|' calc'!A0.txt"  # Parquet keeps the value as it is

@@ -1,4 +1,5 @@
 """Case 8: sources.csv and dedup_overrides.csv are read only as regular files inside RAW_DIR, of a bounded size."""
+
 import os
 import threading
 

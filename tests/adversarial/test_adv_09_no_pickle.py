@@ -1,4 +1,5 @@
 """Case 9: nothing the build reads back from WAREHOUSE_DIR is unpickled: a pickle planted there runs no code."""
+
 import pickle
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Case 10: `verify` checks SHA256SUMS against the digest index.json recorded, and the CSVs against the Parquet files."""
+
 import hashlib
 
 from assets.lib.release import verify_release

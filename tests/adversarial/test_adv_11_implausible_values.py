@@ -1,5 +1,6 @@
 """Case 11: one implausible value flags or quarantines its own document instead of blocking the corpus, and every
 failing check names the source file."""
+
 import json
 
 import pyarrow.parquet as pq
@@ -19,8 +20,9 @@ def corpus_with(tmp_path, name: str, text: str, manifest: str | None = None):
 
 
 def flagged(name: str, warnings: list[dict], quarantine: list[dict], words: str) -> bool:
-    return (any(w["source_file"] == name and words in w["message"] for w in warnings)
-            or any(q["source_file"] == name and words in q["reason"] for q in quarantine))
+    return any(w["source_file"] == name and words in w["message"] for w in warnings) or any(
+        q["source_file"] == name and words in q["reason"] for q in quarantine
+    )
 
 
 def test_an_issue_date_of_1985_flags_its_document_and_the_corpus_is_published(tmp_path):
@@ -39,8 +41,9 @@ def test_a_150_percent_share_flags_its_document_and_the_corpus_is_published(tmp_
 
 
 def test_a_manifest_date_of_1800_is_reported_and_ignored(tmp_path):
-    docs, warnings, _ = corpus_with(tmp_path, "dated.txt", plan("某县优化营商环境方案", "优化服务。"),
-                                    "file,issue_date\ndated.txt,1800-01-01\n")
+    docs, warnings, _ = corpus_with(
+        tmp_path, "dated.txt", plan("某县优化营商环境方案", "优化服务。"), "file,issue_date\ndated.txt,1800-01-01\n"
+    )
     assert docs["dated.txt"]["issue_date"] is None
     assert any(w["source_file"] == "sources.csv" and "1800-01-01" in w["message"] and "dated.txt" in w["message"] for w in warnings)
 

@@ -1,5 +1,6 @@
 """Case 13: `make release` refuses when the last build failed, naming the build it would have released; and a release
 that cannot be cut is not retried."""
+
 import os
 import subprocess
 import sys
@@ -10,8 +11,14 @@ from tests.conftest import ROOT
 
 def run(command: str, raw, warehouse, home):
     env = {**os.environ, "RAW_DIR": str(raw), "WAREHOUSE_DIR": str(warehouse), "DAGSTER_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", f"pipelines.{command}"] + (["cut"] if command == "release" else []),
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", f"pipelines.{command}"] + (["cut"] if command == "release" else []),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_a_release_after_a_failed_build_is_refused_naming_the_build_it_would_release(raw_copy, tmp_path):

@@ -1,4 +1,5 @@
 """Case 14: the smaller holes: control characters in file names, huge values in log lines, a minus sign, leftover links."""
+
 import os
 
 from assets.lib.quantities import find_quantities
@@ -24,8 +25,9 @@ def test_a_30000_character_unit_name_is_not_written_whole_into_a_log_line(tmp_pa
     raw = tmp_path / "raw"
     raw.mkdir()
     huge = "某" * 30000 + "局"
-    (raw / "huge.txt").write_text(plan("某县优化营商环境方案", f"优化服务。（牵头单位：{huge}）", "强化监管。（牵头单位：县市场监管局）"),
-                                  encoding="utf-8")
+    (raw / "huge.txt").write_text(
+        plan("某县优化营商环境方案", f"优化服务。（牵头单位：{huge}）", "强化监管。（牵头单位：县市场监管局）"), encoding="utf-8"
+    )
     messages = warnings_of(raw, tmp_path / "w")
     assert messages and max(len(m) for m in messages) < 2000
 

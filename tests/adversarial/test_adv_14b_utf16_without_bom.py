@@ -1,4 +1,5 @@
 """Case 14 (part): UTF-16 without a byte-order mark is read, not reported as binary; binary stays binary."""
+
 import os
 
 import pytest
