@@ -1,1 +1,1 @@
-"""Pipeline stages as Dagster assets (thin) and the pure parsing code they call (`assets.lib`)."""
+"""Dagster assets (the modules here) over the layers below them: catalog → domain → engine → publishing."""

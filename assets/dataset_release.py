@@ -5,8 +5,9 @@ import json
 import pyarrow.parquet as pq
 from dagster import AssetExecutionContext, Failure, MetadataValue, asset
 
-from .lib.build_status import release_blocker
-from .lib.release import ReleaseError, cut_release, document_sources
+from assets.engine.build_status import release_blocker
+from assets.publishing.release_bundle import ReleaseError, cut_release, document_sources
+
 from .published_tables import published_tables
 from .settings import PipelineSettings
 

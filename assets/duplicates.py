@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import StageFile, StageSnapshot
-from .lib.dedup import read_overrides, squashed_texts
-from .lib.dedup_update import deduplicate
-from .lib.per_document import by_document
-from .lib.portable import register
+from assets.domain.dedup.matching import squashed_texts
+from assets.engine.cache import StageFile, StageSnapshot
+from assets.engine.dedup_update import deduplicate
+from assets.engine.overrides import read_overrides
+from assets.engine.per_document import by_document
+from assets.engine.portable import register
+
 from .logs import log_cache_problems, log_lines
 from .measures import StructuredCorpus
 from .previews import markdown_table

@@ -8,11 +8,13 @@ import numpy as np
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import StageSnapshot
-from .lib.indicator_rows import TARGET_CLASS_COLUMNS, classify_targets, measure_indicator_rows, reference_tables
-from .lib.per_document import rows_at, tables_by_document
-from .lib.portable import register
-from .lib.schema import TABLES
+from assets.catalog.schema import TABLES
+from assets.domain.extracting.indicator_rows import TARGET_CLASS_COLUMNS, classify_targets, measure_indicator_rows, reference_tables
+from assets.domain.frames import rows_at
+from assets.engine.cache import StageSnapshot
+from assets.engine.per_document import tables_by_document
+from assets.engine.portable import register
+
 from .logs import log_cache_problems
 from .measures import StructuredCorpus
 from .previews import markdown_table
@@ -32,7 +34,7 @@ register(IndicatorTables)
 @asset(
     group_name="extract",
     description="Tags every provision with the evaluation system's indicators by the keyword rules in "
-    "assets/lib/data/indicator_keywords.csv (with evidence), and every target with its "
+    "assets/catalog/data/indicator_keywords.csv (with evidence), and every target with its "
     "indicator and comparable metric (comparable_metrics.csv).",
 )
 def indicators(

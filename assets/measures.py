@@ -8,11 +8,12 @@ from functools import cached_property
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import StageSnapshot, derived_key
-from .lib.decode import InputError
-from .lib.documents import document_provisions, document_row, measures_frame
-from .lib.portable import register
-from .lib.stored import StoredTable
+from assets.domain.reading.decode import InputError
+from assets.domain.reading.documents import document_provisions, document_row, measures_frame
+from assets.engine.cache import StageSnapshot, derived_key
+from assets.engine.portable import register
+from assets.engine.table_files import StoredTable
+
 from .logs import log_cache_problems, log_lines
 from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table

@@ -8,11 +8,13 @@ import pandas as pd
 import pyarrow as pa
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import StageSnapshot, cache_key
-from .lib.decode import InputError
-from .lib.documents import NormalizedDocument, read_document
-from .lib.portable import register
-from .lib.stored import StoredTable
+from assets.domain.reading.decode import InputError
+from assets.domain.reading.documents import NormalizedDocument
+from assets.engine.cache import StageSnapshot, cache_key
+from assets.engine.portable import register
+from assets.engine.raw_documents import read_document
+from assets.engine.table_files import StoredTable
+
 from .logs import log_cache_problems, log_lines
 from .previews import markdown_table
 from .raw_files import RawInventory

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, Failure, MetadataValue, asset
 
-from .lib import build_status
-from .lib.store import DB_NAME, switch_to
+from assets.engine import build_status
+from assets.publishing.warehouse import DB_NAME, switch_to
+
 from .settings import PipelineSettings
 from .validated_tables import ValidatedTables, report_path
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 from dagster import AssetExecutionContext, Failure, MetadataValue, asset
 
-from .lib import build_status
-from .lib.inventory import RawFile, scan_raw_dir
-from .lib.manifest import read_manifest
-from .lib.portable import register
+from assets.engine import build_status
+from assets.engine.inventory import RawFile, scan_raw_dir
+from assets.engine.manifest import read_manifest
+from assets.engine.portable import register
+
 from .previews import markdown_table
 from .settings import PipelineSettings
 

@@ -5,11 +5,18 @@ import time
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import StageSnapshot, derived_key
-from .lib.per_document import tables_by_document
-from .lib.portable import register
-from .lib.schema import TABLES
-from .lib.units import WARNING_COLUMNS, ResponsibilityTables, build_responsibility_tables, combine_responsibility_tables, document_tables
+from assets.catalog.schema import TABLES
+from assets.domain.extracting.responsibility_tables import (
+    WARNING_COLUMNS,
+    ResponsibilityTables,
+    build_responsibility_tables,
+    combine_responsibility_tables,
+    document_tables,
+)
+from assets.engine.cache import StageSnapshot, derived_key
+from assets.engine.per_document import tables_by_document
+from assets.engine.portable import register
+
 from .logs import log_cache_problems, log_lines, shortened
 from .measures import StructuredCorpus
 from .previews import markdown_table

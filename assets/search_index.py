@@ -8,12 +8,13 @@ from dataclasses import dataclass
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
+from assets.domain.extracting.keywords import keyword_rows
+from assets.domain.extracting.segmentation import TOKEN_COLUMNS, segmenter_version, token_rows
+from assets.engine.cache import StageSnapshot
+from assets.engine.per_document import by_document
+from assets.engine.portable import register
+
 from .duplicates import Duplicates
-from .lib.cache import StageSnapshot
-from .lib.keywords import keyword_rows
-from .lib.per_document import by_document
-from .lib.portable import register
-from .lib.segmentation import TOKEN_COLUMNS, segmenter_version, token_rows
 from .logs import log_cache_problems
 from .measures import StructuredCorpus
 from .previews import markdown_table

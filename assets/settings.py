@@ -6,12 +6,12 @@ from pathlib import Path
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-from .lib import lock
+from assets.engine import lock
 
 
 class PipelineSettings(ConfigurableResource):
     """Folders of one build. Relative paths are taken from the working directory. A run using them holds the
-    warehouse's lock (`lib/lock.py`) from its start to its end: one writer at a time."""
+    warehouse's lock (`engine/lock.py`) from its start to its end: one writer at a time."""
 
     raw_dir: str
     warehouse_dir: str

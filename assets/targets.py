@@ -5,9 +5,10 @@ import time
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from .lib.cache import StageSnapshot, derived_key
-from .lib.per_document import by_document
-from .lib.target_rows import TARGET_KINDS, target_columns, target_rows
+from assets.domain.extracting.target_rows import TARGET_KINDS, target_columns, target_rows
+from assets.engine.cache import StageSnapshot, derived_key
+from assets.engine.per_document import by_document
+
 from .logs import log_cache_problems, log_lines
 from .measures import StructuredCorpus
 from .normalized_documents import NormalizedCorpus

@@ -20,19 +20,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, MetadataValue, Output, asset
 
+from assets.catalog.gazetteer import region_rows
+from assets.catalog.schema import SCHEMA_VERSION, TABLES
+from assets.domain.extracting.plausibility import screened_documents, screened_targets
+from assets.domain.extracting.responsibility_tables import ResponsibilityTables
+from assets.domain.frames import frame_of
+from assets.domain.reading.documents import PARSER_VERSION
+from assets.engine.portable import register
+from assets.engine.row_memo import RowMemo, memo_key
+from assets.publishing.suites import CRITICAL, check_names, load_suites
+from assets.publishing.validation import ValidationReport, preload_engine, validate
+from assets.publishing.warehouse import discard, hashed_rows, hashing_session, stage_build, to_arrow
+
 from .duplicates import Duplicates
 from .indicators import IndicatorTables
-from .lib.documents import PARSER_VERSION
-from .lib.expectations import CRITICAL, check_names, load_suites
-from .lib.gazetteer import region_rows
-from .lib.per_document import frame_of
-from .lib.plausibility import screened_documents, screened_targets
-from .lib.portable import register
-from .lib.row_memo import RowMemo, memo_key
-from .lib.schema import SCHEMA_VERSION, TABLES
-from .lib.store import discard, hashed_rows, hashing_session, stage_build, to_arrow
-from .lib.units import ResponsibilityTables
-from .lib.validation import ValidationReport, preload_engine, validate
 from .measures import StructuredCorpus
 from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table

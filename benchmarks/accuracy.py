@@ -1,6 +1,6 @@
 """Precision and recall of structure, units, targets and metadata on the project's labelled samples, for each
 release's README: builds each sample with `pipelines.build` into a temporary warehouse and scores it with
-../shared/eval/score.py against its gold. Writes assets/lib/data/measured_accuracy.json (read by release.py).
+../shared/eval/score.py against its gold. Writes assets/publishing/measured_accuracy.json (read by release_bundle.py).
 
     .venv/bin/python -m benchmarks.accuracy
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-OUT = ROOT / "assets" / "lib" / "data" / "measured_accuracy.json"
+OUT = ROOT / "assets" / "publishing" / "measured_accuracy.json"
 REAL, HELDOUT = ROOT / "tests" / "data" / "real_documents", ROOT / "tests" / "data" / "heldout_documents"
 
 # (name, what it is, raw folder, {measure: gold file})

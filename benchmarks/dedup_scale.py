@@ -22,8 +22,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assets.lib.dedup import Overrides, candidate_pairs, cluster_measures  # noqa: E402
-from assets.lib.similarity import LSH_THRESHOLD, shingles  # noqa: E402
+from assets.domain.dedup.matching import Overrides, candidate_pairs, cluster_measures  # noqa: E402
+from assets.domain.dedup.similarity import LSH_THRESHOLD, shingles  # noqa: E402
 from benchmarks.make_pair_set import keyword_swaps, rewrites, seed_measures  # noqa: E402
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/dedup_thresholds.py
 
 Prints the curve (min_ratio × max_content_chars), the recall of the LSH candidate step on the same
-pairs, and the defaults in assets/lib/similarity.py for comparison.
+pairs, and the defaults in assets/domain/dedup/similarity.py for comparison.
 """
 
 import json
@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assets.lib.dedup import candidate_pairs  # noqa: E402
-from assets.lib.similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, compare  # noqa: E402
+from assets.domain.dedup.matching import candidate_pairs  # noqa: E402
+from assets.domain.dedup.similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO, compare  # noqa: E402
 
 PAIRS = ROOT / "tests" / "data" / "measure_pairs.jsonl"
 

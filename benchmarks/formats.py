@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assets.lib.source_text import read_source  # noqa: E402
+from assets.domain.reading.source_text import read_source  # noqa: E402
 from tests.renderings import as_docx, as_pdf, as_web_page  # noqa: E402
 
 LIBRARIES = {"html": "trafilatura", "docx": "docx", "pdf": "pdfplumber"}

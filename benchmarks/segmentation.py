@@ -1,5 +1,5 @@
 """rjieba against jieba on the provisions of a build: speed, start-up, and how many provisions segment identically in
-search mode with the same user dictionary (assets/lib/segmentation.py).
+search mode with the same user dictionary (assets/domain/extracting/segmentation.py).
 
     .venv/bin/python -m benchmarks.segmentation [WAREHOUSE_DIR]     # default: warehouse/ (make build first)
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from assets.lib.segmentation import user_terms
+from assets.domain.extracting.segmentation import user_terms
 
 
 def main(argv: list[str]) -> int:

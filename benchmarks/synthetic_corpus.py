@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assets.lib.decode import decode_bytes  # noqa: E402
-from assets.lib.normalize import normalize_text  # noqa: E402
-from assets.lib.outline import parse_outline  # noqa: E402
+from assets.domain.reading.decode import decode_bytes  # noqa: E402
+from assets.domain.reading.normalize import normalize_text  # noqa: E402
+from assets.domain.reading.outline import parse_outline  # noqa: E402
 
 PLACES = ["青山", "河东", "新华", "城关", "东湖", "西岗", "南岸", "北塘", "金水", "高新", "龙泉", "白云", "长安", "临河", "清江"]
 LEVELS = ["区", "县", "市"]

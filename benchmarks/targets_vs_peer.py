@@ -23,8 +23,8 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assets.lib.target_rows import target_rows  # noqa: E402
-from assets.lib.targets import extract_targets  # noqa: E402
+from assets.domain.extracting.target_extraction import extract_targets  # noqa: E402
+from assets.domain.extracting.target_rows import target_rows  # noqa: E402
 
 PEER_UNITS = {
     "个工作日": "工作日",
@@ -144,7 +144,10 @@ def main() -> None:
         pd.DataFrame(peer_rows).to_parquet(peer_dir / "targets.parquet")
         print(f"{len(measures)} provisions, {chars} characters; best of {args.repeat} runs\n")
         print(f"{'extractor':<28} {'seconds':>8} {'chars/s':>10}  score on {args.gold.name}")
-        for name, seconds, folder in (("ours (assets/lib/targets)", ours_s, ours_dir), ("peer (cn2an + regex)", peer_s, peer_dir)):
+        for name, seconds, folder in (
+            ("ours (assets/domain/extracting/target_extraction)", ours_s, ours_dir),
+            ("peer (cn2an + regex)", peer_s, peer_dir),
+        ):
             lines = score(folder, args.gold).splitlines()
             print(f"{name:<28} {seconds:>8.3f} {chars / seconds:>10,.0f}  {lines[-1]}")
             print(f"{'':<49}{lines[0]}")

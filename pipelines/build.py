@@ -11,8 +11,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from dagster import DagsterInstance, execute_job, reconstructable
 
-from assets.lib import build_status, lock
-from assets.lib.store import DB_NAME
+from assets.engine import build_status, lock
+from assets.publishing.warehouse import DB_NAME
 from pipelines.definitions import build_job_definition, defs
 
 

@@ -5,6 +5,7 @@ from dagster import AssetSelection, Definitions, RetryPolicy, define_asset_job
 from assets.dataset_release import dataset_release
 from assets.duplicates import duplicates
 from assets.indicators import indicators
+from assets.io_manager import FrameStore
 from assets.measures import measures
 from assets.normalized_documents import normalized_documents
 from assets.published_tables import published_tables
@@ -12,7 +13,6 @@ from assets.raw_files import raw_files
 from assets.responsibilities import responsibilities
 from assets.search_index import search_index
 from assets.settings import PipelineSettings
-from assets.storage import FrameStore
 from assets.targets import targets
 from assets.validated_tables import validated_tables
 from pipelines.automation import build_sensors
@@ -33,7 +33,7 @@ ALL_ASSETS = [
 # Transient failures (a file being written while read, a full disk freed a minute later) get two more tries.
 RETRY = RetryPolicy(max_retries=2, delay=10)
 # Both jobs write WAREHOUSE_DIR: the deployment's run queue lets one run with this tag in at a time (the warehouse lock,
-# assets/lib/lock.py, is the guarantee; this keeps a queued run from waiting on it).
+# assets/engine/lock.py, is the guarantee; this keeps a queued run from waiting on it).
 WRITER_TAG = {"policy_measures/writes": "warehouse"}
 
 build_job = define_asset_job(
@@ -61,7 +61,7 @@ def build_job_definition():
 
 def pipeline_resources(settings: PipelineSettings) -> dict:
     """The resources every run of the assets needs: the folders, and where step outputs wait for the next steps
-    (WAREHOUSE_DIR/staging/steps/, as Arrow files: `assets/storage.py`)."""
+    (WAREHOUSE_DIR/staging/steps/, as Arrow files: `assets/io_manager.py`)."""
     staging = settings.warehouse_path / "staging"
     return {"settings": settings, "io_manager": FrameStore(folder=str(staging / "steps"))}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.lib.store import DB_NAME
+from assets.publishing.warehouse import DB_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "queries.md"

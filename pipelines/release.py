@@ -9,13 +9,13 @@ import os
 import sys
 from pathlib import Path
 
-from assets.lib.release import recorded_release, verify_release
+from assets.publishing.release_bundle import recorded_release, verify_release
 
 
 def cut() -> int:
     from dagster import DagsterInstance
 
-    from assets.lib import lock
+    from assets.engine import lock
     from pipelines.build import lock_wait
     from pipelines.definitions import defs, release_job
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.lib.store import DB_NAME
+from assets.publishing.warehouse import DB_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 

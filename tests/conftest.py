@@ -24,7 +24,7 @@ def seed_release(tmp_path_factory) -> tuple[Path, Path]:
     """(warehouse, release folder) of one build and release of the bundled raw/, shared by the read-only tests."""
     import datetime as dt
 
-    from assets.lib.release import cut_release
+    from assets.publishing.release_bundle import cut_release
     from tests.test_pipeline import build
 
     root = tmp_path_factory.mktemp("seed")

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from assets.lib.schema import SCHEMA_VERSION, TABLES
+from assets.catalog.schema import SCHEMA_VERSION, TABLES
 
 SNAPSHOT = Path(__file__).parent / "data" / "contract_columns.json"
 CONTRACT_TABLES = {

@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from assets.lib.decode import InputError, decode_bytes
+from assets.domain.reading.decode import InputError, decode_bytes
 
 TEXT = "一、总体要求\n（一）优化营商环境。企业开办时间压缩至0.5个工作日。"
 

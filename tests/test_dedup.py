@@ -6,8 +6,11 @@ import opencc
 import pandas as pd
 import pytest
 
-from assets.lib.dedup import Overrides, cluster_measures, read_overrides, remove_repetition
-from assets.lib.similarity import compare
+from assets.domain.dedup.matching import Overrides, cluster_measures
+from assets.domain.dedup.similarity import compare
+from assets.domain.reading.repetition import remove_repetition
+from assets.engine.overrides import read_overrides
+from assets.engine.parallel import on_cores
 from tests.test_pipeline import build, table
 from tests.test_variants import pdf_spacing
 
@@ -123,7 +126,7 @@ def test_measure_overrides_and_clusters_never_join_pairs_forced_apart():
 
 
 def test_verdicts_of_an_earlier_build_are_reused_under_the_same_thresholds(monkeypatch):
-    from assets.lib import dedup
+    from assets.domain.dedup import matching as dedup
 
     measures = pd.DataFrame(
         [
@@ -154,7 +157,7 @@ def test_malformed_override_rows_are_reported(tmp_path):
 
 
 def test_thresholds_hold_on_the_labelled_pair_set(capsys):
-    from assets.lib.similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO
+    from assets.domain.dedup.similarity import LSH_THRESHOLD, MAX_CONTENT_CHARS, MIN_RATIO
     from benchmarks.dedup_thresholds import load, lsh_recall, scores
 
     pairs = load()
@@ -167,7 +170,8 @@ def test_thresholds_hold_on_the_labelled_pair_set(capsys):
 
 
 def test_comparisons_in_blocks_on_two_cores_join_as_one_at_a_time(monkeypatch):
-    from assets.lib import dedup, parallel
+    from assets.domain.dedup import matching as dedup
+    from assets.engine import parallel
 
     templates = [
         "推进{p}用电报装服务，报装时间压缩至{n}个工作日以内，实行全程网办。",
@@ -184,7 +188,7 @@ def test_comparisons_in_blocks_on_two_cores_join_as_one_at_a_time(monkeypatch):
     one_at_a_time = cluster_measures(measures, documents, {}, Overrides())
     monkeypatch.setattr(dedup, "VERDICT_BLOCK", 5)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    blocks = cluster_measures(measures, documents, {}, Overrides(), workers=2)
+    blocks = cluster_measures(measures, documents, {}, Overrides(), mapper=on_cores(2))
     assert one_at_a_time.verified_pairs > 0 and one_at_a_time.frame["cluster_id"].nunique() < len(rows)
     pd.testing.assert_frame_equal(blocks.frame, one_at_a_time.frame)
     assert (blocks.candidate_pairs, blocks.verified_pairs) == (one_at_a_time.candidate_pairs, one_at_a_time.verified_pairs)
@@ -238,8 +242,8 @@ def _random_corpus(rng, n_docs: int, start: int = 0, prefix: str = "doc"):
 def test_a_grown_corpus_deduplicated_from_the_last_state_equals_a_whole_deduplication(seed):
     import random
 
-    from assets.lib.dedup import squashed_texts
-    from assets.lib.dedup_update import deduplicate
+    from assets.domain.dedup.matching import squashed_texts
+    from assets.engine.dedup_update import deduplicate
 
     rng = random.Random(seed)
     docs, measures = _random_corpus(rng, 40)
@@ -269,8 +273,8 @@ def test_a_grown_corpus_deduplicated_from_the_last_state_equals_a_whole_deduplic
 def test_a_removed_document_or_a_different_override_deduplicates_the_whole_corpus():
     import random
 
-    from assets.lib.dedup import squashed_texts
-    from assets.lib.dedup_update import deduplicate
+    from assets.domain.dedup.matching import squashed_texts
+    from assets.engine.dedup_update import deduplicate
 
     docs, measures = _random_corpus(random.Random(7), 30)
     documents, frame = pd.DataFrame(docs), pd.DataFrame(measures)
@@ -291,7 +295,7 @@ def test_a_removed_document_or_a_different_override_deduplicates_the_whole_corpu
 def test_a_verdict_does_not_depend_on_which_text_comes_first():
     import random
 
-    from assets.lib.similarity import compare_masked, masked
+    from assets.domain.dedup.similarity import compare_masked, masked
 
     rng = random.Random(3)
     docs, measures = _random_corpus(rng, 60)

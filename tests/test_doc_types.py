@@ -2,7 +2,7 @@
 
 import pytest
 
-from assets.lib.doc_types import doc_type, is_draft
+from assets.catalog.doc_types import doc_type, is_draft
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from assets.lib.due_years import goal_section_year, inferred_due_year, plan_period_end
-from assets.lib.target_rows import target_rows
+from assets.domain.extracting.due_years import goal_section_year, inferred_due_year, plan_period_end
+from assets.domain.extracting.target_rows import target_rows
 
 
 @pytest.mark.parametrize(

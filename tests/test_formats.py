@@ -9,13 +9,14 @@ import pandas as pd
 import pdfplumber
 import pytest
 
-from assets.lib.decode import InputError
-from assets.lib.documents import document_provisions, document_row, measures_frame, read_document
-from assets.lib.html_reader import read_html
-from assets.lib.inventory import RawFile, scan_raw_dir
-from assets.lib.pdf_reader import read_pdf
-from assets.lib.source_text import read_source
-from assets.lib.units import build_responsibility_tables
+from assets.domain.extracting.responsibility_tables import build_responsibility_tables
+from assets.domain.reading.decode import InputError
+from assets.domain.reading.documents import document_provisions, document_row, measures_frame
+from assets.domain.reading.html_reader import read_html
+from assets.domain.reading.pdf_reader import read_pdf
+from assets.domain.reading.source_text import read_source
+from assets.engine.inventory import RawFile, scan_raw_dir
+from assets.engine.raw_documents import read_document
 from tests.conftest import RAW
 from tests.renderings import as_docx, as_pdf, as_web_page
 from tests.test_pipeline import build, table

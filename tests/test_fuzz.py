@@ -6,12 +6,12 @@ import unicodedata
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assets.lib.decode import decode_bytes
-from assets.lib.normalize import normalize_text
-from assets.lib.outline import parse_outline
-from assets.lib.responsibility import read_responsibility
-from assets.lib.similarity import PUNCT_OR_SPACE, squash
-from assets.lib.targets import extract_targets
+from assets.domain.extracting.responsibility import read_responsibility
+from assets.domain.extracting.target_extraction import extract_targets
+from assets.domain.reading.decode import decode_bytes
+from assets.domain.reading.normalize import normalize_text
+from assets.domain.reading.outline import parse_outline
+from assets.domain.reading.squash import PUNCT_OR_SPACE, squash
 from tests.conftest import seed_texts
 
 PALETTE = list(

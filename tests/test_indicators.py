@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.lib.comparable import metric_code, metric_table
-from assets.lib.indicators import OTHER, keywords, longest_phrase_pattern, tag_provision, taxonomy
-from assets.lib.store import DB_NAME
+from assets.domain.extracting.comparable import metric_code, metric_table
+from assets.domain.extracting.indicator_rules import OTHER, keywords, longest_phrase_pattern, tag_provision, taxonomy
+from assets.publishing.warehouse import DB_NAME
 
 DATA = Path(__file__).parent / "data"
 EVALUATION_SYSTEM = [

@@ -2,8 +2,8 @@
 
 import hashlib
 
-from assets.lib import inventory
-from assets.lib.inventory import scan_raw_dir
+from assets.engine import inventory
+from assets.engine.inventory import scan_raw_dir
 
 
 def test_files_are_hashed_and_unreadable_ones_say_why(tmp_path, monkeypatch):

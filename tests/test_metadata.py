@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from assets.lib.manifest import read_manifest
-from assets.lib.metadata import Metadata, infer_metadata, parse_date
-from assets.lib.regions import Placement
+from assets.domain.reading.metadata import Metadata, infer_metadata, parse_date
+from assets.domain.reading.regions import Placement
+from assets.engine.manifest import read_manifest
 
 NOTICE = """中共某市某区委办公室 某市某区人民政府办公室关于印发《某区优化营商环境三年行动方案》的通知
 各街道：现印发给你们，请认真贯彻落实（见某发〔2021〕3号）。

@@ -1,6 +1,6 @@
 import pytest
 
-from assets.lib.normalize import (
+from assets.domain.reading.normalize import (
     drop_debris,
     join_wrapped_lines,
     normalize_text,

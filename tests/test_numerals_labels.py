@@ -1,7 +1,7 @@
 import pytest
 
-from assets.lib.labels import match_label
-from assets.lib.numerals import chinese_to_int, to_int
+from assets.domain.reading.labels import match_label
+from assets.domain.reading.numerals import chinese_to_int, to_int
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
-from assets.lib.schema import TABLES
+from assets.catalog.schema import TABLES
 from pipelines.automation import build_sensors
 from pipelines.definitions import build_job
 from tests.test_pipeline import build
-from tests.test_store import database_info, database_rows
+from tests.test_warehouse import database_info, database_rows
 
 NEW = "某县优化营商环境方案\n一、主要任务\n1.压缩开办时间。企业开办时间压缩至1个工作日以内。\n2.提升网办率。网上可办率达到95%以上。\n"
 
@@ -71,7 +71,7 @@ def test_plans_only_added_update_the_deduplication_and_equal_a_full_rebuild(raw_
 
 
 def test_a_parser_version_change_invalidates_the_cache(raw_copy, tmp_path, monkeypatch):
-    from assets.lib import cache
+    from assets.engine import cache
 
     warehouse = tmp_path / "w"
     build(raw_copy, warehouse)
@@ -98,7 +98,7 @@ def test_sensor_requests_a_run_only_when_raw_files_change(tmp_path):
 
 
 def test_a_rule_change_recomputes_derived_results(raw_copy, tmp_path, monkeypatch):
-    from assets.lib import cache
+    from assets.engine import cache
 
     warehouse = tmp_path / "w"
     build(raw_copy, warehouse)
@@ -109,11 +109,31 @@ def test_a_rule_change_recomputes_derived_results(raw_copy, tmp_path, monkeypatc
     assert again.asset_materializations_for_node("normalized_documents")[0].metadata["cache_hits"].value == 5  # parsing is not redone
 
 
-def test_the_rules_fingerprint_covers_code_and_keyword_tables():
-    from assets.lib import cache
+def test_the_rules_fingerprint_changes_with_domain_code_and_vocabularies_not_with_publishing(monkeypatch, tmp_path):
+    import shutil
 
-    covered = {p.relative_to(cache.LIB).as_posix() for p in cache.LIB.rglob("*") if p.suffix in (".py", ".csv")}
-    assert {"indicators.py", "targets.py", "data/indicator_keywords.csv", "data/comparable_metrics.csv"} <= covered
+    from assets.engine import cache
+
+    for package in ("catalog", "domain", "publishing"):
+        shutil.copytree(cache.ASSETS / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "ASSETS", tmp_path)
+
+    def fingerprint_after(edit: str | None) -> str:
+        if edit:
+            with open(tmp_path / edit, "a", encoding="utf-8") as fh:
+                fh.write("\n")
+        cache.rules_fingerprint.cache_clear()
+        return cache.rules_fingerprint()
+
+    try:
+        before = fingerprint_after(None)
+        after_rule = fingerprint_after("domain/extracting/target_extraction.py")
+        after_keyword = fingerprint_after("catalog/data/indicator_keywords.csv")
+        after_page = fingerprint_after("publishing/release_page.py")
+    finally:
+        cache.rules_fingerprint.cache_clear()
+    assert len({before, after_rule, after_keyword}) == 3
+    assert after_page == after_keyword
 
 
 def test_instance_configurations_are_valid_and_name_classes_that_exist(tmp_path):
@@ -145,8 +165,8 @@ def test_instance_configurations_are_valid_and_name_classes_that_exist(tmp_path)
 
 
 def test_a_change_to_the_reading_rules_changes_every_parse_key(monkeypatch, tmp_path):
-    from assets.lib import cache
-    from assets.lib.inventory import RawFile
+    from assets.engine import cache
+    from assets.engine.inventory import RawFile
 
     raw = RawFile("a.txt", tmp_path / "a.txt", "0" * 64, 3)
     before = cache.cache_key(raw)
@@ -155,15 +175,20 @@ def test_a_change_to_the_reading_rules_changes_every_parse_key(monkeypatch, tmp_
 
 
 def test_the_reading_fingerprint_covers_what_reading_imports_and_names_but_not_later_stages():
-    from assets.lib import cache
+    from assets.engine import cache
 
-    covered = {path.relative_to(cache.LIB).as_posix() for path in cache.reading_files()}
+    covered = {path.relative_to(cache.ASSETS).as_posix() for path in cache.reading_files()}
     assert {
-        "normalize.py",
-        "labels.py",
-        "metadata.py",
-        "role_fields.py",
-        "data/taiwan_phrases.csv",
-        "data/responsibility_fields.csv",
+        "domain/reading/normalize.py",
+        "domain/reading/labels.py",
+        "domain/reading/metadata.py",
+        "domain/reading/html_reader.py",
+        "catalog/role_fields.py",
+        "catalog/data/taiwan_phrases.csv",
+        "catalog/data/responsibility_fields.csv",
     } <= covered
-    assert not covered & {"targets.py", "indicators.py", "data/indicator_keywords.csv"}
+    assert not covered & {
+        "domain/extracting/target_extraction.py",
+        "domain/extracting/indicator_rules.py",
+        "catalog/data/indicator_keywords.csv",
+    }

@@ -1,7 +1,7 @@
-from assets.lib.annotations import split_trailing_annotation
-from assets.lib.normalize import normalize_text
-from assets.lib.outline import parse_outline
-from assets.lib.parts import part_kind
+from assets.catalog.part_kinds import part_kind
+from assets.domain.reading.annotations import split_trailing_annotation
+from assets.domain.reading.normalize import normalize_text
+from assets.domain.reading.outline import parse_outline
 
 
 def outline(raw: str):

@@ -4,10 +4,10 @@ import os
 
 import pandas as pd
 
-from assets.lib import parallel
-from assets.lib.cache import StageSnapshot
-from assets.lib.decode import InputError
-from assets.lib.per_document import by_document
+from assets.domain.reading.decode import InputError
+from assets.engine import parallel
+from assets.engine.cache import StageSnapshot
+from assets.engine.per_document import by_document
 
 
 def test_results_keep_their_order_and_input_errors_stay_results():

@@ -3,9 +3,10 @@
 import pandas as pd
 import pyarrow as pa
 
-from assets.lib.cache import StageFile, StageSnapshot
-from assets.lib.decode import InputError
-from assets.lib.per_document import by_document, records
+from assets.domain.frames import records
+from assets.domain.reading.decode import InputError
+from assets.engine.cache import StageFile, StageSnapshot
+from assets.engine.per_document import by_document
 
 
 def test_each_document_gets_its_rows_in_order_of_first_appearance(tmp_path):
@@ -99,7 +100,7 @@ def test_a_snapshot_splices_stored_ranges_and_new_documents_in_corpus_order(tmp_
 
 
 def test_a_stage_file_holds_under_the_same_rules_only(tmp_path, monkeypatch):
-    from assets.lib import cache
+    from assets.engine import cache
 
     StageFile(tmp_path, "s").save({"x": 1})
     assert StageFile(tmp_path, "s").load(default={}) == {"x": 1}
@@ -128,7 +129,7 @@ def test_records_are_the_rows_itertuples_gives():
 def test_a_document_table_cut_from_a_corpus_column_is_sent_back_without_the_rest_of_it(tmp_path):
     import pickle
 
-    from assets.lib.per_document import owned_table
+    from assets.domain.frames import owned_table
 
     corpus = pd.DataFrame({"doc_id": [f"d{i // 10:04d}" for i in range(100_000)], "target_id": [f"t-{i:08d}" for i in range(100_000)]})
     one = owned_table(corpus.iloc[500:510].reset_index(drop=True))
@@ -182,7 +183,7 @@ def test_a_snapshot_names_its_tables_as_slices_of_its_segment_files_through_grow
 def test_rows_taken_as_runs_of_slices_equal_rows_taken_by_position():
     import random
 
-    from assets.lib.per_document import rows_where, take_runs
+    from assets.domain.frames import rows_where, take_runs
 
     pieces = [pa.table({"id": [f"m{i}" for i in range(a, b)], "n": list(range(a, b))}) for a, b in ((0, 7), (7, 8), (8, 30))]
     frame = pa.concat_tables(pieces).to_pandas()  # Arrow-backed strings in three chunks, as a snapshot's slices give

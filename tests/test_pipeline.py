@@ -8,7 +8,7 @@ import duckdb
 import pyarrow.parquet as pq
 from dagster import materialize
 
-from assets.lib.store import DB_NAME
+from assets.publishing.warehouse import DB_NAME
 from assets.settings import PipelineSettings
 from pipelines.definitions import ALL_ASSETS, defs, pipeline_resources
 

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from assets.lib.store import DB_NAME
+from assets.publishing.warehouse import DB_NAME
 from pipelines.queries import DOC, QUESTIONS, render
 from tests.conftest import ROOT
 

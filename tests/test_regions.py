@@ -5,11 +5,12 @@ from collections import Counter
 
 import pytest
 
-from assets.lib.decode import decode_bytes
-from assets.lib.gazetteer import DATA, gazetteer, region_rows, stem_of
-from assets.lib.metadata import infer_metadata
-from assets.lib.normalize import normalize_text
-from assets.lib.regions import doc_number_codes, mentions, place_document, placement_of
+from assets.catalog import DATA_DIR
+from assets.catalog.gazetteer import gazetteer, region_rows, stem_of
+from assets.domain.reading.decode import decode_bytes
+from assets.domain.reading.metadata import infer_metadata
+from assets.domain.reading.normalize import normalize_text
+from assets.domain.reading.regions import doc_number_codes, mentions, place_document, placement_of
 
 BODY = "一、总体要求\n1.优化企业开办。"
 
@@ -33,7 +34,7 @@ def test_the_list_has_the_official_counts_and_a_parent_for_every_division():
 def test_every_code_in_the_curated_tables_is_a_division():
     codes = set(gazetteer().divisions)
     for name in ("region_aliases.csv", "zones.csv"):
-        with open(DATA / name, encoding="utf-8") as fh:
+        with open(DATA_DIR / name, encoding="utf-8") as fh:
             assert {row["region_code"] for row in csv.DictReader(fh)} <= codes, name
 
 

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from assets.lib.release import cut_release, next_version, verify_release
-from assets.lib.schema import TABLES
+from assets.catalog.schema import TABLES
+from assets.publishing.release_bundle import cut_release, next_version, verify_release
 from tests.conftest import ROOT
 from tests.test_pipeline import build
 
@@ -51,7 +51,7 @@ def test_release_contents_verify(released):
     cited = readme[readme.index("## How to cite") :].splitlines()[2]
     assert "release 2026.11.22" in cited and "project" in cited and "https://creativecommons.org/licenses/by/4.0/" in cited
     accuracy = readme[readme.index("## Measured accuracy") : readme.index("## How to cite")]
-    measured = json.loads((ROOT / "assets" / "lib" / "data" / "measured_accuracy.json").read_text(encoding="utf-8"))
+    measured = json.loads((ROOT / "assets" / "publishing" / "measured_accuracy.json").read_text(encoding="utf-8"))
     for sample in measured["samples"]:  # precision and recall of each labelled sample, as benchmarks/accuracy.py measured
         structure = sample["scores"]["structure"]
         assert f"| {sample['what']} | {sample['documents']} | {structure['precision']:.2f} / {structure['recall']:.2f} |" in accuracy
@@ -139,7 +139,7 @@ def test_page_groups_plans_by_province_and_links_sources(seed_release):
 
 
 def test_datapackage_sources_carry_where_each_text_came_from():
-    from assets.lib.release import document_sources
+    from assets.publishing.release_bundle import document_sources
 
     sources = document_sources(
         [

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from playwright.sync_api import sync_playwright
 
-from assets.lib.release import cut_release
+from assets.publishing.release_bundle import cut_release
 from tests.conftest import ROOT
 from tests.test_pipeline import build
 

@@ -8,11 +8,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from assets.lib.derived_checks import check_frames
-from assets.lib.expectations import load_suites
-from assets.lib.row_memo import RowMemo, is_row_wise, memo_key
-from assets.lib.schema import TABLES
-from assets.lib.validation import _for_validation, _jsonable, import_engine, parameters, validate
+from assets.catalog.schema import TABLES
+from assets.engine.row_memo import RowMemo, is_row_wise, memo_key
+from assets.publishing.derived_checks import check_frames
+from assets.publishing.suites import load_suites
+from assets.publishing.validation import _for_validation, _jsonable, import_engine, parameters, validate
 from assets.validated_tables import frames_to_check
 
 SUITES = load_suites()

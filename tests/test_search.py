@@ -8,10 +8,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from assets.lib.keywords import KEYWORDS_PER_MEASURE, keyword_rows
-from assets.lib.segmentation import search_tokens, token_rows, user_terms, words
-from assets.lib.store import DB_NAME
-from assets.lib.views import MACROS, RELATED_PER_MEASURE
+from assets.domain.extracting.keywords import KEYWORDS_PER_MEASURE, keyword_rows
+from assets.domain.extracting.segmentation import search_tokens, token_rows, user_terms, words
+from assets.publishing.views import MACROS, RELATED_PER_MEASURE
+from assets.publishing.warehouse import DB_NAME
 from pipelines import search
 
 QUERIES = [json.loads(line) for line in (Path(__file__).parent / "data" / "search_queries.jsonl").read_text(encoding="utf-8").splitlines()]

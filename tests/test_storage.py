@@ -1,4 +1,4 @@
-"""Step outputs kept between steps as Arrow files come back as they went in (assets/storage.py)."""
+"""Step outputs kept between steps as Arrow files come back as they went in (assets/io_manager.py)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -9,8 +9,8 @@ import pyarrow as pa
 import pytest
 from dagster import AssetKey, build_input_context, build_output_context
 
-from assets.lib.portable import register
-from assets.storage import FrameStore, read_frame, write_frame
+from assets.engine.portable import register
+from assets.io_manager import FrameStore, read_frame, write_frame
 
 
 def awkward_frame() -> pd.DataFrame:

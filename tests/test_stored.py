@@ -1,13 +1,13 @@
-"""StoredTable: a table named by slices of immutable Arrow files, handed on by linking the files (assets/lib/stored.py)."""
+"""StoredTable: a table named by slices of immutable Arrow files, handed on by linking the files (assets/engine/table_files.py)."""
 
 from dataclasses import dataclass
 
 import pyarrow as pa
 from dagster import AssetKey, build_input_context, build_output_context
 
-from assets.lib.portable import register
-from assets.lib.stored import StoredTable
-from assets.storage import FrameStore
+from assets.engine.portable import register
+from assets.engine.table_files import StoredTable
+from assets.io_manager import FrameStore
 
 
 def ipc_file(path, table: pa.Table) -> str:

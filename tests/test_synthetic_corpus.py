@@ -2,7 +2,7 @@
 
 import pyarrow.parquet as pq
 
-from assets.lib.decode import decode_bytes
+from assets.domain.reading.decode import decode_bytes
 from benchmarks.synthetic_corpus import generate
 from tests.test_pipeline import build
 

@@ -4,8 +4,8 @@ the development set, each target's scope written by reading the sentence, null w
 import json
 from pathlib import Path
 
-from assets.lib.normalize import normalize_text
-from assets.lib.targets import extract_targets
+from assets.domain.extracting.target_extraction import extract_targets
+from assets.domain.reading.normalize import normalize_text
 
 SAMPLE = Path(__file__).parent / "data" / "target_scopes.jsonl"
 

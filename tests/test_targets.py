@@ -2,8 +2,8 @@
 
 import pytest
 
-from assets.lib.quantities import find_quantities
-from assets.lib.targets import extract_targets
+from assets.domain.extracting.quantities import find_quantities
+from assets.domain.extracting.target_extraction import extract_targets
 
 
 def rows(text: str) -> list[tuple]:

@@ -1,6 +1,6 @@
 """Task tables as measures (`task_tables`): which tables are task tables, and how their rows are written as text."""
 
-from assets.lib.task_tables import header_role, read_header, render_grid, render_text_tables
+from assets.domain.reading.task_tables import header_role, read_header, render_grid, render_text_tables
 
 HEADER = ["序号", "重点任务", "具体措施", "牵头单位", "配合单位", "完成时限"]
 

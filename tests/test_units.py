@@ -4,12 +4,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from assets.lib.cache import StageSnapshot
-from assets.lib.per_document import tables_by_document
-from assets.lib.responsibility import read_responsibility
-from assets.lib.unit_classes import split_level_prefix, unit_function, unit_type
-from assets.lib.unit_names import complete_names, split_names
-from assets.lib.units import build_responsibility_tables, combine_responsibility_tables, document_tables
+from assets.catalog.body_classes import split_level_prefix, unit_function, unit_type
+from assets.domain.extracting.body_names import complete_names, split_names
+from assets.domain.extracting.responsibility import read_responsibility
+from assets.domain.extracting.responsibility_tables import build_responsibility_tables, combine_responsibility_tables, document_tables
+from assets.engine.cache import StageSnapshot
+from assets.engine.per_document import tables_by_document
 
 
 def roles(annotation: str) -> list[tuple[str, str]]:

@@ -8,11 +8,12 @@ import pyarrow.parquet as pq
 import pytest
 from dagster import materialize
 
-from assets.lib import cache, target_rows
-from assets.lib.expectations import SUITE_DIR, expected_suites, load_suites
-from assets.lib.schema import TABLES
-from assets.lib.targets import Target
-from assets.lib.validation import skip_batch_hashing, validate
+from assets.catalog.schema import TABLES
+from assets.domain.extracting import target_rows
+from assets.domain.extracting.target_extraction import Target
+from assets.engine import cache
+from assets.publishing.suites import SUITE_DIR, expected_suites, load_suites
+from assets.publishing.validation import skip_batch_hashing, validate
 from assets.settings import PipelineSettings
 from pipelines.definitions import ALL_ASSETS, pipeline_resources
 from tests.test_pipeline import build
@@ -113,7 +114,7 @@ def test_a_broken_row_blocks_publication_and_keeps_the_last_good_tables(raw_copy
 def test_columns_of_several_chunks_are_validated_as_one():
     import pyarrow as pa
 
-    from assets.lib.validation import _for_validation
+    from assets.publishing.validation import _for_validation
 
     texts = pa.concat_tables(
         [pa.table({"doc_id": ["a", "b"], "text": ["一、", "二、"]}), pa.table({"doc_id": ["c"], "text": pa.array([None], pa.string())})]
@@ -126,7 +127,7 @@ def test_columns_of_several_chunks_are_validated_as_one():
 
 
 def test_span_checks_read_each_document_text_where_its_rows_are():
-    from assets.lib.derived_checks import _span_ok, _spans_ok
+    from assets.publishing.derived_checks import _span_ok, _spans_ok
 
     texts = pd.DataFrame({"doc_id": ["a", "b"], "text": ["一、压缩开办时间。二、提升网办率。", "（一）优化审批。"]})
     rows = pd.DataFrame(
@@ -150,7 +151,7 @@ def test_derived_numbering_and_cluster_checks_equal_their_plain_python_definitio
 
     import duckdb
 
-    from assets.lib.derived_checks import _named_after_member, _numbering_ok, _one_primary
+    from assets.publishing.derived_checks import _named_after_member, _numbering_ok, _one_primary
 
     rng = random.Random(5)
     for _ in range(30):
@@ -180,7 +181,7 @@ def test_derived_numbering_and_cluster_checks_equal_their_plain_python_definitio
 def test_foreign_key_checks_equal_a_set_lookup_in_table_order():
     import numpy as np
 
-    from assets.lib.derived_checks import _exists
+    from assets.publishing.derived_checks import _exists
 
     rng = np.random.default_rng(8)
     keys = [f"m-{i}" for i in range(50_000)]

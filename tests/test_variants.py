@@ -8,9 +8,9 @@ import unicodedata
 import opencc
 import pytest
 
-from assets.lib.decode import decode_bytes
-from assets.lib.normalize import normalize_text
-from assets.lib.outline import parse_outline
+from assets.domain.reading.decode import decode_bytes
+from assets.domain.reading.normalize import normalize_text
+from assets.domain.reading.outline import parse_outline
 from tests.conftest import seed_texts
 
 SEEDS = seed_texts()

@@ -2,8 +2,8 @@
 
 import duckdb
 
-from assets.lib.store import DB_NAME
-from assets.lib.views import VIEWS
+from assets.publishing.views import VIEWS
+from assets.publishing.warehouse import DB_NAME
 from tests.test_pipeline import build
 
 MADE_UP_PLAN = """东湖区进一步优化营商环境若干措施

@@ -5,9 +5,9 @@ import hashlib
 import pytest
 
 import assets.raw_files
-from assets.lib.decode import InputError
-from assets.lib.documents import read_document
-from assets.lib.inventory import scan_raw_dir
+from assets.domain.reading.decode import InputError
+from assets.engine.inventory import scan_raw_dir
+from assets.engine.raw_documents import read_document
 from tests.adversarial.common import GOOD, OTHER, build, by_file, table
 
 

@@ -9,7 +9,7 @@ import sys
 
 from dagster import AssetKey, build_input_context, build_output_context
 
-from assets.storage import FrameStore
+from assets.io_manager import FrameStore
 from tests.conftest import ROOT
 
 
@@ -28,12 +28,12 @@ def test_a_second_build_on_a_locked_warehouse_stops_naming_the_writer(raw_copy, 
 
 
 def test_the_lock_is_exclusive_between_processes_and_waits_when_asked(tmp_path):
-    from assets.lib import lock
+    from assets.engine import lock
 
     held = lock.acquire(tmp_path, "a build")
     try:
         probe = (
-            "import sys; from assets.lib import lock\n"
+            "import sys; from assets.engine import lock\n"
             "try:\n    lock.acquire(sys.argv[1], 'a release', float(sys.argv[2]))\nexcept lock.WarehouseBusy as e:\n"
             "    print(e); sys.exit(3)\n"
         )

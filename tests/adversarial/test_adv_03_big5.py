@@ -2,7 +2,7 @@
 
 import opencc
 
-from assets.lib.decode import decode_bytes
+from assets.domain.reading.decode import decode_bytes
 from tests.adversarial.common import GOOD, build, by_file, table
 from tests.conftest import RAW
 

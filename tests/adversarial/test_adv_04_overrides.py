@@ -3,8 +3,8 @@ and no document or measure is ever published as its own duplicate."""
 
 import pandas as pd
 
-from assets.lib.dedup import OVERRIDES_NAME
-from assets.lib.derived_checks import check_frames
+from assets.domain.dedup.matching import OVERRIDES_NAME
+from assets.publishing.derived_checks import check_frames
 from tests.adversarial.common import GOOD, OTHER, build, by_file, table
 
 
@@ -44,7 +44,7 @@ def test_a_pair_marked_both_same_and_different_is_warned_about_and_not_applied(t
 
 
 def test_validation_rejects_a_document_or_measure_that_is_its_own_duplicate():
-    from assets.lib.schema import TABLES
+    from assets.catalog.schema import TABLES
 
     frames = {name: pd.DataFrame(columns=spec.column_names) for name, spec in TABLES.items()}
     frames["documents"] = pd.DataFrame([{**dict.fromkeys(TABLES["documents"].column_names), "doc_id": "d1", "duplicate_of": "d1"}])

@@ -44,7 +44,7 @@ def test_damaged_caches_and_current_build_files_never_fail_a_build_twice(raw_cop
     for state in (warehouse / "cache" / "dedup_state").iterdir():  # a well-formed file of the wrong shape, in the
         state.with_suffix(".pkl").write_bytes(pickle.dumps({"not": "a dedup state"}))  # pickle older versions read
         try:
-            from assets.lib.portable import write_values
+            from assets.engine.portable import write_values
         except ImportError:  # a version before values files: the pickle above is what it reads
             continue
         write_values(state.with_suffix(".values"), {"not": "a dedup state"})

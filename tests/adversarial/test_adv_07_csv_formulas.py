@@ -6,7 +6,7 @@ import datetime as dt
 
 import pyarrow.parquet as pq
 
-from assets.lib.release import cut_release
+from assets.publishing.release_bundle import cut_release
 from tests.adversarial.common import build, plan
 
 TRIGGERS = ("=", "+", "-", "@")

@@ -5,8 +5,9 @@ import threading
 
 import pytest
 
-from assets.lib.dedup import OVERRIDES_NAME, read_overrides
-from assets.lib.manifest import MANIFEST_NAME, read_manifest
+from assets.domain.dedup.matching import OVERRIDES_NAME
+from assets.engine.manifest import MANIFEST_NAME, read_manifest
+from assets.engine.overrides import read_overrides
 from tests.adversarial.common import GOOD, build, by_file, table
 
 SECRET = "secret-line-outside-raw-dir"
@@ -59,7 +60,7 @@ def test_a_side_file_that_is_a_fifo_does_not_hang_the_build(raw, name, read):
 
 @pytest.mark.parametrize("name, read", [(MANIFEST_NAME, read_manifest), (OVERRIDES_NAME, read_overrides)])
 def test_a_side_file_over_the_size_limit_is_not_read(raw, name, read, monkeypatch):
-    import assets.lib.inventory as inventory
+    import assets.engine.inventory as inventory
 
     monkeypatch.setattr(inventory, "MAX_SIDE_FILE_BYTES", 1000, raising=False)
     (raw / name).write_text("file,title\n" + "good.txt,标题\n" * 200, encoding="utf-8")

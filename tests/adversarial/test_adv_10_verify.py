@@ -2,7 +2,7 @@
 
 import hashlib
 
-from assets.lib.release import verify_release
+from assets.publishing.release_bundle import verify_release
 
 
 def rewrite(release, name: str, text: str) -> None:

@@ -49,8 +49,8 @@ def test_a_manifest_date_of_1800_is_reported_and_ignored(tmp_path):
 
 
 def test_a_failing_row_check_names_the_source_file(seed_release):
-    from assets.lib.expectations import load_suites
-    from assets.lib.validation import validate
+    from assets.publishing.suites import load_suites
+    from assets.publishing.validation import validate
     from assets.validated_tables import frames_to_check
 
     warehouse, _ = seed_release

@@ -2,7 +2,7 @@
 
 import os
 
-from assets.lib.quantities import find_quantities
+from assets.domain.extracting.quantities import find_quantities
 from pipelines.build import summary
 from tests.adversarial.common import GOOD, build, plan, table, warnings_of
 

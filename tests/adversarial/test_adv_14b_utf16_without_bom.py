@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from assets.lib.decode import InputError, decode_bytes
+from assets.domain.reading.decode import InputError, decode_bytes
 from tests.adversarial.common import GOOD
 
 

@@ -1,0 +1,1 @@
+"""Deduplicating: the same document from several sources, the same measure across plans."""

@@ -1,0 +1,1 @@
+"""Extracting from provisions: responsible bodies, quantitative targets, indicators, keywords."""

@@ -1,1 +1,0 @@
-"""Pure, Dagster-free functions that turn raw policy texts into table rows."""

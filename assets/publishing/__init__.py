@@ -1,0 +1,1 @@
+"""Publishing: validation against the expectation suites, the warehouse (Parquet + DuckDB), views, releases."""
