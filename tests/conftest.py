@@ -3,8 +3,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "raw"
+from tests.helpers import RAW, build
 
 
 @pytest.fixture
@@ -15,17 +14,12 @@ def raw_copy(tmp_path: Path) -> Path:
     return target
 
 
-def seed_texts() -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(RAW.glob("*.txt"))}
-
-
 @pytest.fixture(scope="session")
 def seed_release(tmp_path_factory) -> tuple[Path, Path]:
     """(warehouse, release folder) of one build and release of the bundled raw/, shared by the read-only tests."""
     import datetime as dt
 
     from assets.publishing.release_bundle import cut_release
-    from tests.test_pipeline import build
 
     root = tmp_path_factory.mktemp("seed")
     raw = root / "raw"

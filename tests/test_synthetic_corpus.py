@@ -4,7 +4,7 @@ import pyarrow.parquet as pq
 
 from assets.domain.reading.decode import decode_bytes
 from benchmarks.synthetic_corpus import generate
-from tests.test_pipeline import build
+from tests.helpers import build
 
 
 def test_the_same_seed_writes_the_same_corpus_and_another_seed_another(tmp_path):

@@ -16,7 +16,7 @@ from assets.publishing.suites import SUITE_DIR, expected_suites, load_suites
 from assets.publishing.validation import skip_batch_hashing, validate
 from assets.settings import PipelineSettings
 from pipelines.definitions import ALL_ASSETS, pipeline_resources
-from tests.test_pipeline import build
+from tests.helpers import build
 
 
 def test_committed_suites_equal_the_generated_ones():

@@ -4,7 +4,7 @@ import duckdb
 
 from assets.publishing.views import VIEWS
 from assets.publishing.warehouse import DB_NAME
-from tests.test_pipeline import build
+from tests.helpers import build
 
 MADE_UP_PLAN = """东湖区进一步优化营商环境若干措施
 一、提升开办便利度

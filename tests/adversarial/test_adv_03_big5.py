@@ -3,8 +3,7 @@
 import opencc
 
 from assets.domain.reading.decode import decode_bytes
-from tests.adversarial.common import GOOD, build, by_file, table
-from tests.conftest import RAW
+from tests.helpers import GOOD, RAW, build, by_file, table
 
 TO_TRADITIONAL = opencc.OpenCC("s2t")
 TRADITIONAL = TO_TRADITIONAL.convert(GOOD)

@@ -5,7 +5,7 @@ import pandas as pd
 
 from assets.domain.dedup.matching import OVERRIDES_NAME
 from assets.publishing.derived_checks import check_frames
-from tests.adversarial.common import GOOD, OTHER, build, by_file, table
+from tests.helpers import GOOD, OTHER, build, by_file, table
 
 
 def overrides_build(tmp_path, lines: list[str]):

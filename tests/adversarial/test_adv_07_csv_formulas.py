@@ -7,7 +7,7 @@ import datetime as dt
 import pyarrow.parquet as pq
 
 from assets.publishing.release_bundle import cut_release
-from tests.adversarial.common import build, plan
+from tests.helpers import build, plan
 
 TRIGGERS = ("=", "+", "-", "@")
 

@@ -8,7 +8,7 @@ import pytest
 from assets.domain.dedup.matching import OVERRIDES_NAME
 from assets.engine.manifest import MANIFEST_NAME, read_manifest
 from assets.engine.overrides import read_overrides
-from tests.adversarial.common import GOOD, build, by_file, table
+from tests.helpers import GOOD, build, by_file, table
 
 SECRET = "secret-line-outside-raw-dir"
 

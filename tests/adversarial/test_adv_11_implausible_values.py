@@ -5,7 +5,7 @@ import json
 
 import pyarrow.parquet as pq
 
-from tests.adversarial.common import GOOD, build, by_file, plan, table
+from tests.helpers import GOOD, build, by_file, plan, table
 
 
 def corpus_with(tmp_path, name: str, text: str, manifest: str | None = None):

@@ -4,7 +4,7 @@ import os
 
 from assets.domain.extracting.quantities import find_quantities
 from pipelines.build import summary
-from tests.adversarial.common import GOOD, build, plan, table, warnings_of
+from tests.helpers import GOOD, build, plan, table, warnings_of
 
 
 def test_control_characters_in_file_names_do_not_break_the_summary_table(tmp_path):
