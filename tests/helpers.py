@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"
+in_fast_test = False  # set by tests/conftest.py for each test: True while a test not marked `slow` runs
 
 
 def seed_texts() -> dict[str, bytes]:
@@ -24,7 +25,10 @@ def seed_texts() -> dict[str, bytes]:
 
 
 def build(raw_dir: Path, warehouse: Path, instance=None):
-    """Materialize every asset on `raw_dir` into `warehouse` (in this process); the run must succeed."""
+    """Materialize every asset on `raw_dir` into `warehouse` (in this process); the run must succeed. Only a test
+    marked `slow` may build (tests/conftest.py)."""
+    if in_fast_test:
+        raise AssertionError("this test builds a warehouse: mark it `slow` (@pytest.mark.slow; see tests/conftest.py)")
     from dagster import materialize
 
     from assets.settings import PipelineSettings

@@ -13,6 +13,8 @@ import pytest
 
 from tests.helpers import GOOD, ROOT, build, table
 
+pytestmark = pytest.mark.slow  # every test builds a warehouse
+
 
 @pytest.fixture
 def corpus(tmp_path):

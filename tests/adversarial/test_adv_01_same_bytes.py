@@ -10,6 +10,8 @@ from assets.engine.inventory import scan_raw_dir
 from assets.engine.raw_documents import read_document
 from tests.helpers import GOOD, OTHER, build, by_file, table
 
+pytestmark = pytest.mark.slow  # both tests build a warehouse
+
 
 def test_a_file_replaced_after_hashing_is_not_parsed_under_the_first_hash(tmp_path):
     (tmp_path / "plan.txt").write_text(GOOD, encoding="utf-8")
