@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assets.engine.cache import code_files, files_fingerprint, rules_fingerprint
+from assets.engine.keys import code_files, files_fingerprint, rules_fingerprint
 from assets.engine.portable import file_digest
 
 # The code that decides a verdict: the validation run, the suites and the derived check columns.
