@@ -7,7 +7,6 @@ with their SHA-256 in the index. A file that is unreadable or fails its checksum
 (`problems`), and what it held is computed again: a damaged cache costs time, never a wrong table or a failed build.
 """
 
-import os
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import pyarrow as pa
 
 import assets.engine.domain_types  # noqa: F401  (registers the domain's classes the values hold)
 from assets.domain.reading.decode import InputError
+from assets.engine.atomic import replacing
 from assets.engine.keys import Stage
 from assets.engine.parallel import parallel_map
 from assets.engine.portable import DamagedFile, file_digest, read_values, write_values
@@ -200,12 +200,9 @@ def _runs(where: list) -> list[tuple[str, int, int]]:
 
 
 def _write_ipc(table: pa.Table, path: Path) -> None:
-    """An Arrow IPC file of one record batch, written beside its final name and renamed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
-    with pa.ipc.new_file(str(tmp), table.schema) as writer:
+    """An Arrow IPC file of one record batch, replaced whole."""
+    with replacing(path) as tmp, pa.ipc.new_file(str(tmp), table.schema) as writer:
         writer.write_table(table, max_chunksize=max(1, table.num_rows))
-    os.replace(tmp, path)
 
 
 class StageFile:

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from assets.catalog.schema import SCHEMA_VERSION, TABLES
+from assets.engine.atomic import replacing, write_text
 from assets.publishing.release_page import write_page
 from assets.publishing.views import VIEWS
 from assets.publishing.warehouse import DB_NAME
@@ -106,7 +107,7 @@ def cut_release(build: Path, releases: Path, today: dt.date | None = None, sourc
         "row_counts": json.loads((final / "datapackage.json").read_text(encoding="utf-8"))["row_counts"],
     }
     index["releases"].append(entry)
-    _atomic_write(releases / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
+    write_text(releases / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
     link = releases / f".latest-{uuid.uuid4().hex[:6]}"
     os.symlink(version, link)
     os.replace(link, releases / "latest")  # only after the release is complete and verified
@@ -118,7 +119,7 @@ def _remove_leftovers(releases: Path) -> None:
     `latest` link, an unfinished archive."""
     for leftover in releases.glob(".staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in [*releases.glob(".latest-*"), *releases.glob("*.tar.tmp"), *releases.glob(".index.json.*")]:
+    for leftover in [*releases.glob(".latest-*"), *releases.glob(".*.tar.gz.*"), *releases.glob(".index.json.*")]:
         leftover.unlink(missing_ok=True)
 
 
@@ -431,17 +432,9 @@ def _archive(folder: Path, target: Path) -> Path:
                     tar.addfile(info, fh)
             else:
                 tar.addfile(info)
-    tmp = target.with_suffix(".tmp")
-    with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+    with replacing(target) as tmp, open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
         gz.write(buffer.getvalue())
-    os.replace(tmp, target)
     return target
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 # ---------------------------------------------------------------------------------------------- verifying
