@@ -1,17 +1,19 @@
 """Build-time benchmarks on a synthetic corpus: full build, incremental build, analyst queries.
 
-    .venv/bin/python benchmarks/run.py [--documents 1000 10000] [--keep DIR]
+    .venv/bin/python benchmarks/run.py [--documents 1000 10000] [--runs 3] [--keep DIR]
 
 For each size: generates the corpus (benchmarks/synthetic_corpus.py), runs `python -m pipelines.build`
 (what `make build` runs) in a fresh process and reports wall time and peak memory; then adds one
 document and builds again (parse cache warm); then times five typical analyst queries on the DuckDB
-file. Prints one table; figures are recorded in benchmarks/RESULTS.md.
+file. With `--runs N` the builds are repeated N times on the same corpus, each from an empty warehouse, and the
+table gives the median of each figure (every run's figures follow it). Figures are recorded in benchmarks/RESULTS.md.
 """
 
 import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,6 +45,40 @@ QUERIES = {
         SELECT cluster_id, count(*) AS members FROM measure_clusters GROUP BY 1 ORDER BY 2 DESC LIMIT 10""",
 }
 ONE_MORE = "新增县优化营商环境方案\n一、主要任务\n1.压缩开办时间。企业开办时间压缩至1个工作日以内。（牵头单位：县市场监管局）\n2.提升网办率。网上可办率达到95%以上。\n"
+
+
+FIGURES = ("full_s", "full_peak_mb", "incremental_s", "incremental_peak_mb", "slowest_query_s")
+
+
+def measure(raw: Path, warehouse: Path, home: Path) -> dict:
+    """One run on `raw`: a build into an empty warehouse, one added plan built again, the analyst queries."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(INSTANCE_CONFIG, home / "dagster.yaml")  # the instance `make build` uses
+    full_s, full_mb, full_stages = timed_build(raw, warehouse, home)
+    one_more = raw / "one-more.txt"
+    one_more.write_text(ONE_MORE, encoding="utf-8")
+    try:
+        inc_s, inc_mb, inc_stages = timed_build(raw, warehouse, home)
+    finally:
+        one_more.unlink()  # the next run builds the same corpus
+    with duckdb.connect(str(warehouse / "policy_measures.duckdb"), read_only=True) as con:
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "measures", "targets", "measure_units")}
+        query_s = {}
+        for name, sql in QUERIES.items():
+            t = time.perf_counter()
+            con.execute(sql).fetchall()
+            query_s[name] = time.perf_counter() - t
+    return {
+        "full_s": full_s,
+        "full_peak_mb": full_mb,
+        "incremental_s": inc_s,
+        "incremental_peak_mb": inc_mb,
+        "slowest_query_s": max(query_s.values()),
+        "queries": query_s,
+        "rows": counts,
+        "full_stages": full_stages,
+        "incremental_stages": inc_stages,
+    }
 
 
 def timed_build(raw: Path, warehouse: Path, home: Path) -> tuple[float, float, str]:
@@ -93,42 +129,29 @@ def _pss_kb(pid: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=1, help="builds per size, each from an empty warehouse (the table: medians)")
     parser.add_argument("--keep", type=Path, help="keep corpora and warehouses under this folder")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="policy-bench-"))
     rows = []
     for n in args.documents:
-        raw, warehouse, home = base / f"raw-{n}", base / f"warehouse-{n}", base / f"home-{n}"
-        home.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(INSTANCE_CONFIG, home / "dagster.yaml")  # the instance `make build` uses
+        raw = base / f"raw-{n}"
         started = time.perf_counter()
         generate(raw, n)
         generated = time.perf_counter() - started
-        full_s, full_mb, full_stages = timed_build(raw, warehouse, home)
-        (raw / "one-more.txt").write_text(ONE_MORE, encoding="utf-8")
-        inc_s, inc_mb, inc_stages = timed_build(raw, warehouse, home)
-        with duckdb.connect(str(warehouse / "policy_measures.duckdb"), read_only=True) as con:
-            counts = {
-                t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("documents", "measures", "targets", "measure_units")
-            }
-            query_s = {}
-            for name, sql in QUERIES.items():
-                t = time.perf_counter()
-                con.execute(sql).fetchall()
-                query_s[name] = time.perf_counter() - t
+        runs = [measure(raw, base / f"warehouse-{n}-{run}", base / f"home-{n}-{run}") for run in range(args.runs)]
+        for run in runs:
+            print(
+                f"  {n:,} docs · run: full {run['full_s']:.1f} s, peak {run['full_peak_mb']:,.0f} MB, "
+                f"+1 doc {run['incremental_s']:.1f} s, slowest query {run['slowest_query_s']:.3f} s"
+            )
         rows.append(
             {
                 "documents": n,
                 "generate_s": generated,
-                "full_s": full_s,
-                "full_peak_mb": full_mb,
-                "incremental_s": inc_s,
-                "incremental_peak_mb": inc_mb,
-                "slowest_query_s": max(query_s.values()),
-                "queries": query_s,
-                "rows": counts,
-                "full_stages": full_stages,
-                "incremental_stages": inc_stages,
+                **{key: statistics.median(run[key] for run in runs) for key in FIGURES},
+                "runs": runs,
+                **{key: runs[-1][key] for key in ("queries", "rows", "full_stages", "incremental_stages")},
             }
         )
     print(f"{'documents':>9} {'full s':>8} {'peak MB':>8} {'+1 doc s':>9} {'slowest query s':>16}  rows")
