@@ -8,6 +8,7 @@ import duckdb
 import pyarrow.parquet as pq
 from dagster import materialize
 
+from assets.catalog.schema import TABLES
 from assets.publishing.warehouse import DB_NAME
 from assets.settings import PipelineSettings
 from pipelines.definitions import ALL_ASSETS, defs, pipeline_resources
@@ -26,7 +27,7 @@ def table(warehouse: Path, name: str) -> list[dict]:
     return pq.read_table(warehouse / "tables" / f"{name}.parquet").to_pylist()
 
 
-def test_definitions_load_with_every_stage():
+def test_definitions_load_with_every_stage_and_table():
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert keys == {
         "raw_files",
@@ -37,9 +38,10 @@ def test_definitions_load_with_every_stage():
         "indicators",
         "duplicates",
         "search_index",
-        "validated_tables",
-        "dataset_release",
+        *(f"tables/{name}" for name in TABLES),
+        "staged_build",
         "published_tables",
+        "dataset_release",
     }
 
 
