@@ -9,12 +9,13 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 from assets.domain.dedup.matching import squashed_texts
 from assets.engine.cache import StageFile, StageSnapshot
 from assets.engine.dedup_update import deduplicate
+from assets.engine.keys import Stage
 from assets.engine.overrides import read_overrides
 from assets.engine.per_document import by_document
 from assets.engine.portable import register
 
 from .logs import log_cache_problems, log_lines
-from .measures import StructuredCorpus
+from .measures import OUTLINE, StructuredCorpus
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -28,6 +29,11 @@ class Duplicates:
 
 
 register(Duplicates)
+
+# A document's squashed provision texts; the deduplication state a grown corpus updates; pair verdicts.
+DEDUP_KEYS = Stage("dedup_keys", ("assets.domain.dedup.matching", __name__), after=OUTLINE)
+DEDUP_STATE = Stage("dedup_state", ("assets.domain.dedup.matching", "assets.engine.dedup_update"))
+DEDUP_VERDICTS = Stage("dedup_verdicts", ("assets.domain.dedup.similarity",))
 
 
 @asset(
@@ -43,19 +49,18 @@ def duplicates(context: AssetExecutionContext, settings: PipelineSettings, measu
     overrides.problems += overrides.unknown_names(source_files, measure_ids) if overrides.lines else []
     for problem in overrides.problems:
         context.log.warning(problem)
-    cache = StageSnapshot(settings.warehouse_path / "cache", "dedup_keys")
+    cache = StageSnapshot(settings.warehouse_path / "cache", DEDUP_KEYS)
     keys = by_document(
         measures.measures,
         measures.cache_keys,
         cache,
-        "dedup_keys",
         lambda doc_id, rows: pd.DataFrame(list(squashed_texts(rows).items()), columns=["measure_id", "squashed"]),
         ["measure_id", "squashed"],
         settings.workers,
     )
     squashed = pd.Series(keys["squashed"].array, index=keys["measure_id"].array)
-    state_file = StageFile(settings.warehouse_path / "cache", "dedup_state")  # what the next build updates if the corpus only grows
-    verdict_file = StageFile(settings.warehouse_path / "cache", "dedup_verdicts")
+    state_file = StageFile(settings.warehouse_path / "cache", DEDUP_STATE)  # what the next build updates if the corpus only grows
+    verdict_file = StageFile(settings.warehouse_path / "cache", DEDUP_VERDICTS)
     known = verdict_file.load(default={})
     state = state_file.load(default=None)
     try:

@@ -12,6 +12,7 @@ from assets.catalog.schema import TABLES
 from assets.domain.extracting.indicator_rows import TARGET_CLASS_COLUMNS, classify_targets, measure_indicator_rows, reference_tables
 from assets.domain.frames import rows_at
 from assets.engine.cache import StageSnapshot
+from assets.engine.keys import Stage
 from assets.engine.per_document import tables_by_document
 from assets.engine.portable import register
 
@@ -19,6 +20,7 @@ from .logs import log_cache_problems
 from .measures import StructuredCorpus
 from .previews import markdown_table
 from .settings import PipelineSettings
+from .targets import TARGETS
 
 
 @dataclass
@@ -29,6 +31,9 @@ class IndicatorTables:
 
 
 register(IndicatorTables)
+
+# A document's indicator tags and target classes: from its provisions and targets.
+INDICATORS = Stage("indicators", ("assets.domain.extracting.indicator_rows", __name__), after=TARGETS)
 
 
 @asset(
@@ -41,7 +46,7 @@ def indicators(
     context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus, targets: pd.DataFrame
 ) -> IndicatorTables:
     started = time.perf_counter()
-    cache = StageSnapshot(settings.warehouse_path / "cache", "indicators")
+    cache = StageSnapshot(settings.warehouse_path / "cache", INDICATORS)
     read = targets[["target_id", "measure_id", "metric", "unit"]]  # what classifying looks at
     of_document = read.groupby(targets["doc_id"], sort=False).indices if len(targets) else {}
 
@@ -56,7 +61,6 @@ def indicators(
         measures.measures,
         measures.cache_keys,
         cache,
-        "indicators",
         tag_and_classify,
         {"measure_indicators": TABLES["measure_indicators"].column_names, "target_classes": TARGET_CLASS_COLUMNS},
         settings.workers,

@@ -9,8 +9,9 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from assets.domain.reading.decode import InputError
-from assets.domain.reading.documents import document_provisions, document_row, measures_frame
-from assets.engine.cache import StageSnapshot, derived_key
+from assets.domain.reading.provisions import document_provisions, document_row, measures_frame
+from assets.engine.cache import StageSnapshot
+from assets.engine.keys import READING, Stage
 from assets.engine.portable import register
 from assets.engine.table_files import StoredTable
 
@@ -26,7 +27,7 @@ class StructuredCorpus:
     measure_rows: StoredTable  # the provisions in MEASURE_SCHEMA: slices of the outline snapshot's files
     quarantine: list[dict] = field(default_factory=list)  # documents quarantined so far: at normalizing or at the outline
     warnings: list[dict] = field(default_factory=list)
-    cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → parse-cache key (for the later stages)
+    cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → document key (`keys.document_key`), for later stages
 
     @cached_property
     def measures(self) -> pd.DataFrame:
@@ -36,6 +37,9 @@ class StructuredCorpus:
 
 
 register(StructuredCorpus)
+
+# A document's provisions and `documents` row: read from its normalized text.
+OUTLINE = Stage("outline", ("assets.domain.reading.provisions", __name__), after=READING)
 
 
 @asset(
@@ -47,7 +51,7 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
     started = time.perf_counter()
     doc_rows, kept, warnings = [], [], []
     quarantine = list(normalized_documents.quarantine)  # carried on, so later stages need not load the texts again
-    cache = StageSnapshot(settings.warehouse_path / "cache", "outline")
+    cache = StageSnapshot(settings.warehouse_path / "cache", OUTLINE)
     lines: list[tuple[str, str]] = []
     corpus = normalized_documents.documents
     texts = normalized_documents.text_column()
@@ -59,7 +63,7 @@ def measures(context: AssetExecutionContext, settings: PipelineSettings, normali
         kinds = provisions.kinds
         return {"measures": provisions.rows}, (document_row(doc, kinds), dict(kinds), provisions.warnings)
 
-    keys = [derived_key(normalized_documents.cache_keys.get(doc.doc_id), "outline") for doc in corpus]
+    keys = [normalized_documents.cache_keys.get(doc.doc_id) for doc in corpus]
     combined = cache.combined(keys, outline, ["measures"], settings.workers, progress="outline")
     for i, (doc, key, result) in enumerate(zip(corpus, keys, combined.extras)):
         computed = key in cache.computed

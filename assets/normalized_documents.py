@@ -10,7 +10,8 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from assets.domain.reading.decode import InputError
 from assets.domain.reading.documents import NormalizedDocument
-from assets.engine.cache import StageSnapshot, cache_key
+from assets.engine.cache import StageSnapshot
+from assets.engine.keys import READING, document_key
 from assets.engine.portable import register
 from assets.engine.raw_documents import read_document
 from assets.engine.table_files import StoredTable
@@ -26,7 +27,7 @@ class NormalizedCorpus:
     documents: list[NormalizedDocument]  # without their text, which is in `texts`
     texts: StoredTable  # doc_id, text, chars: one row per document, in the same order (slices of the snapshot's files)
     quarantine: list[dict] = field(default_factory=list)
-    cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → parse-cache key (for the later stages)
+    cache_keys: dict[str, str] = field(default_factory=dict)  # doc_id → document key (`keys.document_key`), for later stages
 
     def text_column(self) -> pa.ChunkedArray:
         """Every document's text in corpus order, memory mapped: a text becomes a Python string only where it is read."""
@@ -48,9 +49,9 @@ register(NormalizedCorpus)
 )
 def normalized_documents(context: AssetExecutionContext, settings: PipelineSettings, raw_files: RawInventory) -> NormalizedCorpus:
     started = time.perf_counter()
-    cache = StageSnapshot(settings.warehouse_path / "cache", "normalized")
+    cache = StageSnapshot(settings.warehouse_path / "cache", READING)
     lines: list[tuple[str, str]] = []
-    keys = [cache_key(raw) if raw.sha256 else None for raw in raw_files.files]
+    keys = [document_key(raw) if raw.sha256 else None for raw in raw_files.files]
     combined = cache.combined(
         keys, lambda i: _text_apart(read_document(raw_files.files[i])), ["texts"], settings.workers, progress="normalize"
     )

@@ -13,16 +13,20 @@ from assets.domain.extracting.responsibility_tables import (
     combine_responsibility_tables,
     document_tables,
 )
-from assets.engine.cache import StageSnapshot, derived_key
+from assets.engine.cache import StageSnapshot
+from assets.engine.keys import Stage
 from assets.engine.per_document import tables_by_document
 from assets.engine.portable import register
 
 from .logs import log_cache_problems, log_lines, shortened
-from .measures import StructuredCorpus
+from .measures import OUTLINE, StructuredCorpus
 from .previews import markdown_table
 from .settings import PipelineSettings
 
 register(ResponsibilityTables)
+
+# A document's responsible bodies and roles: read from its provisions' annotations.
+RESPONSIBILITIES = Stage("responsibilities", ("assets.domain.extracting.responsibility_tables", __name__), after=OUTLINE)
 
 
 @asset(
@@ -32,7 +36,7 @@ register(ResponsibilityTables)
 )
 def responsibilities(context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus) -> ResponsibilityTables:
     started = time.perf_counter()
-    cache = StageSnapshot(settings.warehouse_path / "cache", "responsibilities")
+    cache = StageSnapshot(settings.warehouse_path / "cache", RESPONSIBILITIES)
     documents = measures.documents
     row_of = (
         dict(zip(documents["doc_id"].tolist(), range(len(documents)))) if len(documents) else {}
@@ -48,13 +52,12 @@ def responsibilities(context: AssetExecutionContext, settings: PipelineSettings,
             measures.measures,
             measures.cache_keys,
             cache,
-            "responsibilities",
             lambda doc_id, rows: document_tables(build_responsibility_tables(rows, documents.iloc[[row_of[doc_id]]])),
             columns,
             settings.workers,
         )
     )
-    computed = {doc_id for doc_id in row_of if derived_key(measures.cache_keys.get(doc_id), "responsibilities") in cache.computed}
+    computed = {doc_id for doc_id in row_of if measures.cache_keys.get(doc_id) in cache.computed}
     log_lines(
         context,
         [("warning", f"{w['source_file']}: {w['message']}") for w in tables.warnings if w["doc_id"] in computed],

@@ -9,14 +9,15 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from assets.domain.extracting.keywords import keyword_rows
-from assets.domain.extracting.segmentation import TOKEN_COLUMNS, segmenter_version, token_rows
+from assets.domain.extracting.segmentation import TOKEN_COLUMNS, token_rows
 from assets.engine.cache import StageSnapshot
+from assets.engine.keys import Stage
 from assets.engine.per_document import by_document
 from assets.engine.portable import register
 
 from .duplicates import Duplicates
 from .logs import log_cache_problems
-from .measures import StructuredCorpus
+from .measures import OUTLINE, StructuredCorpus
 from .previews import markdown_table
 from .settings import PipelineSettings
 
@@ -29,6 +30,9 @@ class SearchTables:
 
 register(SearchTables)
 
+# A document's search tokens: its provisions segmented by rjieba with the vocabularies as user dictionary.
+SEARCH_TOKENS = Stage("search_tokens", ("assets.domain.extracting.segmentation", __name__), after=OUTLINE, libraries=("rjieba",))
+
 
 @asset(
     group_name="extract",
@@ -40,13 +44,12 @@ def search_index(
     context: AssetExecutionContext, settings: PipelineSettings, measures: StructuredCorpus, duplicates: Duplicates
 ) -> SearchTables:
     started = time.perf_counter()
-    cache = StageSnapshot(settings.warehouse_path / "cache", "search_tokens")
+    cache = StageSnapshot(settings.warehouse_path / "cache", SEARCH_TOKENS)
     read = measures.measures[["doc_id", "measure_id", "text", "responsibility_text"]] if len(measures.measures) else measures.measures
     tokens = by_document(
         read,
         measures.cache_keys,
         cache,
-        f"search_tokens {segmenter_version()}",
         lambda doc_id, rows: token_rows(rows),
         TOKEN_COLUMNS,
         settings.workers,

@@ -6,14 +6,18 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from assets.domain.extracting.target_rows import TARGET_KINDS, target_columns, target_rows
-from assets.engine.cache import StageSnapshot, derived_key
+from assets.engine.cache import StageSnapshot
+from assets.engine.keys import Stage
 from assets.engine.per_document import by_document
 
 from .logs import log_cache_problems, log_lines
-from .measures import StructuredCorpus
+from .measures import OUTLINE, StructuredCorpus
 from .normalized_documents import NormalizedCorpus
 from .previews import markdown_table
 from .settings import PipelineSettings
+
+# A document's targets: read from its provisions and its text.
+TARGETS = Stage("targets", ("assets.domain.extracting.target_rows", __name__), after=OUTLINE)
 
 
 @asset(
@@ -33,8 +37,8 @@ def targets(
     def document_targets(doc_id: str, rows: pd.DataFrame) -> pd.DataFrame:
         return target_rows(rows, pd.DataFrame({"doc_id": [doc_id], "text": [texts[row_of[doc_id]].as_py()], "title": [titles.get(doc_id)]}))
 
-    cache = StageSnapshot(settings.warehouse_path / "cache", "targets")
-    frame = by_document(measures.measures, measures.cache_keys, cache, "targets", document_targets, target_columns(), settings.workers)
+    cache = StageSnapshot(settings.warehouse_path / "cache", TARGETS)
+    frame = by_document(measures.measures, measures.cache_keys, cache, document_targets, target_columns(), settings.workers)
     log_cache_problems(context, cache)
     per_doc = frame.groupby("doc_id").size().to_dict() if len(frame) else {}
     log_lines(
@@ -42,7 +46,7 @@ def targets(
         [
             ("info", f"{doc.source_file}: {per_doc.get(doc.doc_id, 0)} target(s)")
             for doc in measures.documents.itertuples(index=False)
-            if derived_key(measures.cache_keys.get(doc.doc_id), "targets") in cache.computed
+            if measures.cache_keys.get(doc.doc_id) in cache.computed
         ],
         "per-document",
         unchanged=cache.hits,

@@ -11,9 +11,9 @@ import pytest
 
 from assets.domain.extracting.responsibility_tables import build_responsibility_tables
 from assets.domain.reading.decode import InputError
-from assets.domain.reading.documents import document_provisions, document_row, measures_frame
 from assets.domain.reading.html_reader import read_html
 from assets.domain.reading.pdf_reader import read_pdf
+from assets.domain.reading.provisions import document_provisions, document_row, measures_frame
 from assets.domain.reading.source_text import read_source
 from assets.engine.inventory import RawFile, scan_raw_dir
 from assets.engine.raw_documents import read_document

@@ -302,3 +302,13 @@ def test_one_line_scrape_breaks_where_the_page_broke_lines():
     lines = normalize_text(raw).text.split("\n")
     assert "2018年12月9日" in lines and "某省优化营商环境行动计划（2018—2019年）" in lines
     assert lines[-2:] == ["一、总体要求", "（一）指导思想。内容。"]
+
+
+def test_spaces_a_pdf_put_inside_a_label_number_are_removed_and_decimals_and_other_numbers_kept():
+    from assets.domain.reading.normalize import remove_spurious_spaces
+
+    assert remove_spurious_spaces("1 7.政府带头守信践诺。") == "17.政府带头守信践诺。"
+    assert remove_spurious_spaces("（3 7）组织开展专项整治。") == "（37）组织开展专项整治。"
+    assert remove_spurious_spaces("1 2、优化审批") == "12、优化审批"
+    assert remove_spurious_spaces("1 2.5%的企业") == "1 2.5%的企业"  # a decimal, not a label: left as it is
+    assert remove_spurious_spaces("企业 1 7 家") == "企业1 7家"  # not at the start of a line: only CJK spacing goes

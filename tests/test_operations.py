@@ -71,12 +71,16 @@ def test_plans_only_added_update_the_deduplication_and_equal_a_full_rebuild(raw_
 
 
 def test_a_parser_version_change_invalidates_the_cache(raw_copy, tmp_path, monkeypatch):
-    from assets.engine import cache
+    from assets.engine import keys
 
     warehouse = tmp_path / "w"
     build(raw_copy, warehouse)
-    monkeypatch.setattr(cache, "PARSER_VERSION", "test-next")
-    again = build(raw_copy, warehouse)
+    monkeypatch.setattr(keys, "PARSER_VERSION", "test-next")
+    keys.stage_fingerprint.cache_clear()
+    try:
+        again = build(raw_copy, warehouse)
+    finally:
+        keys.stage_fingerprint.cache_clear()
     assert again.asset_materializations_for_node("normalized_documents")[0].metadata["cache_hits"].value == 0
 
 
@@ -97,22 +101,45 @@ def test_sensor_requests_a_run_only_when_raw_files_change(tmp_path):
     assert schedule.cron_schedule == "0 3 * * *"
 
 
-def test_a_rule_change_recomputes_derived_results(raw_copy, tmp_path, monkeypatch):
-    from assets.engine import cache
+def test_editing_a_vocabulary_recomputes_the_stages_that_name_it_and_no_other(raw_copy, tmp_path, monkeypatch):
+    """Keys follow the files a stage depends on: the same files elsewhere change nothing; an edited indicator keyword
+    table recomputes the stages that read it only (not parsing, outlines, targets or responsibilities)."""
+    import shutil
+
+    from assets.engine import keys
 
     warehouse = tmp_path / "w"
     build(raw_copy, warehouse)
-    assert build(raw_copy, warehouse).asset_materializations_for_node("indicators")[0].metadata["cache_hits"].value == 5
-    monkeypatch.setattr(cache, "rules_fingerprint", lambda: "a keyword table was edited")
-    again = build(raw_copy, warehouse)
-    assert again.asset_materializations_for_node("indicators")[0].metadata["cache_hits"].value == 0
-    assert again.asset_materializations_for_node("normalized_documents")[0].metadata["cache_hits"].value == 5  # parsing is not redone
+    copy = tmp_path / "assets"
+    shutil.copytree(keys.ASSETS, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(keys, "ASSETS", copy)
+    monkeypatch.setattr(keys, "DATA_DIR", copy / "catalog" / "data")
+    stages = ("normalized_documents", "measures", "targets", "responsibilities", "indicators", "search_index")
+
+    def hits(result) -> dict[str, int]:
+        return {node: result.asset_materializations_for_node(node)[0].metadata["cache_hits"].value for node in stages}
+
+    try:
+        keys.stage_fingerprint.cache_clear()
+        moved = hits(build(raw_copy, warehouse))
+        edited = {}
+        for name in ("unit_conversions.csv", "indicator_keywords.csv"):
+            with open(copy / "catalog" / "data" / name, "a", encoding="utf-8") as fh:
+                fh.write("\n")
+            keys.stage_fingerprint.cache_clear()
+            edited[name] = hits(build(raw_copy, warehouse))
+    finally:
+        keys.stage_fingerprint.cache_clear()
+    assert moved == dict.fromkeys(stages, 5)
+    assert edited["unit_conversions.csv"] == {**dict.fromkeys(stages, 5), "indicators": 0}
+    # the keywords are also the segmenter's user dictionary: search tokens are recomputed too
+    assert edited["indicator_keywords.csv"] == {**dict.fromkeys(stages, 5), "indicators": 0, "search_index": 0}
 
 
 def test_the_rules_fingerprint_changes_with_domain_code_and_vocabularies_not_with_publishing(monkeypatch, tmp_path):
     import shutil
 
-    from assets.engine import cache
+    from assets.engine import keys as cache
 
     for package in ("catalog", "domain", "publishing"):
         shutil.copytree(cache.ASSETS / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -164,20 +191,24 @@ def test_instance_configurations_are_valid_and_name_classes_that_exist(tmp_path)
     assert not_installed <= {"dagster_k8s"}
 
 
-def test_a_change_to_the_reading_rules_changes_every_parse_key(monkeypatch, tmp_path):
-    from assets.engine import cache
+def test_a_change_to_the_reading_rules_changes_the_keys_of_every_stage_after_reading(monkeypatch, tmp_path):
+    from assets.engine import keys
     from assets.engine.inventory import RawFile
+    from assets.targets import TARGETS
 
-    raw = RawFile("a.txt", tmp_path / "a.txt", "0" * 64, 3)
-    before = cache.cache_key(raw)
-    monkeypatch.setattr(cache, "reading_fingerprint", lambda: "edited normalize.py")
-    assert cache.cache_key(raw) != before
+    document = keys.document_key(RawFile("a.txt", tmp_path / "a.txt", "0" * 64, 3))
+    before = keys.READING.key(document), TARGETS.key(document)
+    original = keys.stage_fingerprint
+    monkeypatch.setattr(keys, "stage_fingerprint", lambda stage: "edited normalize.py" if stage == keys.READING else original(stage))
+    after = keys.READING.key(document), TARGETS.key(document)
+    assert before[0] != after[0] and before[1] != after[1]
+    assert keys.document_key(RawFile("a.txt", tmp_path / "a.txt", "1" * 64, 3)) != document  # other bytes, other key
 
 
 def test_the_reading_fingerprint_covers_what_reading_imports_and_names_but_not_later_stages():
-    from assets.engine import cache
+    from assets.engine import keys
 
-    covered = {path.relative_to(cache.ASSETS).as_posix() for path in cache.reading_files()}
+    covered = {path.relative_to(keys.ASSETS).as_posix() for path in keys.READING.files()}
     assert {
         "domain/reading/normalize.py",
         "domain/reading/labels.py",

@@ -7,6 +7,7 @@ import pandas as pd
 from assets.domain.reading.decode import InputError
 from assets.engine import parallel
 from assets.engine.cache import StageSnapshot
+from assets.engine.keys import Stage
 from assets.engine.per_document import by_document
 
 
@@ -36,10 +37,10 @@ def test_a_corpus_computed_on_two_cores_equals_one_core(tmp_path):
     def compute(doc_id, rows):
         return pd.DataFrame({"doc_id": rows["doc_id"], "square": rows["n"] ** 2, "pid": os.getpid()})
 
-    one = by_document(frame, keys, StageSnapshot(tmp_path / "one", "t"), "t", compute, ["doc_id", "square", "pid"], workers=1)
-    two = by_document(frame, keys, StageSnapshot(tmp_path / "two", "t"), "t", compute, ["doc_id", "square", "pid"], workers=2)
+    one = by_document(frame, keys, StageSnapshot(tmp_path / "one", Stage("t", ())), compute, ["doc_id", "square", "pid"], workers=1)
+    two = by_document(frame, keys, StageSnapshot(tmp_path / "two", Stage("t", ())), compute, ["doc_id", "square", "pid"], workers=2)
     pd.testing.assert_frame_equal(one.drop(columns="pid"), two.drop(columns="pid"))
     assert set(two["pid"]) - {os.getpid()}
-    cached = StageSnapshot(tmp_path / "two", "t")
-    again = by_document(frame, keys, cached, "t", compute, ["doc_id", "square", "pid"], workers=2)
+    cached = StageSnapshot(tmp_path / "two", Stage("t", ()))
+    again = by_document(frame, keys, cached, compute, ["doc_id", "square", "pid"], workers=2)
     assert cached.hits == 100 and again.equals(two)  # the workers' results were kept

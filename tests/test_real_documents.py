@@ -13,10 +13,10 @@ import pytest
 
 from assets.domain.extracting.responsibility_tables import build_responsibility_tables
 from assets.domain.reading.decode import decode_bytes
-from assets.domain.reading.documents import measure_rows
 from assets.domain.reading.metadata import infer_metadata
 from assets.domain.reading.normalize import normalize_text
 from assets.domain.reading.outline import parse_outline
+from assets.domain.reading.provisions import measure_rows
 
 CORPORA = [Path(__file__).parent / "data" / name for name in ("real_documents", "heldout_documents")]
 CORPORA = [c for c in CORPORA if (c / "gold_structure.json").exists()]

@@ -123,33 +123,43 @@ def test_the_same_tables_again_are_not_checked_again(seed_frames, tmp_path):
 
 
 def test_a_memo_is_replaced_whole_and_an_unreadable_one_is_named(tmp_path):
+    from assets.engine.portable import read_values, write_values
+
     memo = RowMemo()
     memo.mark_seen("t", np.array([3, 1, 2], np.uint64))
     memo.verdicts("t__c__check", np.array([3, 1, 2], np.uint64), np.ones(3, bool), {1: "bad", 2: None})
-    folder = tmp_path / "validation" / "0123456789abcdef"
+    path = tmp_path / "validation" / "0123456789abcdef"
     (tmp_path / "validation").mkdir()
-    (tmp_path / "validation" / "fedcba9876543210").mkdir()  # a memo of other suites
-    (tmp_path / "validation" / f".tmp-{'0' * 32}").mkdir()  # left by a killed save
+    (tmp_path / "validation" / "fedcba9876543210").write_bytes(b"a memo of other suites")
+    (tmp_path / "validation" / ".0123456789abcdef.0badc0de").write_bytes(b"left by a killed save")
+    (tmp_path / "validation" / f".tmp-{'0' * 32}").mkdir()  # an older layout's leftover
     (tmp_path / "validation" / "notes").mkdir()  # not a memo: left alone
     (tmp_path / "validation" / "notes.txt").write_text("left alone too")
-    memo.save(folder)
-    memo.save(folder)  # replaces itself
+    path.mkdir()  # the memo folder of an older layout, replaced by the file
+    memo.save(path)
+    memo.save(path)  # replaces itself
     assert sorted(p.name for p in (tmp_path / "validation").iterdir()) == ["0123456789abcdef", "notes", "notes.txt"]
-    loaded = RowMemo.load(folder)
+    loaded = RowMemo.load(path)
     assert loaded.unseen("t", np.array([1, 2, 3, 4], np.uint64)).tolist() == [False, False, False, True]
     assert loaded.verdicts("t__c__check", np.array([2, 5, 1], np.uint64), np.array([False, True, False]), {}) == (2, [None, "bad"])
-    assert sorted(p.name for p in folder.iterdir()) == ["checksums.json", "examples.json", "failed.npz", "seen.t.npy"]
-    (folder / "seen.t.npy").write_bytes(b"truncated")
-    with pytest.raises(ValueError, match="seen.t.npy"):
-        RowMemo.load(folder)
-    memo.save(folder)
-    (folder / "failed.npz").write_bytes((folder / "failed.npz").read_bytes()[:40])
-    with pytest.raises(ValueError, match="failed.npz"):
-        RowMemo.load(folder)
-    memo.save(folder)
-    (folder / "examples.json").write_text("{}")  # no examples for a check that rejected rows
-    with pytest.raises(ValueError, match="examples.json"):
-        RowMemo.load(folder)
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 0xFF  # one byte of the arrays changed
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="0123456789abcdef.*checksum"):
+        RowMemo.load(path)
+    memo.save(path)
+    path.write_bytes(path.read_bytes()[:60])  # truncated
+    with pytest.raises(ValueError, match="0123456789abcdef"):
+        RowMemo.load(path)
+    memo.save(path)
+    value = read_values(path)
+    value["failed"]["t__c__check"][1] = []  # no reported values for a check that rejected rows: written consistently
+    write_values(path, value)
+    with pytest.raises(ValueError, match="not a validation memo"):
+        RowMemo.load(path)
+    write_values(path, {"something": "else"})
+    with pytest.raises(ValueError, match="not a readable validation memo"):
+        RowMemo.load(path)
     assert RowMemo.load(tmp_path / "none").unseen("t", np.array([1], np.uint64)).tolist() == [True]
 
 

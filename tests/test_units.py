@@ -9,6 +9,7 @@ from assets.domain.extracting.body_names import complete_names, split_names
 from assets.domain.extracting.responsibility import read_responsibility
 from assets.domain.extracting.responsibility_tables import build_responsibility_tables, combine_responsibility_tables, document_tables
 from assets.engine.cache import StageSnapshot
+from assets.engine.keys import Stage
 from assets.engine.per_document import tables_by_document
 
 
@@ -214,8 +215,7 @@ def test_tables_built_one_document_at_a_time_combine_to_the_corpus_tables(tmp_pa
             tables_by_document(
                 measures,
                 {d: f"key-{d}" for d in "abcd"},
-                StageSnapshot(tmp_path, "r"),
-                "r",
+                StageSnapshot(tmp_path, Stage("r", ())),
                 lambda doc_id, rows: document_tables(build_responsibility_tables(rows, documents[documents.doc_id == doc_id])),
                 columns,
             )
@@ -224,7 +224,7 @@ def test_tables_built_one_document_at_a_time_combine_to_the_corpus_tables(tmp_pa
         for name in ("units", "measure_units", "measure_fields"):
             assert _values(getattr(combined, name)) == _values(getattr(whole, name)), name
         assert combined.warnings == whole.warnings
-    empty = tables_by_document(measures.iloc[0:0], {}, StageSnapshot(tmp_path, "r"), "r", lambda d, r: {}, columns)
+    empty = tables_by_document(measures.iloc[0:0], {}, StageSnapshot(tmp_path, Stage("r", ())), lambda d, r: {}, columns)
     assert combine_responsibility_tables(empty).units.empty
 
 

@@ -11,7 +11,7 @@ from dagster import AssetCheckSeverity, materialize
 from assets.catalog.schema import TABLES
 from assets.domain.extracting import target_rows
 from assets.domain.extracting.target_extraction import Target
-from assets.engine import cache
+from assets.engine import keys
 from assets.publishing.suites import CRITICAL, SUITE_DIR, expected_suites, load_suites
 from assets.publishing.validation import skip_batch_hashing, validate
 from assets.settings import PipelineSettings
@@ -100,7 +100,7 @@ def test_a_broken_row_blocks_publication_and_keeps_the_last_good_tables(raw_copy
         return [Target(5.0, None, "furlongs", ">=", None, 2022, "网上办理率", text[:2], 0, 2)]
 
     monkeypatch.setattr(target_rows, "extract_targets", broken)
-    monkeypatch.setattr(cache, "rules_fingerprint", lambda: "the target rules were edited")
+    monkeypatch.setattr(keys, "stage_fingerprint", lambda stage: "the target rules were edited")
     settings = PipelineSettings(raw_dir=str(raw_copy), warehouse_dir=str(warehouse))
     result = materialize(ALL_ASSETS, resources=pipeline_resources(settings), raise_on_error=False)
     assert not result.success

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2.2.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
+SCHEMA_VERSION = "2.3.0"  # 1.1: measure_clusters, measures.duplicate_of and repeated_text_removed; 1.2: indicators,
 # measure_indicators, comparable_metrics, unit_conversions, targets.indicator_code and metric_code (additions only);
 # 2.0: documents.region is the official name of a GB/T 2260 division (was: the place as written), with region_code,
 # province, prefecture, county, zone, doc_type, is_draft, source_url, retrieved_on; the regions table; targets.metric is a
 # noun phrase (no verbs, values or trailing clauses), contract column targets.scope, and targets.year_inferred /
 # year_inferred_from beside targets.year; 2.1: documents.format and page_count, measures.page_start, page_end,
-# table_number and table_row (additions only); 2.2: measure_tokens and measure_keywords (additions only)
+# table_number and table_row (additions only); 2.2: measure_tokens and measure_keywords (additions only); 2.3: measures.label may be empty (unnumbered measures)
 # (docs/schema_changelog.md)
 
 
@@ -22,6 +22,7 @@ class Column:
     description: str
     nullable: bool = False
     contract: bool = False  # listed in shared/CONTRACT.md: renaming or retyping needs a major version bump
+    may_be_empty: bool = False  # a string column whose empty string means something (else blank values are errors)
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,14 @@ TABLES: dict[str, Table] = {
                     "measure (a task of the plan's main part), safeguard (保障/组织实施 items), goal (目标 parts), principle (指导思想/总体要求).",
                 ),
                 C("number", INT, "The provision's own number as written, Chinese numerals converted: (三十一) → 31."),
-                C("label", STR, "The number as written in the normalized text, e.g. （4）, 43., （七）."),
+                Column(
+                    "label",
+                    STR,
+                    "The number as written in the normalized text, e.g. （4）, 43., （七）; empty for a paragraph the plan "
+                    "presents as a measure without numbering it (it ends in a responsibility annotation; number counts them).",
+                    contract=True,
+                    may_be_empty=True,
+                ),
                 C("section_path", pa.list_(STR), "The headings above the provision, outermost first."),
                 C("title", STR, "Its heading: the text up to the first 。, or the heading line when it stands alone."),
                 C("text", STR, "Its whole normalized text, without the responsibility annotation."),

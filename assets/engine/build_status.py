@@ -3,9 +3,9 @@ to cut the current build when a later build did not publish, since the current b
 
 import datetime as dt
 import json
-import os
-import uuid
 from pathlib import Path
+
+from assets.engine.atomic import write_text
 
 STATUS_NAME = "last_build.json"
 
@@ -22,10 +22,7 @@ def record(warehouse_dir: Path, run_id: str, state: str, **details) -> None:
         "updated": now,
         **details,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
-    tmp.write_text(json.dumps(status, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(status, ensure_ascii=False, indent=2) + "\n")
 
 
 def read(warehouse_dir: Path) -> dict | None:

@@ -1,125 +1,27 @@
-"""What the build keeps between runs: per-document results keyed by what determines them (the raw bytes, the path
-(ids derive from it), the manifest row, PARSER_VERSION and the reading and extraction code and data), so unchanged documents are
-not parsed again; and whole-stage values valid under the same rules.
+"""What the build keeps between runs: per-document results under their stage's key (`keys.Stage`: the document's
+path, bytes and manifest row, and the code and data files of the stage and of the stages it reads from), so
+unchanged documents are not computed again; and whole-stage values valid under the same code.
 
 Nothing is unpickled: indexes and values are `portable` files (JSON and Arrow, with a SHA-256), segment files are Arrow
 with their SHA-256 in the index. A file that is unreadable or fails its checksum is dropped with a warning naming it
 (`problems`), and what it held is computed again: a damaged cache costs time, never a wrong table or a failed build.
 """
 
-import ast
-import hashlib
-import json
-import os
-import re
 import shutil
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 import pyarrow as pa
 
 import assets.engine.domain_types  # noqa: F401  (registers the domain's classes the values hold)
-from assets.catalog import DATA_DIR
 from assets.domain.reading.decode import InputError
-from assets.domain.reading.documents import PARSER_VERSION
-from assets.engine.inventory import RawFile
+from assets.engine.atomic import replacing
+from assets.engine.keys import Stage
 from assets.engine.parallel import parallel_map
 from assets.engine.portable import DamagedFile, file_digest, read_values, write_values
 from assets.engine.table_files import StoredTable, stack_tables
-
-ASSETS = Path(__file__).resolve().parents[1]  # the `assets` package: every module below is named relative to it
-RULE_PACKAGES = ("catalog", "domain")  # the code and vocabularies that decide a document's rows
-
-
-@lru_cache(maxsize=None)
-def rules_fingerprint() -> str:
-    """A hash of the domain code and the catalog (assets/domain/**.py, assets/catalog/**): results derived from a
-    document's provisions are cached under it, so changing a rule or a keyword recomputes them, and editing the
-    publishing code or the release page does not."""
-    paths = (p for package in RULE_PACKAGES for p in (ASSETS / package).rglob("*") if p.is_file() and p.suffix in (".py", ".csv"))
-    return files_fingerprint(sorted(paths), PARSER_VERSION)
-
-
-# Reading a document (file → text → normalized text and metadata) runs these modules, what they import (the readers of
-# every format, imported inside source_text's functions, included), and the data files they name.
-READING_MODULES = (
-    "assets.domain.reading.source_text",
-    "assets.domain.reading.decode",
-    "assets.domain.reading.normalize",
-    "assets.domain.reading.metadata",
-)
-
-
-def code_files(modules: tuple[str, ...]) -> list[Path]:
-    """The files `modules` depend on: their source, the source of every `assets` module they import at any depth
-    (imports inside functions included), and the catalog CSV files they name."""
-    seen, todo = set(), list(modules)
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        tree = ast.parse(_source_of(name).read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("assets."):
-                todo += [f"{node.module}.{a.name}" if _is_module(f"{node.module}.{a.name}") else node.module for a in node.names]
-            elif isinstance(node, ast.Import):
-                todo += [a.name for a in node.names if a.name.startswith("assets.")]
-    sources = [_source_of(name) for name in seen]
-    data = {n for path in sources for n in CSV_NAME.findall(path.read_text(encoding="utf-8")) if (DATA_DIR / n).is_file()}
-    return sorted(set(sources) | {DATA_DIR / name for name in data})  # not the names of users' files (sources.csv)
-
-
-def _source_of(module: str) -> Path:
-    relative = ASSETS.joinpath(*module.split(".")[1:])
-    return relative / "__init__.py" if relative.is_dir() else relative.with_suffix(".py")
-
-
-def _is_module(module: str) -> bool:
-    relative = ASSETS.joinpath(*module.split(".")[1:])
-    return relative.is_dir() or relative.with_suffix(".py").is_file()
-
-
-def files_fingerprint(paths: list[Path], salt: str = "") -> str:
-    """SHA-256 over each file's path (relative to the assets package) and bytes, in the given order."""
-    digest = hashlib.sha256(salt.encode())
-    for path in paths:
-        digest.update(path.relative_to(ASSETS).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def reading_files() -> list[Path]:
-    """The code and data tables reading a document depends on (`code_files` of READING_MODULES)."""
-    return code_files(READING_MODULES)
-
-
-@lru_cache(maxsize=None)
-def reading_fingerprint() -> str:
-    """A hash of `reading_files()`: a parse is cached under it, so editing a normalization rule re-reads every
-    document, and editing a keyword table of a later stage does not."""
-    return files_fingerprint(reading_files())
-
-
-CSV_NAME = re.compile(r"[\"']([\w.-]+\.csv)[\"']")
-
-
-def derived_key(document_key: str | None, stage: str) -> str | None:
-    """Cache key of a stage's results for one document (targets, indicator tags): its parse key plus the rules."""
-    if document_key is None:
-        return None
-    return hashlib.sha256(f"{document_key}\0{stage}\0{rules_fingerprint()}".encode()).hexdigest()
-
-
-def cache_key(raw: RawFile) -> str:
-    """Cache key of a document's parse: its path, bytes and manifest row, and the reading code and data (a change to
-    normalization or metadata rules must not reuse texts read by the old rules)."""
-    manifest = json.dumps(raw.manifest, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(
-        f"{PARSER_VERSION}\0{reading_fingerprint()}\0{raw.source_file}\0{raw.sha256}\0{manifest}".encode("utf-8")
-    ).hexdigest()
 
 
 @dataclass
@@ -147,21 +49,23 @@ class StageSnapshot:
     INDEX = "index.values"
     MAX_SEGMENTS = 16
 
-    def __init__(self, folder: Path, stage: str):
-        self.folder = Path(folder) / stage
+    def __init__(self, folder: Path, stage: Stage):
+        self.stage = stage
+        self.folder = Path(folder) / stage.name
         self.hits = 0  # documents the last `combined` took from the snapshot
-        self.computed: set[str | None] = set()  # the keys the last `combined` computed (None: a document never cached)
+        self.computed: set[str | None] = set()  # the document keys the last `combined` computed (None: never cached)
         self.problems: list[str] = []  # damaged files the last `combined` dropped (their documents were computed again)
         self._digests: dict[str, dict[str, str]] = {}  # segment → table → SHA-256 of its file
 
     def combined(
-        self, keys: list[str | None], make: Callable[[int], Part], names: list[str], workers: int = 1, progress: str | None = None
+        self, documents: list[str | None], make: Callable[[int], Part], names: list[str], workers: int = 1, progress: str | None = None
     ) -> Combined:
-        """The tables `names` and extras of the documents with these keys: the stored ones where the snapshot holds
-        the key, `make(i)` (on `workers` cores) for the others. An InputError is kept like a result, so a bad file stays
+        """The tables `names` and extras of the documents with these document keys (`keys.document_key`): the stored
+        ones where the snapshot holds the stage's key for the document, `make(i)` (on `workers` cores) for the others. An InputError is kept like a result, so a bad file stays
         quarantined without being parsed again until its bytes change (a `transient` one is not kept); a None key is
         computed and never kept."""
         self.problems = []
+        keys = [self.stage.key(document) for document in documents]
         index = self._load(names)
         ranges, segments = index["ranges"], index["segments"]
         stored_segments = set(segments)
@@ -175,7 +79,7 @@ class StageSnapshot:
             for i, entry in zip(missing, written):
                 entries[i] = entry
         self.hits = len(keys) - len(missing)
-        self.computed = {keys[i] for i in missing}
+        self.computed = {documents[i] for i in missing}
         runs = {name: _runs([places[name] for _, places in entries]) for name in names}
         tables = {
             name: stack_tables([segments[segment][name].slice(start, count) for segment, start, count in runs[name]]) for name in names
@@ -296,21 +200,18 @@ def _runs(where: list) -> list[tuple[str, int, int]]:
 
 
 def _write_ipc(table: pa.Table, path: Path) -> None:
-    """An Arrow IPC file of one record batch, written beside its final name and renamed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
-    with pa.ipc.new_file(str(tmp), table.schema) as writer:
+    """An Arrow IPC file of one record batch, replaced whole."""
+    with replacing(path) as tmp, pa.ipc.new_file(str(tmp), table.schema) as writer:
         writer.write_table(table, max_chunksize=max(1, table.num_rows))
-    os.replace(tmp, path)
 
 
 class StageFile:
-    """One value for a whole stage (such as the dedup verdicts of the last build), valid while the rules are unchanged:
-    `folder/<stage>/<rules fingerprint>.values` (a `portable` file), written atomically, older versions removed."""
+    """One value for a whole stage (such as the dedup verdicts of the last build), valid while the stage's code is
+    unchanged: `folder/<stage>/<stage fingerprint>.values` (a `portable` file), written atomically, older ones removed."""
 
-    def __init__(self, folder: Path, stage: str):
-        self.folder = Path(folder) / stage
-        self.path = self.folder / f"{rules_fingerprint()[:16]}.values"
+    def __init__(self, folder: Path, stage: Stage):
+        self.folder = Path(folder) / stage.name
+        self.path = self.folder / f"{stage.fingerprint()[:16]}.values"
         self.problems: list[str] = []  # a damaged file `load` dropped
 
     def load(self, default):

@@ -7,14 +7,13 @@ import pyarrow as pa
 
 from assets.domain.frames import frame_of, owned_table, rows_at
 from assets.domain.reading.decode import InputError
-from assets.engine.cache import StageSnapshot, derived_key
+from assets.engine.cache import StageSnapshot
 
 
 def tables_by_document(
     frame: pd.DataFrame,
     keys: dict[str, str | None],
     snapshot: StageSnapshot,
-    stage: str,
     compute: Callable[[str, pd.DataFrame], dict[str, pd.DataFrame]],
     columns: dict[str, list[str]],
     workers: int = 1,
@@ -23,7 +22,7 @@ def tables_by_document(
     returns tables of rows (named as in `columns`); each table combined over the documents, in that order, as one
     Arrow table would hold them (a column's type unified over the documents: one that is empty in some or whole
     numbers in some and fractions in others takes the wider type). Results are kept under the document's parse key
-    and the rules; documents the snapshot does not hold are computed on `workers` cores."""
+    (`keys`: doc_id → document key) under the snapshot's stage; documents the snapshot does not hold are computed on `workers` cores."""
     if frame.empty:
         return {name: pd.DataFrame(columns=names) for name, names in columns.items()}
     positions = sorted(frame.groupby("doc_id", sort=False).indices.items(), key=lambda item: item[1][0])
@@ -32,9 +31,7 @@ def tables_by_document(
         doc_id, at = positions[i]
         return {name: owned_table(table) for name, table in compute(doc_id, rows_at(frame, at)).items()}, None
 
-    combined = snapshot.combined(
-        [derived_key(keys.get(doc_id), stage) for doc_id, _ in positions], make, list(columns), workers, progress=stage
-    )
+    combined = snapshot.combined([keys.get(doc_id) for doc_id, _ in positions], make, list(columns), workers, progress=snapshot.stage.name)
     for extra in combined.extras:
         if isinstance(extra, InputError):
             raise extra
@@ -45,12 +42,11 @@ def by_document(
     frame: pd.DataFrame,
     keys: dict[str, str | None],
     snapshot: StageSnapshot,
-    stage: str,
     compute: Callable[[str, pd.DataFrame], pd.DataFrame],
     columns: list[str],
     workers: int = 1,
 ) -> pd.DataFrame:
     """`tables_by_document` for computations that return one table."""
-    return tables_by_document(
-        frame, keys, snapshot, stage, lambda doc_id, rows: {"rows": compute(doc_id, rows)}, {"rows": columns}, workers
-    )["rows"]
+    return tables_by_document(frame, keys, snapshot, lambda doc_id, rows: {"rows": compute(doc_id, rows)}, {"rows": columns}, workers)[
+        "rows"
+    ]

@@ -12,9 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import typing
-import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Callable
@@ -22,6 +20,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+from assets.engine.atomic import replacing
 
 MAGIC = b"policy-measures values 1\n"
 INLINE_BYTES = 64  # bytes up to this long go inline (base64) rather than as a binary part
@@ -78,14 +78,10 @@ def write_values(path: Path, value) -> None:
     for blob in blobs:
         digest.update(blob)
     header = json.dumps({"sha256": digest.hexdigest(), "json": len(document), "parts": [len(b) for b in blobs]}).encode()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
-    with open(tmp, "wb") as fh:
+    with replacing(path) as tmp, open(tmp, "wb") as fh:
         fh.write(MAGIC + header + b"\n" + document)
         for blob in blobs:
             fh.write(blob)
-    os.replace(tmp, path)
 
 
 def read_values(path: Path):

@@ -4,7 +4,7 @@ spans stand in their document's text.
 
 Each verdict is a pure function of the values it is keyed by, a 64-bit DuckDB hash (`warehouse.hashed_rows`): a row-wise
 expectation reads one row (its published columns and derived `check_*` columns), a span check one row and its
-document's text. The memo folder is named after everything else the verdicts depend on (`memo_key`: the suites, the rules and checks' code, the library
+document's text. The memo file is named after everything else the verdicts depend on (`memo_key`: the suites, the rules and checks' code, the library
 versions), so a change of any of them starts from an empty memo. It holds the verdicts of the last build's rows only:
 it does not grow with history. Two different rows sharing a hash would share a verdict; among the few million rows of
 10,000 plans that happens with a probability of about 10⁻⁷ per build.
@@ -14,8 +14,6 @@ import hashlib
 import json
 import re
 import shutil
-import uuid
-import zipfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -23,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assets.engine.cache import code_files, files_fingerprint, rules_fingerprint
-from assets.engine.portable import file_digest
+from assets.engine.keys import code_files, files_fingerprint, rules_fingerprint
+from assets.engine.portable import DamagedFile, read_values, write_values
 
 # The code that decides a verdict: the validation run, the suites and the derived check columns.
 CHECK_MODULES = ("assets.publishing.validation", "assets.publishing.suites", "assets.publishing.derived_checks")
@@ -40,9 +38,8 @@ ROW_WISE_TYPES = frozenset(
     }
 )
 LIBRARIES = ("great_expectations", "pandas", "pyarrow", "duckdb")
-FAILED, EXAMPLES = "failed.npz", "examples.json"  # in a memo folder: each check's rejected rows, the values reported
-CHECKSUMS = "checksums.json"  # in a memo folder: the SHA-256 of each of its other files, checked when it is loaded
-MEMO_NAME = re.compile(r"[0-9a-f]{16}|\.(tmp|old)-[0-9a-f]{32}")  # a memo folder (`memo_key`'s first 16 digits) or a save's temporary
+# A memo (`memo_key`'s first 16 digits), the temporary of a save (`portable.write_values`), or an older layout's.
+MEMO_NAME = re.compile(r"\.?[0-9a-f]{16}(\.[0-9a-f]{8})?|\.(tmp|old)-[0-9a-f]{32}")
 
 
 def is_row_wise(expectation: dict) -> bool:
@@ -118,62 +115,41 @@ class RowMemo:
         self.next_spans[table] = (keys[first], out[first])
         return out
 
-    def save(self, folder: Path) -> None:
-        """Write what this validation gathered as the memo folder `folder` (written beside it, then renamed into place:
-        a reader sees the old memo, the new one or none) and remove other memos beside it (folders named as `memo_key`
-        names them, and leftovers of a killed save; nothing else)."""
-        tmp = folder.with_name(f".tmp-{uuid.uuid4().hex}")
-        tmp.mkdir(parents=True)
-        for table, hashes in self.next_seen.items():
-            np.save(tmp / f"seen.{table}.npy", hashes)
-        # the rejected rows of all checks in one file (a file per check: 330 files read and written by every build)
-        np.savez(tmp / FAILED, **{check: hashes for check, (hashes, _) in self.next_failed.items()})
-        (tmp / EXAMPLES).write_text(
-            json.dumps({check: examples for check, (_, examples) in self.next_failed.items()}, ensure_ascii=False), encoding="utf-8"
+    def save(self, path: Path) -> None:
+        """Write what this validation gathered as the memo file `path` (a checksummed `portable` values file, swapped in
+        atomically) and remove other memos beside it (named as `memo_key` names them, and leftovers of a killed save;
+        nothing else)."""
+        if path.is_dir():  # the folder of an older layout
+            shutil.rmtree(path)
+        write_values(
+            path,
+            {
+                "seen": self.next_seen,
+                "failed": {check: [hashes, examples] for check, (hashes, examples) in self.next_failed.items()},
+                "spans": {table: [keys, ok] for table, (keys, ok) in self.next_spans.items()},
+            },
         )
-        for table, (keys, ok) in self.next_spans.items():
-            np.save(tmp / f"span_keys.{table}.npy", keys)
-            np.save(tmp / f"span_ok.{table}.npy", ok)
-        (tmp / CHECKSUMS).write_text(json.dumps({path.name: file_digest(path) for path in sorted(tmp.iterdir())}), encoding="utf-8")
-        old = folder.with_name(f".old-{uuid.uuid4().hex}")
-        if folder.exists():
-            folder.rename(old)
-        tmp.rename(folder)
-        for other in folder.parent.iterdir():  # only what save() names so: other memos, leftovers of a killed save
-            if other != folder and other.is_dir() and MEMO_NAME.fullmatch(other.name):
-                shutil.rmtree(other, ignore_errors=True)
+        for other in path.parent.iterdir():
+            if other != path and MEMO_NAME.fullmatch(other.name):
+                shutil.rmtree(other, ignore_errors=True) if other.is_dir() else other.unlink(missing_ok=True)
 
     @classmethod
-    def load(cls, folder: Path) -> "RowMemo":
-        """The memo in `folder` (its arrays memory mapped); an empty one when there is none (new rules or suites start
-        afresh). Raises ValueError, naming the file, when one cannot be read."""
-        if not folder.is_dir():
+    def load(cls, path: Path) -> "RowMemo":
+        """The memo in `path`; an empty one when there is none (new rules or suites start afresh). Raises ValueError,
+        naming the file, when it cannot be read or does not hold a memo."""
+        if not path.is_file():
             return cls()
         try:
-            digests = json.loads((folder / CHECKSUMS).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise ValueError(f"{folder / CHECKSUMS}: missing or unreadable ({error!r})") from error
-        files = {path.name for path in folder.iterdir()} - {CHECKSUMS}
-        if files != set(digests):
-            raise ValueError(f"{folder}: holds {sorted(files ^ set(digests))}, which {CHECKSUMS} does not list or lists but are gone")
-        for name, digest in digests.items():
-            if file_digest(folder / name) != digest:
-                raise ValueError(f"{folder / name}: checksum differs from {CHECKSUMS} (changed or damaged)")
-        seen, failed, spans = {}, {}, {}
-        for path in sorted(folder.iterdir()):
-            kind, _, rest = path.name.partition(".")
-            name = rest.removesuffix(".npy")
-            try:
-                if kind == "seen":
-                    seen[name] = np.load(path, mmap_mode="r", allow_pickle=False)
-                elif path.name == FAILED:
-                    examples = json.loads(folder.joinpath(EXAMPLES).read_text(encoding="utf-8"))
-                    with np.load(path, allow_pickle=False) as arrays:
-                        failed = {check: (arrays[check], examples[check]) for check in arrays.files}
-                elif kind == "span_keys":
-                    spans[name] = (np.load(path, allow_pickle=False), np.load(folder / f"span_ok.{name}.npy", allow_pickle=False))
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:  # a truncated or foreign file: say which
-                raise ValueError(f"{path}: not a readable validation memo file ({error!r})") from error
+            value = read_values(path)
+            seen = {str(t): np.asarray(h, dtype=np.uint64) for t, h in value["seen"].items()}
+            failed = {str(c): (np.asarray(h, dtype=np.uint64), list(e)) for c, (h, e) in value["failed"].items()}
+            spans = {str(t): (np.asarray(k, dtype=np.uint64), np.asarray(ok, dtype=bool)) for t, (k, ok) in value["spans"].items()}
+        except (OSError, DamagedFile, KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ValueError(f"{path}: not a readable validation memo ({error})") from error
+        if any(len(h) != len(e) for h, e in failed.values()) or any(len(k) != len(ok) for k, ok in spans.values()):
+            raise ValueError(
+                f"{path}: not a validation memo (rejected rows and reported values, or span keys and verdicts, differ in number)"
+            )
         return cls(seen, failed, spans)
 
 

@@ -21,7 +21,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from assets.catalog.schema import SCHEMA_VERSION, TABLES
+from assets.engine.atomic import replacing, write_text
 from assets.publishing.release_page import write_page
+from assets.publishing.templating import render
 from assets.publishing.views import VIEWS
 from assets.publishing.warehouse import DB_NAME
 
@@ -106,7 +108,7 @@ def cut_release(build: Path, releases: Path, today: dt.date | None = None, sourc
         "row_counts": json.loads((final / "datapackage.json").read_text(encoding="utf-8"))["row_counts"],
     }
     index["releases"].append(entry)
-    _atomic_write(releases / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
+    write_text(releases / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
     link = releases / f".latest-{uuid.uuid4().hex[:6]}"
     os.symlink(version, link)
     os.replace(link, releases / "latest")  # only after the release is complete and verified
@@ -118,7 +120,7 @@ def _remove_leftovers(releases: Path) -> None:
     `latest` link, an unfinished archive."""
     for leftover in releases.glob(".staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in [*releases.glob(".latest-*"), *releases.glob("*.tar.tmp"), *releases.glob(".index.json.*")]:
+    for leftover in [*releases.glob(".latest-*"), *releases.glob(".*.tar.gz.*"), *releases.glob(".index.json.*")]:
         leftover.unlink(missing_ok=True)
 
 
@@ -242,95 +244,22 @@ def _datapackage(version: str, counts: dict[str, int], sources: list[dict]) -> d
 
 
 def _data_dictionary(version: str, counts: dict[str, int], report: dict) -> str:
-    lines = [
-        f"# {TITLE}",
-        "",
-        f"Release **{version}** (schema {SCHEMA_VERSION}). Licence: {LICENSE['name']}.",
-        "",
-        "Numbered measures of local Chinese 优化营商环境 action plans as tables: who leads and cooperates on each measure,",
-        "and the quantitative targets they promise. Made by the open pipeline in this repository from the raw texts",
-        "listed in `documents` (decoded, normalized, parsed, validated by "
-        f"{len(report['results'])} expectations; {report['warnings']} warning(s) in `validation_report.json`).",
-        "",
-        "## Files",
-        "",
-        "| file | what |",
-        "|---|---|",
-        "| `data/<table>.parquet` | the tables, typed (Parquet) |",
-        "| `csv/<table>.csv` | the same tables as CSV, UTF-8 with BOM (opens in Excel); see below for text that starts like a formula |",
-        f"| `{DB_NAME}` | the same tables in one DuckDB database, with comments on every table and column |",
-        "| `datapackage.json` | Frictionless Data Package: schemas, keys, licence |",
-        "| `validation_report.json` | the validation report of the build this release came from |",
-        "| `CHANGELOG.md`, `changes.json` | what changed since the previous release, by stable ID |",
-        "| `SHA256SUMS` | checksums of every file: `sha256sum -c SHA256SUMS` |",
-        "| `index.html` | this release at a glance, offline: counts, charts, a searchable table of measures, downloads |",
-        "",
-        f"Counted once (copies of the same document left out): {counts['unique_documents']} documents, "
-        f"{counts['unique_measures']} provisions. Copies stay in the tables, marked by `documents.duplicate_of` and "
-        "`measures.duplicate_of`; the DuckDB views `unique_documents`, `unique_measures` and `unique_targets` leave them out.",
-        "",
-        "## Tables",
-        "",
-    ]
-    for name, spec in TABLES.items():
-        key = f" Primary key: `{', '.join(spec.primary_key)}`." if spec.primary_key else ""
-        lines += [f"### `{name}` ({counts[name]} rows)", "", spec.description + key, "", "| column | type | meaning |", "|---|---|---|"]
-        lines += [
-            f"| `{c.name}` | {c.type}{'' if not c.nullable else ', nullable'} | {c.description.replace('|', '/')} |" for c in spec.columns
-        ]
-        lines.append("")
-    lines += [
-        "## CSV files and spreadsheets",
-        "",
-        "A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a formula by Excel",
-        "or LibreOffice: in `csv/` such a cell is written with an apostrophe in front (`'=…`), which spreadsheets show as",
-        "text. Only the CSV files are escaped: the Parquet files and the DuckDB database hold every value as it is, so",
-        "remove one leading apostrophe from such cells when reading the CSV files with a program other than a spreadsheet.",
-        "",
-    ]
-    lines += ["## Views (in the DuckDB file)", ""]
-    lines += [f"- `{view.name}`: {view.description}" for view in VIEWS]
-    lines += ["", "Their columns are documented in the file: `SELECT table_name, column_name, comment FROM duckdb_columns()`.", ""]
-    lines += [
-        "## How the data were made",
-        "",
-        "Each raw text is decoded, normalized (script, punctuation width, PDF spacing, scrape debris), and parsed into its",
-        "numbered outline; responsibility annotations become `units`/`measure_units`; numeric promises become `targets`.",
-        "Files that cannot be read are listed in `quarantine` with the reason. The rules are documented in the",
-        "repository's README.",
-        "",
-        "## Known limitations",
-        "",
-        "- Only texts with numbered provisions are covered; tables and images inside the original documents are not.",
-        "- `targets` prefers precision: numbers whose role is unclear are left out. `metric` and `scope` are read by",
-        "  rule from the words around the number; `year_inferred` (plan period or goal section) is a guess, `year` is not.",
-        "- Indicators (`measure_indicators`) are tagged by keyword rules, not read by people: on a hand-labelled sample",
-        "  precision and recall are about 0.93-0.95 (see the repository's README); check `evidence` before relying on a tag.",
-        "- Unit names are completed by rule (level prefixes, shared suffixes); abbreviations stay as written.",
-        "- `documents.region` is read from the text by rule (issuer, title, 文号 abbreviation, body; `region_evidence` says",
-        "  where) unless the sources manifest gives it; a document whose text does not say is left unplaced, with a",
-        "  `parse_warnings` row. Divisions are those of GB/T 2260 (table `regions`).",
-        "- Measure clusters (`measure_clusters`) join provisions that say the same thing by rule (numbers, places and function",
-        "  words may differ, a content keyword may not); reworded copies can stay apart.",
-        "",
-        *measured_accuracy(),
-        "## How to cite",
-        "",
-        citation(version),
-        "",
-        "The repository's `CITATION.cff` says the same for citation managers.",
-        "",
-        "## Example query",
-        "",
-        "```sql",
-        f"-- duckdb {DB_NAME}",
-        "SELECT d.region, t.metric, t.value, t.unit, t.comparator, t.year",
-        "FROM targets t JOIN measures m USING (measure_id) JOIN documents d ON d.doc_id = m.doc_id",
-        "WHERE t.unit = '工作日' ORDER BY t.value;",
-        "```",
-        "",
-    ]
-    return "\n".join(lines)
+    """The release's README.md (templates/release_readme.md.j2)."""
+    return render(
+        "release_readme.md.j2",
+        title=TITLE,
+        version=version,
+        schema_version=SCHEMA_VERSION,
+        license=LICENSE["name"],
+        expectations=len(report["results"]),
+        warnings=report["warnings"],
+        db_name=DB_NAME,
+        counts=counts,
+        tables=TABLES,
+        views=VIEWS,
+        accuracy=measured_accuracy(),
+        citation=citation(version),
+    )
 
 
 def citation(version: str) -> str:
@@ -343,30 +272,28 @@ def citation(version: str) -> str:
     return f"> {creators}. *{cff['title']}*, release {version}. Licensed {LICENSE['name']} ({LICENSE['path']}).{url}"
 
 
-def measured_accuracy() -> list[str]:
-    """README lines: precision and recall of the parser on the labelled samples, as benchmarks/accuracy.py measured them."""
+def measured_accuracy() -> dict:
+    """Precision and recall of the parser on the labelled samples, as benchmarks/accuracy.py measured them, formatted
+    for the README's table."""
     measured = json.loads(ACCURACY_FILE.read_text(encoding="utf-8"))
-    lines = [
-        "## Measured accuracy",
-        "",
-        f"How well the pipeline reads texts, scored against hand-labelled samples by `{measured['scorer']}` "
-        f"(`benchmarks/accuracy.py`, {measured['measured']}, code {measured['commit']}). Structure: provisions found "
-        "(kind and number); units: lead and cooperating units per measure; targets: value, unit and measure; metadata: "
-        "share of documents whose field is right.",
-        "",
-        "| sample | documents | structure P / R | units P / R | targets P / R | metadata right: title, date, 文号, region |",
-        "|---|---|---|---|---|---|",
-    ]
+    samples = []
     for sample in measured["samples"]:
         scores = sample["scores"]
-
-        def pr(what: str) -> str:
-            return f"{scores[what]['precision']:.2f} / {scores[what]['recall']:.2f}" if what in scores else "–"
-
         meta = scores.get("metadata")
-        metadata = ", ".join(f"{meta[f]:.2f}" for f in ("title", "issue_date", "doc_number", "region") if f in meta) if meta else "–"
-        lines.append(f"| {sample['what']} | {sample['documents']} | {pr('structure')} | {pr('units')} | {pr('targets')} | {metadata} |")
-    return lines + [""]
+        samples.append(
+            {
+                "what": sample["what"],
+                "documents": sample["documents"],
+                **{
+                    what: f"{scores[what]['precision']:.2f} / {scores[what]['recall']:.2f}" if what in scores else "–"
+                    for what in ("structure", "units", "targets")
+                },
+                "metadata": ", ".join(f"{meta[f]:.2f}" for f in ("title", "issue_date", "doc_number", "region") if f in meta)
+                if meta
+                else "–",
+            }
+        )
+    return {"scorer": measured["scorer"], "measured": measured["measured"], "commit": measured["commit"], "samples": samples}
 
 
 def _row_hashes(path: Path, key: str) -> dict[str, str]:
@@ -431,17 +358,9 @@ def _archive(folder: Path, target: Path) -> Path:
                     tar.addfile(info, fh)
             else:
                 tar.addfile(info)
-    tmp = target.with_suffix(".tmp")
-    with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+    with replacing(target) as tmp, open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
         gz.write(buffer.getvalue())
-    os.replace(tmp, target)
     return target
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 # ---------------------------------------------------------------------------------------------- verifying

@@ -13,9 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from assets.catalog.schema import SCHEMA_VERSION
+from assets.publishing.templating import environment
 from assets.publishing.views import BM25_B, BM25_K1
 
 HEATMAP_MAX_PLANS = 30  # more plans than this: the heatmap shows those with the most measures
@@ -28,13 +29,7 @@ SYMBOLS = {"<=": "≤", ">=": "≥", "~": "≈", "=": "", "range": ""}
 
 @lru_cache(maxsize=None)
 def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment()
     env.filters["script_json"] = script_json
     env.filters["human_size"] = human_size
     return env

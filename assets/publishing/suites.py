@@ -91,7 +91,7 @@ def _table_expectations(name: str) -> list[dict]:
                     column=column.name,
                 )
             )
-            if column.type == pa.string():
+            if column.type == pa.string() and not column.may_be_empty:
                 out.append(
                     _e(
                         f"{name}__{column.name}__not_blank",

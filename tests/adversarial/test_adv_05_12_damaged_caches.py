@@ -79,8 +79,8 @@ def test_a_damaged_row_hash_file_of_the_current_build_makes_the_database_written
 def test_a_validation_memo_edited_in_place_is_dropped(raw_copy, tmp_path):
     warehouse = tmp_path / "w"
     build(raw_copy, warehouse)
-    [seen] = [p for p in (warehouse / "cache" / "validation").rglob("seen.targets.npy")]
-    data = bytearray(seen.read_bytes())
+    [memo] = [p for p in (warehouse / "cache" / "validation").iterdir() if not p.name.startswith(".")]
+    data = bytearray(memo.read_bytes())
     data[-1] ^= 0xFF
-    seen.write_bytes(bytes(data))
-    assert any("seen.targets.npy" in message for message in warnings_of(raw_copy, warehouse))
+    memo.write_bytes(bytes(data))
+    assert any(memo.name in message and "checksum" in message for message in warnings_of(raw_copy, warehouse))

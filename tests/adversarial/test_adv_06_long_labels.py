@@ -4,9 +4,10 @@ swallowing the remaining 4,001, and the 2,000-provision guard never fired."""
 import pytest
 
 from assets.domain.reading.decode import InputError
-from assets.domain.reading.documents import MAX_PROVISIONS, NormalizedDocument, extract_outline
+from assets.domain.reading.documents import NormalizedDocument
 from assets.domain.reading.metadata import Metadata
 from assets.domain.reading.normalize import normalize_text
+from assets.domain.reading.provisions import MAX_PROVISIONS, extract_outline
 
 
 def _document(text: str) -> NormalizedDocument:

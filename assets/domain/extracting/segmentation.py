@@ -9,7 +9,6 @@ jieba's `cut_for_search`; `words` yields the words alone. Tokens are lower-cased
 import re
 from collections import Counter
 from functools import lru_cache
-from importlib.metadata import version
 
 import pandas as pd
 
@@ -30,11 +29,6 @@ VOCABULARIES = (
     ("unit_functions.csv", "keywords", "|"),
 )
 SCOPE_TERMS = ("target_words.csv", "scope_term")  # kind = scope_term rows: classes a target applies to (低压居民)
-
-
-def segmenter_version() -> str:
-    """What segmentation results depend on besides the rules' files (in the cache keys of the stage that uses it)."""
-    return f"rjieba {version('rjieba')}"
 
 
 @lru_cache(maxsize=None)

@@ -5,8 +5,7 @@ import io
 import zipfile
 
 from assets.domain.reading.decode import InputError
-from assets.domain.reading.origins import Origin
-from assets.domain.reading.source_text import SourceText
+from assets.domain.reading.origins import Origin, SourceText
 from assets.domain.reading.task_tables import render_grid
 
 

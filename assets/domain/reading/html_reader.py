@@ -7,8 +7,7 @@ from functools import lru_cache
 
 from assets.catalog import vocabulary
 from assets.domain.reading.decode import InputError, decode_bytes
-from assets.domain.reading.origins import Origin
-from assets.domain.reading.source_text import SourceText
+from assets.domain.reading.origins import Origin, SourceText
 from assets.domain.reading.task_tables import render_grid
 
 CHROME_LINE_MAX = 120  # chrome is short: a longer line is text even when a pattern matches part of it

@@ -427,11 +427,16 @@ def _split_part_heading(paragraph: str) -> list[str]:
 
 
 _SPACE_RUN = re.compile(rf"{HSPACE}+")
+# A label's number with single spaces between its digits, at the start of a line: followed by the label's closing
+# bracket, or by `.`/`、` that is not a decimal point.
+SPACED_LABEL = re.compile(r"^([(（]?)(\d(?: \d){1,2})(?=[)）]|[.．](?!\d)|、)")
 
 
 def remove_spurious_spaces(line: str) -> str:
-    """Drop spaces that PDF extraction put between characters, keeping one between two Latin words or numbers."""
+    """Drop spaces that PDF extraction put between characters, keeping one between two Latin words or numbers, but not
+    inside the number of a label that opens the line (`1 7.` → `17.`, `（3 7）` → `（37）`)."""
     line = line.strip(" \t\u00a0\u3000")
+    line = SPACED_LABEL.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), line)
 
     def keep(m: re.Match) -> str:
         a = line[m.start() - 1 : m.start()]

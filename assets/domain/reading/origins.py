@@ -1,5 +1,5 @@
-"""Where each part of a document's text came from (a PDF page, a task-table row), carried from the text a reader made
-onto the normalized text.
+"""Where each part of a document's text came from (a PDF page, a task-table row): the text a reader made of a file
+(`SourceText`), and those places carried onto the normalized text.
 
 Normalization only drops characters (spaces, line breaks, debris lines, a repeated title) and maps others one to one
 (full width, Traditional script), so the normalized text's characters are found in order in the reader's text: each
@@ -128,3 +128,13 @@ def row_of(origins: tuple[Origin, ...], offset: int) -> Origin | None:
         if origin.table is not None and origin.start <= offset < origin.end:
             return origin
     return None
+
+
+@dataclass(frozen=True)
+class SourceText:
+    text: str
+    format: str  # text, html, docx or pdf: what was read, from the file's bytes where they say, else its extension
+    encoding: str  # of the bytes the text was decoded from (docx: its XML; pdf: "pdf", the text layer's own encodings)
+    page_count: int | None = None  # pages of a PDF
+    origins: tuple[Origin, ...] = ()  # spans of `text` with their page or task-table row
+    doubt: str | None = None  # why the text's encoding is a guess to check (`Decoded.doubt`)

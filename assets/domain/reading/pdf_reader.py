@@ -12,8 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from assets.domain.reading.decode import InputError
-from assets.domain.reading.origins import Origin
-from assets.domain.reading.source_text import SourceText
+from assets.domain.reading.origins import Origin, SourceText
 
 PAGE_NUMBER = re.compile(
     r"^(?:[-—－–]\s*\d{1,3}\s*[-—－–]|\d{1,3}|\d{1,3}\s*/\s*\d{1,3}"

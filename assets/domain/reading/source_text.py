@@ -5,23 +5,12 @@ folder of plain texts never loads trafilatura, python-docx or pdfplumber. A plai
 pipe-separated, one cell per line) are rendered here; everything after this step is the same for every format.
 """
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from assets.catalog.file_formats import listed_format, sniffed_format
 from assets.domain.reading.decode import InputError, decode_bytes
-from assets.domain.reading.origins import Origin
+from assets.domain.reading.origins import Origin, SourceText
 from assets.domain.reading.task_tables import render_text_tables
-
-
-@dataclass(frozen=True)
-class SourceText:
-    text: str
-    format: str  # text, html, docx or pdf: what was read, from the file's bytes where they say, else its extension
-    encoding: str  # of the bytes the text was decoded from (docx: its XML; pdf: "pdf", the text layer's own encodings)
-    page_count: int | None = None  # pages of a PDF
-    origins: tuple[Origin, ...] = ()  # spans of `text` with their page or task-table row
-    doubt: str | None = None  # why the text's encoding is a guess to check (`Decoded.doubt`)
 
 
 def read_source(name: str, data: bytes) -> SourceText:
