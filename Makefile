@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test dev install clean release verify queries search
+.PHONY: build test quick dev install clean release verify queries search
 
 build: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## run every asset on RAW_DIR, publish to WAREHOUSE_DIR
 	$(PY) -m pipelines.build
@@ -21,6 +21,11 @@ test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml $(CHROMIUM) $(CJK_FONT)  ## run the 
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q
+
+quick: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## ruff and the fast tests (no warehouse build, browser or command-line run): under a minute
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest -q -m "not slow"
 
 queries: $(STAMP)  ## regenerate docs/queries.md from the last build (make build first)
 	$(PY) -m pipelines.queries

@@ -1,10 +1,10 @@
 """Where step outputs wait between steps: DataFrames as Arrow IPC files, everything else as a `portable` values file
 (JSON and Arrow with a checksum; nothing is unpickled), under WAREHOUSE_DIR/staging/steps/<asset>/<run id>/.
 
-Dagster's default IO manager pickles a whole output: at 10,000 plans the `measures` output is a 700 MB pickle, and
-writing it copied every Arrow buffer into bytes first (the build's memory peak), reading it back 2.3 s for each of the
-five steps that use it. An uncompressed Arrow IPC file is written from the frame's own buffers and read back memory
-mapped (0.4 s, and the strings stay in the page cache, shared with the forked workers, instead of the heap). Each
+Dagster's default IO manager pickles a whole output: writing a large one copies every Arrow buffer into bytes first
+(it was the build's memory peak), and every step that uses it unpickles it again. An uncompressed Arrow IPC file is
+written from the frame's own buffers and read back memory mapped (the strings stay in the page cache, shared with the
+forked workers, instead of the heap). Each
 output's folder is replaced whole (written beside it, then renamed), so a step that fails halfway never leaves a mix
 of two runs' files.
 """
@@ -52,7 +52,7 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
 def _write_arrow(table: pa.Table, path: Path) -> None:
     """An uncompressed Arrow IPC file holding each column as one chunk: a table assembled from ten thousand documents
     has ten thousand chunks, and filtering rows of a column of many chunks (as great-expectations does for every
-    expectation) was the largest cost of a rebuild at 10,000 plans."""
+    expectation) was the largest cost of a rebuild at scale."""
     feather.write_feather(table.combine_chunks(), path, compression="uncompressed", chunksize=max(1, table.num_rows))
 
 
@@ -155,7 +155,7 @@ class FrameStore(ConfigurableIOManager):
 
     def load_input(self, context: InputContext):
         """The output in its folder, read once per run and process: steps of a run in one process (`make build`) share
-        what they load (at 10,000 plans, five steps unpickled the measures step's output, ~0.1 s each). Values are
+        what they load (five steps read the measures step's output). Values are
         shared, so a step must not change what it is given (frames are copy-on-write in pandas 3)."""
         folder = self._input_path(context)
         run_id = _run_of(context)

@@ -2,8 +2,8 @@
 the documents they computed in this build and count the ones they took unchanged from their cache (what those
 documents gave is in the published tables: parse_warnings, quarantine), so a one-document rebuild logs one document.
 
-Every line written with `context.log` becomes an event stored by the Dagster instance (about 20 ms
-each here), so thousands of per-document lines would dominate a large build. Above EVENT_LOG_LIMIT
+Every line written with `context.log` becomes an event stored by the Dagster instance (a database
+write each), so thousands of per-document lines would dominate a large build. Above EVENT_LOG_LIMIT
 lines they go to the `policy_measures` Python logger (the terminal of `make build`, the run's compute
 logs in the UI) and the event log gets a count.
 """

@@ -65,7 +65,7 @@ def fingerprint(tables: dict[str, pa.Table], hashes: dict[str, np.ndarray] | Non
     """SHA-256 over every table as published (declared schema): its name, column types and row count, and the 64-bit
     hash of each row (DuckDB's, `hashed_rows`: `hashes` when given), in order. Values are hashed, not buffers, so the same rows
     give the same fingerprint however Arrow chunks and slices them; DuckDB hashes the columns where they lie, on every
-    core (0.4 s for 10,000 plans; serializing the tables into a SHA-256 took 1.5 s). A DuckDB upgrade that changes its
+    core (serializing the tables into a SHA-256 is several times slower). A DuckDB upgrade that changes its
     hash function changes the fingerprints too, which only ties a validation report to the tables it checked."""
     digest = hashlib.sha256()
     for name in sorted(tables):
@@ -87,7 +87,7 @@ def joined(left: pd.DataFrame, right: pd.DataFrame, key: str) -> pd.DataFrame:
 
 def _looked_up(keys: pd.Series, table: pd.DataFrame, key: str, column: str) -> pd.Series:
     """`table[column]` of the row whose `key` is each of `keys` (missing where none is), in `keys`' order: a hash lookup
-    in Arrow (pandas' reindex builds an index of every key first: 0.5 s for the clusters of 10,000 plans)."""
+    in Arrow (pandas' reindex builds an index of every key first)."""
     at = pc.index_in(_keys(keys), value_set=_keys(table[key]).combine_chunks())
     return pd.Series(_keys(table[column]).take(at).to_pandas().array, index=keys.index)
 
@@ -269,8 +269,8 @@ def assembled_tables(
 
 def frames_to_check(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:
     """The tables as the suites check them: pandas frames of the published types, strings and lists left in Arrow
-    (pandas' Arrow dtypes, without a copy; list columns as numpy arrays cost a second at 10,000 plans). Two one-plan
-    rebuilds at 10,000 plans took 37.4 and 34.5 s this way, 38.8 and 43.4 s with pandas' default string dtype."""
+    (pandas' Arrow dtypes, without a copy: converting list columns to numpy arrays, or strings to pandas' default
+    string dtype, costs time on every rebuild)."""
     return {name: table.to_pandas(types_mapper=_strings_and_lists_as_arrow) for name, table in tables.items()}
 
 

@@ -42,8 +42,8 @@ def lock_wait() -> float:
 def run_build(settings) -> int:
     started = time.perf_counter()
     print(f"build: RAW_DIR={settings.raw_dir} WAREHOUSE_DIR={settings.warehouse_dir}", file=sys.stderr)
-    # In this process (on two cores it starts ~3x faster than one process per step), without output capture: the
-    # step outputs live in the run's storage, not all at once in memory (peak 6.6 → 4.6 GB at 10,000 plans).
+    # In this process (it starts much faster than one process per step), without output capture: the
+    # step outputs live in the run's storage, not all at once in memory (a lower peak).
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}, "execution": {"config": {"in_process": {}}}}
     result = execute_job(reconstructable(build_job_definition), instance=DagsterInstance.get(), run_config=run_config, raise_on_error=False)
     elapsed = time.perf_counter() - started
@@ -131,9 +131,10 @@ def printable(text: str, limit: int = 200) -> str:
 
 
 def exit_now(code: int) -> None:
-    """End the process without the interpreter's teardown, as mypy's `hard_exit` does: freeing the ~400,000 objects
-    that dagster, great-expectations and scipy hold took 1.2–1.5 s after every build. Everything the build writes is
-    written, renamed and committed before `main` returns; only the standard streams and log handlers are flushed here."""
+    """End the process without the interpreter's teardown, as mypy's `hard_exit` does: the teardown frees one by one
+    the objects dagster, great-expectations and scipy hold, and `gc.freeze()`, which avoids that, makes DuckDB's
+    bindings print leak warnings (benchmarks/RESULTS.md). Everything the build writes is written, renamed and committed
+    before `main` returns; only the standard streams and log handlers are flushed here."""
     sys.stdout.flush()
     sys.stderr.flush()
     logging.shutdown()

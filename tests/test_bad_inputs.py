@@ -11,10 +11,9 @@ import time
 import pyarrow.parquet as pq
 import pytest
 
-from tests.conftest import ROOT
-from tests.test_pipeline import build, table
+from tests.helpers import GOOD, ROOT, build, table
 
-GOOD = "某区优化营商环境实施方案\n一、主要任务\n1.优化企业开办。企业开办时间压缩至1个工作日以内。\n2.强化监管。检查率达到100%。\n"
+pytestmark = pytest.mark.slow  # every test builds a warehouse
 
 
 @pytest.fixture

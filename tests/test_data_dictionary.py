@@ -6,7 +6,7 @@ import sys
 
 from assets.catalog.schema import TABLES
 from pipelines.data_dictionary import DOC, data_dictionary
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_the_committed_dictionary_is_the_generated_one():

@@ -11,8 +11,7 @@ from assets.domain.dedup.similarity import compare
 from assets.domain.reading.repetition import remove_repetition
 from assets.engine.overrides import read_overrides
 from assets.engine.parallel import on_cores
-from tests.test_pipeline import build, table
-from tests.test_variants import pdf_spacing
+from tests.helpers import build, pdf_spacing, table
 
 BAYINGOLIN = "bayingolin-prefecture_2022_work-plan.txt"
 TIANSHAN = "urumqi-tianshan-district_2022_87-measures.txt"

@@ -17,9 +17,8 @@ from assets.domain.reading.provisions import document_provisions, document_row, 
 from assets.domain.reading.source_text import read_source
 from assets.engine.inventory import RawFile, scan_raw_dir
 from assets.engine.raw_documents import read_document
-from tests.conftest import RAW
+from tests.helpers import RAW, build, table
 from tests.renderings import as_docx, as_pdf, as_web_page
-from tests.test_pipeline import build, table
 
 PLAN = json.loads((Path(__file__).parent / "data" / "task_table_plan.json").read_text(encoding="utf-8"))
 SEEDS = sorted(RAW.glob("*.txt"))

@@ -12,7 +12,7 @@ from assets.domain.reading.decode import decode_bytes
 from assets.domain.reading.normalize import normalize_text
 from assets.domain.reading.outline import parse_outline
 from assets.domain.reading.squash import PUNCT_OR_SPACE, squash
-from tests.conftest import seed_texts
+from tests.helpers import seed_texts
 
 PALETTE = list(
     "一二三四五六七八九十百千万两零〇0123456789.,，。、；;:：()（）〔〕[]【】“”《》%％-—~至到个工作日小时天年月家户项次万亿"

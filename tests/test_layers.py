@@ -4,7 +4,7 @@ with `ast`, imports inside functions included)."""
 import ast
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 # Package prefix → layer (higher may import lower or equal; the longest matching prefix counts).
 LAYERS = {

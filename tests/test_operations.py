@@ -8,8 +8,7 @@ from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_contex
 from assets.catalog.schema import TABLES
 from pipelines.automation import build_sensors
 from pipelines.definitions import build_job
-from tests.test_pipeline import build
-from tests.test_warehouse import database_info, database_rows
+from tests.helpers import build, database_info, database_rows
 
 NEW = "某县优化营商环境方案\n一、主要任务\n1.压缩开办时间。企业开办时间压缩至1个工作日以内。\n2.提升网办率。网上可办率达到95%以上。\n"
 

@@ -6,25 +6,13 @@ from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
-from dagster import materialize
 
 from assets.catalog.schema import TABLES
 from assets.publishing.warehouse import DB_NAME
-from assets.settings import PipelineSettings
-from pipelines.definitions import ALL_ASSETS, defs, pipeline_resources
+from pipelines.definitions import defs
+from tests.helpers import build, table
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "seed_expectations.json").read_text(encoding="utf-8"))
-
-
-def build(raw_dir: Path, warehouse: Path, instance=None):
-    settings = PipelineSettings(raw_dir=str(raw_dir), warehouse_dir=str(warehouse))
-    result = materialize(ALL_ASSETS, resources=pipeline_resources(settings), raise_on_error=False, instance=instance)
-    assert result.success
-    return result
-
-
-def table(warehouse: Path, name: str) -> list[dict]:
-    return pq.read_table(warehouse / "tables" / f"{name}.parquet").to_pylist()
 
 
 def test_definitions_load_with_every_stage_and_table():

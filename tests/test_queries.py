@@ -5,7 +5,7 @@ import sys
 
 from assets.publishing.warehouse import DB_NAME
 from pipelines.queries import DOC, QUESTIONS, render
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_queries_doc_matches_a_fresh_build(seed_release):

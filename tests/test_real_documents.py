@@ -143,7 +143,7 @@ _to_simplified = opencc.OpenCC("t2s").convert
 def test_real_documents_read_the_same_in_other_renderings(corpus):
     """Each real document rewritten the way other sources render it (Traditional script, full width, `??` where
     indentation was lost, Word's full-width indentation and CRLF) gives the same provisions."""
-    from tests.test_variants import full_width, indented_crlf, lost_spaces, provisions, traditional
+    from tests.helpers import full_width, indented_crlf, lost_spaces, provisions, traditional
 
     for path in _documents(corpus).values():
         original = path.read_text(encoding="utf-8")

@@ -252,7 +252,7 @@ def test_placement_of_a_code_names_every_level():
 
 
 def _manifest_rows():
-    from tests.conftest import RAW
+    from tests.helpers import RAW
 
     with open(RAW / "sources.csv", encoding="utf-8") as fh:
         return [(RAW / row["file"], row) for row in csv.DictReader(fh)]

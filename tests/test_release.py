@@ -11,8 +11,7 @@ import pytest
 
 from assets.catalog.schema import TABLES
 from assets.publishing.release_bundle import cut_release, next_version, verify_release
-from tests.conftest import ROOT
-from tests.test_pipeline import build
+from tests.helpers import ROOT, build
 
 DAY = dt.date(2026, 11, 22)
 

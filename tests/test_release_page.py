@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from assets.publishing.release_bundle import cut_release
-from tests.conftest import ROOT
-from tests.test_pipeline import build
+from tests.helpers import ROOT, build
+
+pytestmark = pytest.mark.slow  # the browser, on built releases
 
 CHROMIUM = "/usr/bin/chromium"  # installed from Debian's packages by `make test` (see the Makefile)
 FLAGS = [

@@ -1,10 +1,11 @@
 """The benchmark corpus generator: deterministic for a seed, varied like real sources, with republished copies."""
 
 import pyarrow.parquet as pq
+import pytest
 
 from assets.domain.reading.decode import decode_bytes
 from benchmarks.synthetic_corpus import generate
-from tests.test_pipeline import build
+from tests.helpers import build
 
 
 def test_the_same_seed_writes_the_same_corpus_and_another_seed_another(tmp_path):
@@ -23,6 +24,7 @@ def test_plans_vary_in_rendering_and_some_are_republished(tmp_path):
     assert all(decode_bytes(p.read_bytes()).text for p in corpus)
 
 
+@pytest.mark.slow
 def test_the_pipeline_finds_the_republished_plans(tmp_path):
     corpus = generate(tmp_path / "raw", 60, seed=2)
     build(tmp_path / "raw", tmp_path / "w")

@@ -11,8 +11,7 @@ from assets.catalog.schema import TABLES
 from assets.publishing.suites import CRITICAL, WARNING, load_suites
 from assets.table_specs import CHECK_NAMES, SOURCES, TABLE_KEYS, table_key, type_name
 from pipelines.definitions import build_job, defs
-from tests.conftest import RAW, ROOT
-from tests.test_pipeline import build
+from tests.helpers import RAW, ROOT, build
 
 GRAPH = defs.resolve_asset_graph()
 
@@ -68,6 +67,7 @@ def seed_build(tmp_path_factory):
     return root / "w", result, home
 
 
+@pytest.mark.slow
 def test_each_table_materializes_with_its_row_count_schema_and_preview(seed_build):
     warehouse, result, _ = seed_build
     materialized = {m.asset_key: m.metadata for m in result.asset_materializations_for_node("validated_tables")}
@@ -86,6 +86,7 @@ def test_each_table_materializes_with_its_row_count_schema_and_preview(seed_buil
             assert preview == "_(no rows)_", name
 
 
+@pytest.mark.slow
 def test_each_check_reports_its_tables_expectations_as_in_the_validation_report(seed_build):
     warehouse, result, _ = seed_build
     report = json.loads((warehouse / "current" / "validation_report.json").read_text(encoding="utf-8"))
@@ -116,6 +117,7 @@ def test_the_build_job_runs_every_asset_and_check():
     assert build_job.selection.resolve_checks(GRAPH) == set(GRAPH.asset_check_keys)
 
 
+@pytest.mark.slow
 def test_another_process_sees_each_tables_last_materialization_and_checks(seed_build, monkeypatch):
     warehouse, result, home = seed_build
     monkeypatch.setenv("DAGSTER_HOME", str(home))

@@ -251,7 +251,7 @@ def test_missing_lead_is_warned_where_most_measures_have_one():
 
 
 def test_every_unit_in_the_seeds_has_a_known_function(raw_copy, tmp_path):
-    from tests.test_pipeline import build
+    from tests.helpers import build
 
     build(raw_copy, tmp_path / "w")
     units = pq.read_table(tmp_path / "w" / "tables" / "units.parquet").to_pylist()

@@ -1,7 +1,9 @@
 """A plan whose measures include paragraphs without numbers (each ending in its responsibility annotation) is
 published whole, beside the other plans: the unnumbered ones have an empty label (schema 2.3.0)."""
 
-from tests.test_pipeline import build, table
+import pytest
+
+from tests.helpers import build, table
 
 PLAN = """某县优化营商环境行动方案
 为优化营商环境，制定本方案。
@@ -15,6 +17,7 @@ OTHER = """某区优化营商环境实施方案
 """
 
 
+@pytest.mark.slow
 def test_unnumbered_measures_are_published_with_an_empty_label_and_do_not_block_other_plans(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()

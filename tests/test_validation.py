@@ -17,7 +17,7 @@ from assets.publishing.validation import skip_batch_hashing, validate
 from assets.settings import PipelineSettings
 from assets.table_specs import CHECK_NAMES, table_key
 from pipelines.definitions import ALL_ASSETS, pipeline_resources
-from tests.test_pipeline import build
+from tests.helpers import build
 
 
 def test_committed_suites_equal_the_generated_ones():

@@ -1,60 +1,13 @@
 """The outline must not depend on how a source happened to render the text: each seed, rewritten the
 way other sources differ, gives the same provisions (kind, number, title) as the original."""
 
-import random
-import re
-import unicodedata
-
-import opencc
 import pytest
 
 from assets.domain.reading.decode import decode_bytes
 from assets.domain.reading.normalize import normalize_text
-from assets.domain.reading.outline import parse_outline
-from tests.conftest import seed_texts
+from tests.helpers import full_width, indented_crlf, lost_spaces, pdf_spacing, provisions, seed_texts, traditional
 
 SEEDS = seed_texts()
-
-
-def squash(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PZS")
-
-
-def provisions(raw: str) -> list[tuple[str, int, str]]:
-    return [(p.kind, p.number, squash(p.title)) for p in parse_outline(normalize_text(raw).text).provisions]
-
-
-def traditional(text: str) -> str:
-    return opencc.OpenCC("s2t").convert(text)
-
-
-def pdf_spacing(text: str, seed: int = 7) -> str:
-    """Spaces inserted between characters, as PDF extraction does (never inside a Latin word or number)."""
-    rng = random.Random(seed)
-    out = []
-    for a, b in zip(text, text[1:] + " "):
-        out.append(a)
-        if a != "\n" and b != "\n" and not (a.isascii() and a.isalnum() and b.isascii() and b.isalnum()) and rng.random() < 0.08:
-            out.append(" ")
-    return "".join(out)
-
-
-def full_width(text: str) -> str:
-    table = {",": "，", "(": "（", ")": "）", ":": "：", ";": "；"}
-    text = re.sub(r"(?<!\d),|,(?!\d)", "，", text)
-    text = "".join(table.get(ch, ch) for ch in text)
-    return re.sub(r"[0-9]", lambda m: chr(ord(m.group(0)) + 0xFEE0), text)
-
-
-def lost_spaces(text: str) -> str:
-    """Each paragraph behind `??`, where a scraper lost the full-width spaces that indented it."""
-    return "\n".join("??" + line if line.strip() else line for line in text.split("\n"))
-
-
-def indented_crlf(text: str) -> str:
-    """Windows line ends and full-width indentation, as a Word copy gives."""
-    return "\r\n".join("\u3000\u3000" + line for line in text.split("\n"))
 
 
 def one_line(text: str) -> str:

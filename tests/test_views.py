@@ -1,10 +1,11 @@
 """The analyst views of the DuckDB file: documented, consistent with the tables, units made comparable."""
 
 import duckdb
+import pytest
 
 from assets.publishing.views import VIEWS
 from assets.publishing.warehouse import DB_NAME
-from tests.test_pipeline import build
+from tests.helpers import build
 
 MADE_UP_PLAN = """东湖区进一步优化营商环境若干措施
 一、提升开办便利度
@@ -45,6 +46,7 @@ def test_measures_overview_agrees_with_the_tables(seed_release):
         assert led == lead_rows == con.execute("SELECT sum(measures_led) FROM function_workload").fetchone()[0]
 
 
+@pytest.mark.slow
 def test_comparable_targets_convert_units(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()

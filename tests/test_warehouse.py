@@ -5,6 +5,7 @@ import pytest
 
 from assets.catalog.schema import TABLES
 from assets.publishing import warehouse as store
+from tests.helpers import database_info, database_rows
 
 
 def frames(n: int) -> dict[str, pd.DataFrame]:
@@ -151,26 +152,6 @@ def test_looking_up_a_column_by_key_gives_what_reindex_gives():
 def seed_frames(seed_release) -> dict[str, pd.DataFrame]:
     warehouse, _ = seed_release
     return {name: pq.read_table(warehouse / "tables" / f"{name}.parquet").to_pandas() for name in TABLES}
-
-
-def database_rows(warehouse) -> dict[str, list]:
-    """Every table and view of a published database as sorted rows (a relation: row order left aside)."""
-    import duckdb
-
-    with duckdb.connect(str(warehouse / store.DB_NAME), read_only=True) as con:
-        names = [
-            row[0]
-            for row in con.execute(
-                "SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
-            ).fetchall()
-        ]
-        return {name: sorted(map(repr, con.execute(f'SELECT * FROM "{name}"').fetchall())) for name in names}
-
-
-def database_info(warehouse) -> dict:
-    import json
-
-    return json.loads((warehouse / "current" / "build_info.json").read_text(encoding="utf-8"))["database"]
 
 
 def test_the_database_is_updated_in_place_to_the_same_rows_as_a_database_written_whole(seed_release, tmp_path):

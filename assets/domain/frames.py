@@ -11,7 +11,7 @@ import pyarrow as pa
 
 def owned_table(frame: pd.DataFrame) -> pa.Table:
     """`frame` as an Arrow table that owns its buffers: a column taken over from a corpus-wide one (as a slice) would
-    otherwise carry the whole corpus column with it when a worker sends it back (10,000 plans: 21 GB)."""
+    otherwise carry the whole corpus column with it when a worker sends it back."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     return table.take(np.arange(table.num_rows))
 
@@ -28,8 +28,8 @@ def rows_at(frame: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
 
 
 def rows_where(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
-    """`frame[mask]`, as `take_runs` takes them (pandas filters Arrow-backed columns with a boolean mask ten times slower:
-    1.3 s for the provisions of 10,000 plans)."""
+    """`frame[mask]`, as `take_runs` takes them (pandas filters Arrow-backed columns with a boolean mask
+    many times slower)."""
     return take_runs(frame, np.flatnonzero(mask.to_numpy(dtype=bool, na_value=False)))
 
 
@@ -49,8 +49,8 @@ def take_runs(rows: pd.DataFrame | pd.Series, positions: np.ndarray) -> pd.DataF
 
 def records(frame: pd.DataFrame, columns: tuple[str, ...]) -> Iterator[tuple]:
     """The frame's rows as named tuples of `columns`, read from Python lists: `itertuples` defines a new namedtuple
-    class on every call and reads Arrow-backed columns one element at a time (at 10,000 plans, 19 s of the
-    workers' time in the responsibility and target stages)."""
+    class on every call and reads Arrow-backed columns one element at a time (slow in the responsibility and
+    target stages)."""
     return map(_record_type(columns)._make, zip(*(frame[column].tolist() for column in columns)))
 
 

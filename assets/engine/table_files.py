@@ -1,6 +1,6 @@
 """Tables that live in immutable Arrow IPC files, handed from step to step by linking the files instead of rewriting them.
 
-At 10,000 plans the normalized texts are 300 MB. A stage snapshot already holds them in segment files that are never
+The normalized texts are the largest table of a build. A stage snapshot already holds them in segment files that are never
 changed once written, so a step's output can name the slices it consists of and hard-link those files into its output
 folder: adding one document then writes one document's text, not the corpus's, three times over (once per step that
 handed the texts on).

@@ -7,7 +7,7 @@ point leaves the previous build in place.
 
 The DuckDB file of a build is usually a copy of the previous build's, updated in place: only the rows
 whose content changed are deleted and inserted (found by each row's key and a hash of the row, kept
-per build in `row_hashes/`). Writing every table again cost 5–7 s at 10,000 plans however little had
+per build in `row_hashes/`), because writing every table again costs seconds at scale however little has
 changed. Its tables then hold the same rows as a database written whole, not in the same physical order.
 """
 
@@ -38,7 +38,7 @@ from assets.publishing.views import MACROS, VIEWS, column_description
 _log = logging.getLogger("policy_measures")
 DB_NAME = "policy_measures.duckdb"
 KEEP_BUILDS = 3
-DUCKDB_MEMORY = "512MB"  # memory DuckDB may use while writing the database file (1GB: 350–450 MB more at the peak, no faster)
+DUCKDB_MEMORY = "512MB"  # memory DuckDB may use while writing the database file (more raises the peak, not the speed)
 STAGING_PREFIX = ".staging-"  # builds/.staging-*: written, not yet (or never to be) published
 ROW_HASHES = "row_hashes"  # in a build folder: each keyed table's key columns and a hash of each row, as Arrow files
 MAX_IN_PLACE_UPDATES = 10  # consecutive in-place updates before the database is written whole again (reclaims the space
@@ -241,8 +241,8 @@ _hashing = threading.local()
 
 @contextmanager
 def hashing_session() -> Iterator[None]:
-    """Within it, `hashed_rows` calls on this thread share one DuckDB connection: opening one costs 15 ms, and a
-    validation hashes some 45 tables and columns. Closed at its end: a process must not fork while it holds an open
+    """Within it, `hashed_rows` calls on this thread share one DuckDB connection: a validation hashes dozens of tables
+    and columns, and opening a connection is not free. Closed at its end: a process must not fork while it holds an open
     DuckDB connection (DuckDB then hangs in the child), so the stages that fork workers run outside it."""
     if getattr(_hashing, "con", None) is not None:  # inside another session: that one's connection serves
         yield
@@ -306,7 +306,7 @@ def _add_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> No
     con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
     con.unregister("incoming")
     spec = TABLES[name]
-    with _transaction(con):  # one commit for all comments, not one each (1 s per build)
+    with _transaction(con):  # one commit for all comments, not one each
         con.execute(f'COMMENT ON TABLE "{name}" IS {_sql_literal(spec.description)}')
         for column in spec.columns:
             con.execute(f'COMMENT ON COLUMN "{name}"."{column.name}" IS {_sql_literal(column.description)}')

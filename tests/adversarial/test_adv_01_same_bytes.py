@@ -8,7 +8,9 @@ import assets.raw_files
 from assets.domain.reading.decode import InputError
 from assets.engine.inventory import scan_raw_dir
 from assets.engine.raw_documents import read_document
-from tests.adversarial.common import GOOD, OTHER, build, by_file, table
+from tests.helpers import GOOD, OTHER, build, by_file, table
+
+pytestmark = pytest.mark.slow  # both tests build a warehouse
 
 
 def test_a_file_replaced_after_hashing_is_not_parsed_under_the_first_hash(tmp_path):

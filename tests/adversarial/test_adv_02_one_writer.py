@@ -10,7 +10,7 @@ import sys
 from dagster import AssetKey, build_input_context, build_output_context
 
 from assets.io_manager import FrameStore
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_a_second_build_on_a_locked_warehouse_stops_naming_the_writer(raw_copy, tmp_path):

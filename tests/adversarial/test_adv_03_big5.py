@@ -1,10 +1,10 @@
 """Case 3: a Big5 file is read as Big5, not published as GB18030 mojibake; a decoding the detector doubts is flagged."""
 
 import opencc
+import pytest
 
 from assets.domain.reading.decode import decode_bytes
-from tests.adversarial.common import GOOD, build, by_file, table
-from tests.conftest import RAW
+from tests.helpers import GOOD, RAW, build, by_file, table
 
 TO_TRADITIONAL = opencc.OpenCC("s2t")
 TRADITIONAL = TO_TRADITIONAL.convert(GOOD)
@@ -46,6 +46,7 @@ def test_excerpts_of_the_bundled_plans_are_decoded_right_or_flagged_never_silent
     assert wrong == []
 
 
+@pytest.mark.slow
 def test_a_big5_plan_is_published_in_simplified_script_with_its_measures(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -57,6 +58,7 @@ def test_a_big5_plan_is_published_in_simplified_script_with_its_measures(tmp_pat
     assert "企业开办时间压缩至1个工作日以内" in texts[doc["doc_id"]]
 
 
+@pytest.mark.slow
 def test_a_doubtful_decoding_is_published_with_a_parse_warning_naming_the_file(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -2,10 +2,11 @@
 and no document or measure is ever published as its own duplicate."""
 
 import pandas as pd
+import pytest
 
 from assets.domain.dedup.matching import OVERRIDES_NAME
 from assets.publishing.derived_checks import check_frames
-from tests.adversarial.common import GOOD, OTHER, build, by_file, table
+from tests.helpers import GOOD, OTHER, build, by_file, table
 
 
 def overrides_build(tmp_path, lines: list[str]):
@@ -19,6 +20,7 @@ def overrides_build(tmp_path, lines: list[str]):
     return by_file(tmp_path / "w"), table(tmp_path / "w", "measures"), warnings
 
 
+@pytest.mark.slow
 def test_a_document_named_on_both_sides_is_not_made_a_copy_of_itself(tmp_path):
     docs, measures, warnings = overrides_build(tmp_path, ["document,a.txt,a.txt,same,"])
     assert docs["a.txt"]["duplicate_of"] is None
@@ -26,17 +28,20 @@ def test_a_document_named_on_both_sides_is_not_made_a_copy_of_itself(tmp_path):
     assert any("line 2" in w and "itself" in w for w in warnings)
 
 
+@pytest.mark.slow
 def test_a_measure_named_on_both_sides_is_rejected(tmp_path):
     docs, measures, warnings = overrides_build(tmp_path, [f"measure,{'x' * 12}-measure-001,{'x' * 12}-measure-001,same,"])
     assert any("line 2" in w and "itself" in w for w in warnings)
 
 
+@pytest.mark.slow
 def test_overrides_naming_unknown_documents_or_measures_are_warned_about(tmp_path):
     _, _, warnings = overrides_build(tmp_path, ["document,a.txt,missing.txt,different,", "measure,000000000000-measure-001,a.txt,same,"])
     assert any("line 2" in w and "missing.txt" in w for w in warnings)
     assert any("line 3" in w and "000000000000-measure-001" in w for w in warnings)
 
 
+@pytest.mark.slow
 def test_a_pair_marked_both_same_and_different_is_warned_about_and_not_applied(tmp_path):
     docs, _, warnings = overrides_build(tmp_path, ["document,a.txt,b.txt,same,", "document,b.txt,a.txt,different,"])
     assert docs["a.txt"]["duplicate_of"] is None and docs["b.txt"]["duplicate_of"] is None

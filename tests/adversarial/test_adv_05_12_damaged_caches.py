@@ -1,7 +1,7 @@
 """Cases 5 and 12: a cache or current-build file edited in place or damaged is dropped and recomputed with a warning
 naming it: never published, never a failure that repeats."""
 
-from tests.adversarial.common import build, table, warnings_of
+from tests.helpers import build, table, warnings_of
 
 
 def cache_files(warehouse, pattern: str):

@@ -5,9 +5,12 @@ import csv
 import datetime as dt
 
 import pyarrow.parquet as pq
+import pytest
 
 from assets.publishing.release_bundle import cut_release
-from tests.adversarial.common import build, plan
+from tests.helpers import build, plan
+
+pytestmark = pytest.mark.slow  # builds a warehouse
 
 TRIGGERS = ("=", "+", "-", "@")
 

@@ -8,7 +8,7 @@ import pytest
 from assets.domain.dedup.matching import OVERRIDES_NAME
 from assets.engine.manifest import MANIFEST_NAME, read_manifest
 from assets.engine.overrides import read_overrides
-from tests.adversarial.common import GOOD, build, by_file, table
+from tests.helpers import GOOD, build, by_file, table
 
 SECRET = "secret-line-outside-raw-dir"
 
@@ -25,6 +25,7 @@ def everything_published(warehouse) -> str:
     return repr([table(warehouse, name) for name in ("quarantine", "parse_warnings", "documents")])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [MANIFEST_NAME, OVERRIDES_NAME])
 def test_a_side_file_that_links_outside_raw_dir_is_not_read(raw, tmp_path, name):
     outside = tmp_path / "outside.csv"
@@ -36,6 +37,7 @@ def test_a_side_file_that_links_outside_raw_dir_is_not_read(raw, tmp_path, name)
     assert "good.txt" in by_file(tmp_path / "w")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [MANIFEST_NAME, OVERRIDES_NAME])
 def test_a_side_file_that_is_a_folder_is_reported_not_a_crash(raw, tmp_path, name):
     (raw / name).mkdir()

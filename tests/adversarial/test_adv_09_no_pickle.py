@@ -3,7 +3,7 @@
 import pickle
 from pathlib import Path
 
-from tests.adversarial.common import build
+from tests.helpers import build
 
 
 class Planted:

@@ -4,8 +4,9 @@ failing check names the source file."""
 import json
 
 import pyarrow.parquet as pq
+import pytest
 
-from tests.adversarial.common import GOOD, build, by_file, plan, table
+from tests.helpers import GOOD, build, by_file, plan, table
 
 
 def corpus_with(tmp_path, name: str, text: str, manifest: str | None = None):
@@ -25,6 +26,7 @@ def flagged(name: str, warnings: list[dict], quarantine: list[dict], words: str)
     )
 
 
+@pytest.mark.slow
 def test_an_issue_date_of_1985_flags_its_document_and_the_corpus_is_published(tmp_path):
     docs, warnings, quarantine = corpus_with(tmp_path, "old.txt", plan("某县优化营商环境方案", "优化服务。") + "1985年3月1日\n")
     assert "good.txt" in docs
@@ -32,6 +34,7 @@ def test_an_issue_date_of_1985_flags_its_document_and_the_corpus_is_published(tm
     assert flagged("old.txt", warnings, quarantine, "1985")
 
 
+@pytest.mark.slow
 def test_a_150_percent_share_flags_its_document_and_the_corpus_is_published(tmp_path):
     docs, warnings, quarantine = corpus_with(tmp_path, "share.txt", plan("某县优化营商环境方案", "政务服务事项网上可办率达到150%。"))
     assert "good.txt" in docs
@@ -40,6 +43,7 @@ def test_a_150_percent_share_flags_its_document_and_the_corpus_is_published(tmp_
     assert flagged("share.txt", warnings, quarantine, "150")
 
 
+@pytest.mark.slow
 def test_a_manifest_date_of_1800_is_reported_and_ignored(tmp_path):
     docs, warnings, _ = corpus_with(
         tmp_path, "dated.txt", plan("某县优化营商环境方案", "优化服务。"), "file,issue_date\ndated.txt,1800-01-01\n"

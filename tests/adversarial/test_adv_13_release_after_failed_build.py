@@ -5,8 +5,7 @@ import os
 import subprocess
 import sys
 
-from tests.adversarial.common import build
-from tests.conftest import ROOT
+from tests.helpers import ROOT, build
 
 
 def run(command: str, raw, warehouse, home):

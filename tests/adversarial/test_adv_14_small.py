@@ -2,11 +2,14 @@
 
 import os
 
+import pytest
+
 from assets.domain.extracting.quantities import find_quantities
 from pipelines.build import summary
-from tests.adversarial.common import GOOD, build, plan, table, warnings_of
+from tests.helpers import GOOD, build, plan, table, warnings_of
 
 
+@pytest.mark.slow
 def test_control_characters_in_file_names_do_not_break_the_summary_table(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -21,6 +24,7 @@ def test_control_characters_in_file_names_do_not_break_the_summary_table(tmp_pat
     assert "two\\x0alines\\x1b[31m.txt" in text
 
 
+@pytest.mark.slow
 def test_a_30000_character_unit_name_is_not_written_whole_into_a_log_line(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -32,6 +36,7 @@ def test_a_30000_character_unit_name_is_not_written_whole_into_a_log_line(tmp_pa
     assert messages and max(len(m) for m in messages) < 2000
 
 
+@pytest.mark.slow
 def test_a_minus_sign_before_a_number_is_kept_and_the_implausible_target_flagged(tmp_path):
     [quantity] = find_quantities("审批时间压缩至-3个工作日")
     assert quantity.value == -3

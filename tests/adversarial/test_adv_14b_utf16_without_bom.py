@@ -5,7 +5,7 @@ import os
 import pytest
 
 from assets.domain.reading.decode import InputError, decode_bytes
-from tests.adversarial.common import GOOD
+from tests.helpers import GOOD
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])

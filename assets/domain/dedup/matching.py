@@ -43,7 +43,7 @@ def serial_map(function: Callable[[int], object], count: int) -> list:
 
 
 MIN_SHARED = 0.9
-VERDICT_BLOCK = 15_000  # candidate pairs compared together on every core (10,000 plans: blocks of 5k 41 s, 15k 33 s, 200k 53 s)
+VERDICT_BLOCK = 15_000  # candidate pairs compared together on every core (the fastest block size measured)
 
 
 # ---------------------------------------------------------------------------------------------- overrides
@@ -181,7 +181,7 @@ def overlap_candidates(keys: dict[str, list[tuple[str, str]]], postings: dict[st
     """Pairs of documents (ids in order) sharing at least one provision and enough of them to be copies
     (`could_be_copies`). Counted exactly, one document at a time, as a bincount over the posting lists of its distinct
     provisions (`provision_postings` of `keys`, unless given); a counter of every pair of documents that share a
-    provision grows with the square of how many plans repeat it (10,000 synthetic plans: 9 GB)."""
+    provision grows with the square of how many plans repeat it."""
     doc_ids = list(keys)
     position = {doc_id: i for i, doc_id in enumerate(doc_ids)}
     sizes = np.array([len(keys[d]) for d in doc_ids])
@@ -270,7 +270,7 @@ class Clusters:
 
 class _Components:
     """Union-find that refuses a union putting a pair forced apart into one component (members are tracked only where
-    some pair is forced apart: a set per measure is 100 MB at 10,000 plans)."""
+    some pair is forced apart: a set per measure would grow with the corpus)."""
 
     def __init__(self, items, apart: set[frozenset]):
         self.parent = {i: i for i in items}
@@ -321,7 +321,7 @@ def _stream_candidates(
 
 class TextIndex:
     """MinHash LSH over masked texts, each known by its position in `texts`: signatures over character 3-grams (rensa, a
-    Rust implementation: ~20x faster than a pure-Python MinHash here); `num_perm / bands` rows per band put the LSH's
+    Rust implementation, much faster than a pure-Python MinHash); `num_perm / bands` rows per band put the LSH's
     S-curve at `threshold`. It is stored (`portable`, rensa's own serialization of the LSH), so a grown corpus can query last
     build's index with its new texts only."""
 
@@ -393,7 +393,7 @@ def cluster_measures(
     for a, b in list(links.items()) + [p for p in overrides.measures_same if p[0] in keys and p[1] in keys]:
         components.union(a, b)
     # Measures whose masked texts are equal are the same measure: join them directly and search candidates among
-    # one text per group (copies across plans are common: 48k synthetic measures have ~10x fewer distinct texts).
+    # one text per group (copies across plans are common, so there are far fewer distinct texts than measures).
     # A measure named in a "different" override stays its own entry so the override is honoured pair by pair.
     constrained = {m for pair in apart for m in pair}
     entries: dict[str, str] = {}  # the measure that stands for its masked text → that text

@@ -46,7 +46,7 @@ def user_terms() -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def _segmenter():
-    import rjieba  # loads jieba's dictionary (~0.3 s): only when something is segmented
+    import rjieba  # loads jieba's dictionary: only when something is segmented
 
     segmenter = rjieba.Jieba()
     for term in user_terms():

@@ -87,7 +87,7 @@ def document_provisions(doc: NormalizedDocument) -> DocumentProvisions:
 def measures_frame(rows: pa.Table) -> pd.DataFrame:
     """The `measures` rows of a corpus (`DocumentProvisions.rows` combined) as one frame of Arrow-backed columns;
     section_path stays an Arrow list column (its values are lists): five steps read it, and making Python lists of it
-    took 1 s each time."""
+    each time is slow."""
     table = rows.cast(MEASURE_SCHEMA) if rows.num_rows else MEASURE_SCHEMA.empty_table()
     return table.to_pandas(types_mapper={SECTION_PATH: pd.ArrowDtype(SECTION_PATH)}.get)
 
