@@ -1,5 +1,5 @@
-"""Stage 6 — published tables: the staged build becomes the current one (Parquet files and a DuckDB database),
-in one atomic switch.
+"""Stage 6 — published tables: the staged build of the table assets becomes the current one (Parquet files and a
+DuckDB database), in one atomic switch.
 
 Publishes only tables whose validation report (same content fingerprint) passed every critical
 expectation: a failed or skipped validation never replaces the last good output.
@@ -14,23 +14,25 @@ from assets.engine import build_status
 from assets.publishing.warehouse import DB_NAME, switch_to
 
 from .settings import PipelineSettings
+from .table_specs import TABLE_KEYS
 from .validated_tables import ValidatedTables, report_path
 
 
 @asset(
     group_name="publish",
+    deps=TABLE_KEYS,
     description="Makes the validated, staged build current: WAREHOUSE_DIR/tables/*.parquet and "
     "WAREHOUSE_DIR/policy_measures.duckdb switch in one atomic step, with the validation report; "
     "the previous build stays readable until then.",
 )
-def published_tables(context: AssetExecutionContext, settings: PipelineSettings, validated_tables: ValidatedTables) -> dict[str, int]:
-    path = report_path(settings, validated_tables.fingerprint)
+def published_tables(context: AssetExecutionContext, settings: PipelineSettings, staged_build: ValidatedTables) -> dict[str, int]:
+    path = report_path(settings, staged_build.fingerprint)
     if not path.exists():
         raise Failure(
             f"no validation report for these tables ({path.name}); run validated_tables with its checks first", allow_retries=False
         )
     report = json.loads(path.read_text(encoding="utf-8"))
-    if not report["passed"] or validated_tables.staged is None:
+    if not report["passed"] or staged_build.staged is None:
         failed = "; ".join(
             f"{r['check']}" + (f" in {', '.join(r['files'])}" if r.get("files") else "")
             for r in report["results"]
@@ -40,15 +42,15 @@ def published_tables(context: AssetExecutionContext, settings: PipelineSettings,
             f"validation failed ({report['critical_failures']} critical expectation(s): {failed}); nothing published. Report: {path}",
             allow_retries=False,
         )
-    staged = Path(validated_tables.staged)
+    staged = Path(staged_build.staged)
     if not staged.is_dir():
         raise Failure(
-            f"the staged build {staged} is gone (a later build's staging removes leftovers); materialize validated_tables again",
+            f"the staged build {staged} is gone (a later build's staging removes leftovers); materialize validated_tables (staged_build) again",
             allow_retries=False,
         )
     build = switch_to(staged, settings.warehouse_path, extra_files={"validation_report.json": path})
     build_status.record(settings.warehouse_path, context.run.run_id, "published", build_id=build.name)
-    counts = validated_tables.row_counts
+    counts = staged_build.row_counts
     database = json.loads((build / "build_info.json").read_text(encoding="utf-8"))["database"]
     changed = (
         (
@@ -77,7 +79,7 @@ def published_tables(context: AssetExecutionContext, settings: PipelineSettings,
                 else {}
             ),
             **{f"rows_{name}": n for name, n in counts.items()},
-            "quarantine": MetadataValue.md(validated_tables.quarantine_preview),
+            "quarantine": MetadataValue.md(staged_build.quarantine_preview),
         }
     )
     return counts

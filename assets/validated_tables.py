@@ -1,10 +1,11 @@
-"""Stage 5 — validated tables: every table of the build, checked by the suites in expectations/ and staged for publishing.
+"""Stage 5 — validated tables: every published table of the build as its own asset, checked by the suites in
+expectations/ and staged for publishing.
 
-One Dagster asset check per expectation, run in this asset's step on the tables it assembles: critical ones are
-blocking, so a failing table is never published; warnings are recorded. While great-expectations checks the tables,
-a second thread writes them as the next build (Parquet and DuckDB) into a staging folder that `published_tables`
-switches to: nobody sees it before, and it is removed if a critical check fails. The machine-readable report goes to
-WAREHOUSE_DIR/validation/.
+Each table asset gets its great-expectations results as two asset checks (`table_specs.py`): critical expectations
+(blocking, so a failing table is never published) and warnings (recorded). While great-expectations checks the tables,
+a second thread writes them as the next build (Parquet and DuckDB) into a staging folder: the `staged_build` asset,
+which `published_tables` switches to; nobody sees it before, and it is removed if a critical check fails. The
+machine-readable report goes to WAREHOUSE_DIR/validation/.
 """
 
 import hashlib
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, MetadataValue, Output, asset
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from assets.catalog.gazetteer import region_rows
 from assets.catalog.schema import SCHEMA_VERSION, TABLES
@@ -28,7 +29,7 @@ from assets.domain.frames import frame_of
 from assets.domain.reading.documents import PARSER_VERSION
 from assets.engine.portable import register
 from assets.engine.row_memo import RowMemo, memo_key
-from assets.publishing.suites import CRITICAL, check_names, load_suites
+from assets.publishing.suites import CRITICAL, load_suites
 from assets.publishing.validation import ValidationReport, preload_engine, validate
 from assets.publishing.warehouse import discard, hashed_rows, hashing_session, stage_build, to_arrow
 
@@ -40,6 +41,7 @@ from .previews import markdown_table
 from .raw_files import RawInventory
 from .search_index import SearchTables
 from .settings import PipelineSettings
+from .table_specs import TABLE_KEYS, check_results, check_specs, table_key, table_metadata, table_specs
 
 SUITES = load_suites()
 KEEP_REPORTS = 50  # validation reports kept in WAREHOUSE_DIR/validation/ (each build also ships its own)
@@ -114,14 +116,22 @@ def report_path(settings: PipelineSettings, tables_fingerprint: str):
     return settings.warehouse_path / "validation" / f"{tables_fingerprint[:16]}.json"
 
 
-@asset(
-    group_name="validate",
-    description="All tables of the build in their published schema, checked by one asset check per expectation in "
-    "expectations/ (critical checks block publication) and staged as the next build.",
-    check_specs=[
-        AssetCheckSpec(name=check, asset="validated_tables", blocking=severity == CRITICAL, description=description)
-        for check, severity, description in check_names(SUITES)
+STAGED_BUILD = "staged_build"
+
+
+@multi_asset(
+    specs=[
+        *table_specs(),
+        AssetSpec(
+            STAGED_BUILD,
+            group_name="publish",
+            description="The validated tables written as the next build under WAREHOUSE_DIR/builds/.staging-…, not yet "
+            "visible (none when a critical expectation failed): what published_tables switches to.",
+            deps=TABLE_KEYS,
+        ).with_io_manager_key("io_manager"),
     ],
+    check_specs=check_specs(SUITES),
+    description="Assembles every published table in its declared schema, checks it with great-expectations and stages the next build.",
 )
 def validated_tables(
     context: AssetExecutionContext,
@@ -171,15 +181,17 @@ def validated_tables(
     value = ValidatedTables(
         tables_fingerprint, str(staged) if staged else None, counts, markdown_table(tables["quarantine"].to_pandas(), limit=20, width=80)
     )
-    yield Output(
-        value,
+    for name, table in tables.items():
+        yield MaterializeResult(asset_key=table_key(name), metadata=table_metadata(name, table))
+    yield MaterializeResult(
+        asset_key=STAGED_BUILD,
+        value=value,
         metadata={
             "fingerprint": tables_fingerprint,
             "validation_report": MetadataValue.path(str(path)),
             "staged": str(staged),
             "rows_checked": report.rows_checked,
             "rows_remembered": report.rows_remembered,
-            **{f"rows_{n}": c for n, c in counts.items()},
         },
     )
     yield from check_results(report)
@@ -278,24 +290,3 @@ def write_report(settings: PipelineSettings, tables_fingerprint: str, report: Va
     for old in sorted(path.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-KEEP_REPORTS]:
         old.unlink(missing_ok=True)
     return path
-
-
-def check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
-    """One Dagster check result per expectation, with its counts and first unexpected values as metadata."""
-    for r in report.results:
-        metadata = {"table": r.table, "expectation": r.expectation, "severity": r.severity, "description": r.description}
-        if r.unexpected_count is not None:
-            metadata["unexpected_count"] = r.unexpected_count
-        if r.examples:
-            metadata["examples"] = MetadataValue.md(markdown_table(pd.DataFrame({"example": [str(x) for x in r.examples]})))
-        if r.observed is not None:
-            metadata["observed"] = str(r.observed)[:200]
-        if r.files:
-            metadata["source_files"] = ", ".join(r.files)
-        yield AssetCheckResult(
-            check_name=r.check,
-            asset_key="validated_tables",
-            passed=r.success,
-            metadata=metadata,
-            severity=AssetCheckSeverity.ERROR if r.severity == CRITICAL else AssetCheckSeverity.WARN,
-        )

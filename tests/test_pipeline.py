@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from assets.catalog.schema import TABLES
 from assets.publishing.warehouse import DB_NAME
 from pipelines.definitions import defs
 from tests.helpers import build, table
@@ -14,7 +15,7 @@ from tests.helpers import build, table
 EXPECTED = json.loads((Path(__file__).parent / "data" / "seed_expectations.json").read_text(encoding="utf-8"))
 
 
-def test_definitions_load_with_every_stage():
+def test_definitions_load_with_every_stage_and_table():
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
     assert keys == {
         "raw_files",
@@ -25,9 +26,10 @@ def test_definitions_load_with_every_stage():
         "indicators",
         "duplicates",
         "search_index",
-        "validated_tables",
-        "dataset_release",
+        *(f"tables/{name}" for name in TABLES),
+        "staged_build",
         "published_tables",
+        "dataset_release",
     }
 
 

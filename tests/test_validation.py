@@ -6,15 +6,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from dagster import materialize
+from dagster import AssetCheckSeverity, materialize
 
 from assets.catalog.schema import TABLES
 from assets.domain.extracting import target_rows
 from assets.domain.extracting.target_extraction import Target
 from assets.engine import keys
-from assets.publishing.suites import SUITE_DIR, expected_suites, load_suites
+from assets.publishing.suites import CRITICAL, SUITE_DIR, expected_suites, load_suites
 from assets.publishing.validation import skip_batch_hashing, validate
 from assets.settings import PipelineSettings
+from assets.table_specs import CHECK_NAMES, table_key
 from pipelines.definitions import ALL_ASSETS, pipeline_resources
 from tests.helpers import build
 
@@ -83,7 +84,8 @@ def test_seed_build_passes_and_ships_its_report(raw_copy, tmp_path):
     warehouse = tmp_path / "w"
     result = build(raw_copy, warehouse)
     evaluations = result.get_asset_check_evaluations()
-    assert len(evaluations) == sum(len(s["expectations"]) for s in load_suites().values())
+    assert sum(e.metadata["expectations"].value for e in evaluations) == sum(len(s["expectations"]) for s in load_suites().values())
+    assert all(e.passed for e in evaluations if e.check_name == CHECK_NAMES[CRITICAL])
     report = json.loads((warehouse / "current" / "validation_report.json").read_text(encoding="utf-8"))
     assert report["passed"] and report["critical_failures"] == 0
     assert {r["check"] for r in report["results"] if not r["success"]} <= {"measures__check_numbering__consecutive"}
@@ -102,10 +104,16 @@ def test_a_broken_row_blocks_publication_and_keeps_the_last_good_tables(raw_copy
     settings = PipelineSettings(raw_dir=str(raw_copy), warehouse_dir=str(warehouse))
     result = materialize(ALL_ASSETS, resources=pipeline_resources(settings), raise_on_error=False)
     assert not result.success
-    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
-    assert "targets__unit__known" in failed
-    [check] = [e for e in result.get_asset_check_evaluations() if e.check_name == "targets__unit__known"]
-    assert "bayingolin-prefecture_2022_work-plan.txt" in check.metadata["source_files"].value  # it names the files
+    failed = {(e.asset_key, e.check_name) for e in result.get_asset_check_evaluations() if not e.passed}
+    assert (table_key("targets"), CHECK_NAMES[CRITICAL]) in failed  # reported on the table it checks
+    assert (table_key("measures"), CHECK_NAMES[CRITICAL]) not in failed
+    [check] = [e for e in result.get_asset_check_evaluations() if e.asset_key == table_key("targets") and not e.passed]
+    assert check.severity == AssetCheckSeverity.ERROR and check.blocking
+    failure = check.metadata["failures"].value["targets__unit__known"]
+    assert "bayingolin-prefecture_2022_work-plan.txt" in failure["source_files"]  # it names the files
+    assert "furlongs" in failure["examples"]
+    [staged] = [m for m in result.asset_materializations_for_node("validated_tables") if m.asset_key.path == ["staged_build"]]
+    assert staged.metadata["staged"].value == "None"  # nothing kept to publish
     assert not result.asset_materializations_for_node("published_tables")
     for name, previous in before.items():
         assert pq.read_table(warehouse / "tables" / f"{name}.parquet").equals(previous), name
