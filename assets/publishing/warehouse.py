@@ -6,8 +6,8 @@ symlink swap of `WAREHOUSE_DIR/current`; `tables/` and the DuckDB file are fixed
 point leaves the previous build in place.
 
 The DuckDB file of a build is usually a copy of the previous build's, updated in place: only the rows
-whose content changed are deleted and inserted (found by each row's key and a hash of the row, kept
-per build in `row_hashes/`), because writing every table again costs seconds at scale however little has
+whose content changed are deleted and inserted (found by a hash of each row's key and a hash of the row, kept
+per build in `row_hashes/`: two 64-bit integers a row, which DuckDB joins far faster than the key's strings), because writing every table again costs seconds at scale however little has
 changed. Its tables then hold the same rows as a database written whole, not in the same physical order.
 """
 
@@ -40,7 +40,8 @@ DB_NAME = "policy_measures.duckdb"
 KEEP_BUILDS = 3
 DUCKDB_MEMORY = "512MB"  # memory DuckDB may use while writing the database file (more raises the peak, not the speed)
 STAGING_PREFIX = ".staging-"  # builds/.staging-*: written, not yet (or never to be) published
-ROW_HASHES = "row_hashes"  # in a build folder: each keyed table's key columns and a hash of each row, as Arrow files
+ROW_HASHES = "row_hashes"  # in a build folder: each keyed table's key hash and row hash of each row, as Arrow files
+ROW_HASH_LAYOUT = 2  # what a row-hash file holds (1: the key columns and the row hash; 2: key hash and row hash)
 MAX_IN_PLACE_UPDATES = 10  # consecutive in-place updates before the database is written whole again (reclaims the space
 # of deleted rows and puts the rows back in table order)
 
@@ -87,7 +88,13 @@ def stage_build(
     staging = builds / f"{STAGING_PREFIX}{build_id}-{uuid.uuid4().hex[:6]}"
     (staging / "tables").mkdir(parents=True)
     base = _updatable_build(Path(warehouse_dir), tables)
-    counts, database = _write_tables(staging, tables, base, hashes or {})
+    try:
+        counts, database = _write_tables(staging, tables, base, hashes or {})
+    except RowsNotAsRecorded as error:
+        _log.warning(f"{error}: the database is written whole instead of updated from build {base.name}")
+        shutil.rmtree(staging)
+        (staging / "tables").mkdir(parents=True)
+        counts, database = _write_tables(staging, tables, None, hashes or {})
     (staging / "build_info.json").write_text(
         json.dumps(
             {"build_id": build_id, "row_counts": counts, **(info or {}), "database": database}, ensure_ascii=False, indent=2, default=str
@@ -177,7 +184,7 @@ def _write_tables(
 def database_layout() -> str:
     """A hash of all that shapes the database besides its rows (tables, columns, types, comments, views, macros, DuckDB's
     version): a build's database is updated in place only from one of the same layout."""
-    return hashlib.sha256(repr((TABLES, VIEWS, MACROS, duckdb.__version__)).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr((TABLES, VIEWS, MACROS, duckdb.__version__, ROW_HASH_LAYOUT)).encode()).hexdigest()[:16]
 
 
 def _updatable_build(warehouse_dir: Path, frames: dict) -> Path | None:
@@ -214,12 +221,13 @@ def _updatable_build(warehouse_dir: Path, frames: dict) -> Path | None:
 
 
 def row_hashes(con: duckdb.DuckDBPyConnection, table: pa.Table, key: tuple[str, ...] = ()) -> pa.Table:
-    """The `key` columns of each row and DuckDB's 64-bit hash of the whole row (`row_hash`), in the table's order
-    (DuckDB keeps insertion order): what the tables' fingerprint hashes and what the next build compares rows with."""
+    """DuckDB's 64-bit hash of each row (`row_hash`), after the hash of its `key` columns (`key_hash`) when a key is
+    given, in the table's order (DuckDB keeps insertion order): what the tables' fingerprint hashes and what the next
+    build compares rows with."""
     con.register("hashed", table)
     try:
         return con.sql(
-            f"SELECT {_names(key) + ', ' if key else ''}hash({_names(table.schema.names)}) AS row_hash FROM hashed"
+            f"SELECT {'hash(' + _names(key) + ') AS key_hash, ' if key else ''}hash({_names(table.schema.names)}) AS row_hash FROM hashed"
         ).to_arrow_table()
     finally:
         con.unregister("hashed")
@@ -256,19 +264,26 @@ def hashing_session() -> Iterator[None]:
 
 
 def _row_hashes(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, known: np.ndarray | None) -> pa.Table | None:
-    """`row_hashes` of a keyed table with its key columns (None for a table without a key); `known`: the row hashes
+    """`row_hashes` of a keyed table with its key hashes (None for a table without a key); `known`: the row hashes
     already computed."""
     key = TABLES[name].primary_key if name in TABLES else ()
     if not key:
         return None
     if known is None:
         return row_hashes(con, table, key)
-    return pa.table({**{k: table.column(k) for k in key}, "row_hash": pa.array(known, pa.uint64())})  # nullable, as DuckDB gives
+    keys = row_hashes(con, table.select(list(key)))  # the hash of the key columns alone, as `row_hashes` gives it
+    return pa.table({"key_hash": keys.column("row_hash"), "row_hash": pa.array(known, pa.uint64())})  # nullable, as DuckDB gives
+
+
+class RowsNotAsRecorded(ValueError):
+    """The copied database's rows do not hash as the previous build's row-hash file says (the rollback leaves it
+    unusable, so the build writes it whole)."""
 
 
 def _update_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, hashes: pa.Table | None, base: Path) -> tuple[int, int]:
-    """Make the copied `name` hold `table`'s rows: delete the rows whose key is gone or whose hash changed, insert the
-    new and changed ones (in key order); a table without a key is replaced whole. Returns (deleted, inserted)."""
+    """Make the copied `name` hold `table`'s rows: delete the rows whose (key hash, row hash) the new table does not
+    have, insert the new table's rows the old one did not have (in key order); a table without a key is replaced
+    whole. A row is taken for another only when both 64-bit hashes agree. Returns (deleted, inserted)."""
     con.register("incoming", table)
     if hashes is None:
         deleted = con.execute(f"DELETE FROM {_names([name])}").fetchone()[0]
@@ -276,14 +291,21 @@ def _update_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, ha
         con.unregister("incoming")
         return deleted, table.num_rows
     key = _names(TABLES[name].primary_key)
+    row = _names(table.schema.names)
     con.register("new_hashes", hashes)
-    con.register("old_hashes", feather.read_table(base / ROW_HASHES / f"{name}.arrow"))
-    con.execute(f"CREATE TEMP TABLE gone AS SELECT {key} FROM old_hashes ANTI JOIN new_hashes USING ({key}, row_hash)")
-    con.execute(f"CREATE TEMP TABLE added AS SELECT {key} FROM new_hashes ANTI JOIN old_hashes USING ({key}, row_hash)")
-    matches = " AND ".join(f"t.{k} = gone.{k}" for k in _quoted(TABLES[name].primary_key))
-    deleted = con.execute(f"DELETE FROM {_names([name])} AS t USING gone WHERE {matches}").fetchone()[0]
+    con.register("old_hashes", feather.read_table(base / ROW_HASHES / f"{name}.arrow", memory_map=True))
+    con.execute("CREATE TEMP TABLE gone AS SELECT key_hash, row_hash FROM old_hashes ANTI JOIN new_hashes USING (key_hash, row_hash)")
+    con.execute("CREATE TEMP TABLE added AS SELECT key_hash, row_hash FROM new_hashes ANTI JOIN old_hashes USING (key_hash, row_hash)")
+    deleted = con.execute(
+        f"DELETE FROM {_names([name])} AS t USING gone WHERE hash({_names(TABLES[name].primary_key, 't.')}) = gone.key_hash "
+        f"AND hash({_names(table.schema.names, 't.')}) = gone.row_hash"
+    ).fetchone()[0]
+    expected = con.execute("SELECT count(*) FROM gone").fetchone()[0]
+    if deleted != expected:  # the database's rows do not hash as their Arrow rows did: never leave a mix
+        raise RowsNotAsRecorded(f"{name}: {deleted} rows deleted in place where {expected} were to go")
     inserted = con.execute(
-        f"INSERT INTO {_names([name])} SELECT incoming.* FROM incoming SEMI JOIN added USING ({key}) ORDER BY {key}"
+        f"INSERT INTO {_names([name])} SELECT incoming.* FROM incoming SEMI JOIN added "
+        f"ON hash({key}) = added.key_hash AND hash({row}) = added.row_hash ORDER BY {key}"
     ).fetchone()[0]
     con.execute("DROP TABLE gone")
     con.execute("DROP TABLE added")
@@ -296,8 +318,8 @@ def _quoted(names) -> list[str]:
     return ['"' + n.replace('"', '""') + '"' for n in names]
 
 
-def _names(names) -> str:
-    return ", ".join(_quoted(names))
+def _names(names, prefix: str = "") -> str:
+    return ", ".join(prefix + name for name in _quoted(names))
 
 
 def _add_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
