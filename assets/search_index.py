@@ -6,14 +6,17 @@ import time
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow.compute as pc
 from dagster import AssetExecutionContext, MetadataValue, asset
 
+from assets.catalog.schema import TABLES
 from assets.domain.extracting.keywords import keyword_rows
-from assets.domain.extracting.segmentation import TOKEN_COLUMNS, token_rows
+from assets.domain.extracting.segmentation import token_rows
 from assets.engine.cache import StageSnapshot
 from assets.engine.keys import Stage
-from assets.engine.per_document import by_document
+from assets.engine.per_document import combined_by_document
 from assets.engine.portable import register
+from assets.engine.table_files import StoredTable
 
 from .duplicates import Duplicates
 from .logs import log_cache_problems
@@ -24,7 +27,7 @@ from .settings import PipelineSettings
 
 @dataclass
 class SearchTables:
-    measure_tokens: pd.DataFrame
+    measure_tokens: StoredTable  # slices of the stage snapshot's files: tens of millions of rows at scale, never copied
     measure_keywords: pd.DataFrame
 
 
@@ -45,15 +48,15 @@ def search_index(
 ) -> SearchTables:
     started = time.perf_counter()
     cache = StageSnapshot(settings.warehouse_path / "cache", SEARCH_TOKENS)
-    read = measures.measures[["doc_id", "measure_id", "text", "responsibility_text"]] if len(measures.measures) else measures.measures
-    tokens = by_document(
-        read,
-        measures.cache_keys,
-        cache,
-        lambda doc_id, rows: token_rows(rows),
-        TOKEN_COLUMNS,
-        settings.workers,
-    )
+    read = measures.measures[["doc_id", "measure_id", "text", "responsibility_text"]]
+    if len(read):
+        combined = combined_by_document(
+            read, measures.cache_keys, cache, lambda doc_id, rows: {"rows": token_rows(rows)}, ["rows"], settings.workers
+        )
+        tokens, stored = combined.tables["rows"], combined.stored["rows"]
+    else:
+        tokens = TABLES["measure_tokens"].arrow_schema().empty_table()
+        stored = StoredTable(tokens.schema, ())
     segmented = time.perf_counter() - started
     log_cache_problems(context, cache)
     copies = set(duplicates.document_duplicate_of)
@@ -65,9 +68,9 @@ def search_index(
             "seconds": round(time.perf_counter() - started, 2),
             "cache_hits": cache.hits,
             "token_rows": len(tokens),
-            "distinct_tokens": int(tokens["token"].nunique()) if len(tokens) else 0,
+            "distinct_tokens": pc.count_distinct(tokens.column("token")).as_py(),
             "keyword_rows": len(keywords),
             "preview": MetadataValue.md(markdown_table(keywords, limit=15, width=60)),
         }
     )
-    return SearchTables(tokens, keywords)
+    return SearchTables(stored, keywords)

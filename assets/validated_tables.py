@@ -255,16 +255,21 @@ def assembled_tables(
         "targets": targets,
         "measure_clusters": duplicates.clusters,
         "measure_indicators": indicators.measure_indicators,
-        "measure_tokens": search_index.measure_tokens,
+        "measure_tokens": search_index.measure_tokens.read(),
         "measure_keywords": search_index.measure_keywords,
         **indicators.reference,
         "regions": pd.DataFrame(region_rows()),
         "quarantine": pd.DataFrame(quarantine, columns=TABLES["quarantine"].column_names),
         "parse_warnings": pd.DataFrame(warnings, columns=TABLES["parse_warnings"].column_names),
     }
-    return {
-        name: to_arrow(name, frame if len(frame) else pd.DataFrame(columns=TABLES[name].column_names)) for name, frame in frames.items()
-    }
+    return {name: _declared(name, frame) for name, frame in frames.items()}
+
+
+def _declared(name: str, frame: pd.DataFrame | pa.Table) -> pa.Table:
+    """A table in its declared schema (`to_arrow`; an Arrow table of the declared columns is cast to their types)."""
+    if isinstance(frame, pa.Table):
+        return frame.select(TABLES[name].column_names).cast(TABLES[name].arrow_schema())
+    return to_arrow(name, frame if len(frame) else pd.DataFrame(columns=TABLES[name].column_names))
 
 
 def frames_to_check(tables: dict[str, pa.Table]) -> dict[str, pd.DataFrame]:

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from assets.catalog import vocabulary
 
@@ -17,17 +18,18 @@ def stopwords() -> tuple[str, ...]:
     return tuple(sorted(row["word"].strip() for row in vocabulary("keyword_stopwords.csv")))
 
 
-def keyword_rows(tokens: pd.DataFrame, counted: list[str], per_measure: int = KEYWORDS_PER_MEASURE) -> pd.DataFrame:
+def keyword_rows(tokens: pd.DataFrame | pa.Table, counted: list[str], per_measure: int = KEYWORDS_PER_MEASURE) -> pd.DataFrame:
     """The top `per_measure` keywords of every provision of `tokens` (measure_tokens rows). Candidates are whole words
     (word_tf > 0) of two characters or more with a letter, not stop words; a candidate's weight is its share of the
     provision's candidate words times ln(N / df), N and df counted over the provisions `counted` (those of unique
     documents, so a copied plan does not halve its words' weight). Words in every counted provision weigh 0 and are
     left out; a word no counted provision uses takes the highest idf. Weights are rounded to 4 decimals, so adding a
     plan to a large corpus leaves most rows as they were."""
-    if tokens.empty:
+    if not len(tokens):
         return pd.DataFrame(columns=KEYWORD_COLUMNS)
     with duckdb.connect() as con:
-        con.register("tokens", tokens[["measure_id", "token", "word_tf"]])
+        read = ["measure_id", "token", "word_tf"]
+        con.register("tokens", tokens.select(read) if isinstance(tokens, pa.Table) else tokens[read])
         con.register("counted", pd.DataFrame({"measure_id": pd.Series(counted, dtype=object)}))
         con.register("stopwords", pd.DataFrame({"word": pd.Series(stopwords(), dtype=object)}))
         return con.execute(
