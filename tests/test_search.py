@@ -31,7 +31,7 @@ def test_token_rows_count_search_tokens_and_whole_words_of_the_text_only():
     rows = token_rows(
         pd.DataFrame({"measure_id": ["m1"], "text": ["企业开办，企业开办。"], "responsibility_text": ["（牵头单位：区市场监管局）"]})
     )
-    by_token = {r.token: (r.tf, r.word_tf) for r in rows.itertuples()}
+    by_token = {r["token"]: (r["tf"], r["word_tf"]) for r in rows.to_pylist()}
     assert by_token["企业开办"] == (2, 2)
     assert by_token["企业"] == (2, 0)  # only inside 企业开办
     assert by_token["市场监管局"] == (1, 0)  # searchable, but the annotation is no keyword

@@ -9,9 +9,12 @@ import pandas as pd
 import pyarrow as pa
 
 
-def owned_table(frame: pd.DataFrame) -> pa.Table:
+def owned_table(frame: pd.DataFrame | pa.Table) -> pa.Table:
     """`frame` as an Arrow table that owns its buffers: a column taken over from a corpus-wide one (as a slice) would
-    otherwise carry the whole corpus column with it when a worker sends it back."""
+    otherwise carry the whole corpus column with it when a worker sends it back. An Arrow table is taken as it is
+    (made from Python values, it owns its buffers)."""
+    if isinstance(frame, pa.Table):
+        return frame
     table = pa.Table.from_pandas(frame, preserve_index=False)
     return table.take(np.arange(table.num_rows))
 

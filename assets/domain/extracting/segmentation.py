@@ -11,6 +11,7 @@ from collections import Counter
 from functools import lru_cache
 
 import pandas as pd
+import pyarrow as pa
 
 from assets.catalog import vocabulary
 
@@ -55,7 +56,14 @@ def _segmenter():
 
 
 def _kept(tokens: list[str]) -> list[str]:
-    return [t for t in (token.strip().lower() for token in tokens) if WORD_CHARACTER.search(t)]
+    return [kept for kept in map(_token, tokens) if kept]
+
+
+@lru_cache(maxsize=1 << 16)
+def _token(token: str) -> str:
+    """`token` trimmed and lower-cased, or '' when it has no letter or digit (the same few thousand tokens recur)."""
+    token = token.strip().lower()
+    return token if WORD_CHARACTER.search(token) else ""
 
 
 def words(text: str) -> list[str]:
@@ -68,14 +76,21 @@ def search_tokens(text: str) -> list[str]:
     return _kept(_segmenter().cut_for_search(text.lower()))
 
 
-def token_rows(measures: pd.DataFrame) -> pd.DataFrame:
+def token_rows(measures: pd.DataFrame) -> pa.Table:
     """One row per provision and distinct search token of its text and responsibility annotation: `tf` times the token
     occurs in search mode, `word_tf` times it occurs as a whole word of the text (0 when only inside longer words or
     only in the annotation, so that keywords say what a provision is about, not who carries it out)."""
-    rows = []
+    ids, tokens, tfs, word_tfs = [], [], [], []
     for measure_id, text, annotation in zip(
         measures["measure_id"].tolist(), measures["text"].tolist(), measures["responsibility_text"].tolist()
     ):
         counts, whole_words = Counter(search_tokens(text if not annotation else f"{text}\n{annotation}")), Counter(words(text))
-        rows += [(measure_id, token, n, whole_words.get(token, 0)) for token, n in sorted(counts.items())]
-    return pd.DataFrame(rows, columns=TOKEN_COLUMNS)
+        for token in sorted(counts):
+            ids.append(measure_id)
+            tokens.append(token)
+            tfs.append(counts[token])
+            word_tfs.append(whole_words.get(token, 0))
+    return pa.table(
+        [pa.array(ids, pa.string()), pa.array(tokens, pa.string()), pa.array(tfs, pa.int64()), pa.array(word_tfs, pa.int64())],
+        TOKEN_COLUMNS,
+    )
